@@ -1,0 +1,184 @@
+"""`vqr` — the command line, a thin shell over vqr_author.api.
+
+Exit codes (public interface, docs/cli.md): 0 no errors (warnings allowed); 1 validation errors, or
+nothing written because of them; 2 the input cannot be read as a workbook, or an output/template/
+edition problem; 3 an internal error of the tool; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from vqr_author import api
+from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
+from vqr_author.errors import VqrError, WorkbookUnreadable
+from vqr_author.problems import Level, Problem
+from vqr_author.workbook import contract
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+app = typer.Typer(
+    name="vqr",
+    help="职业教育质量年度报告生成工具：填报表（Excel）→ 校验 → 计算 → Word 报告。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EditionOption = Annotated[
+    Optional[str], typer.Option("--edition", help=f"报告版式（默认按填报表“{contract.KEY_EDITION}”一行，或 {DEFAULT_EDITION}）。")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="出现内部错误时把详细信息写入日志文件，并显示日志位置。")]
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(action: Callable[[], int], debug: bool) -> None:
+    """Run a command: every failure becomes a Chinese message and an exit code, never a traceback."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        code = action()
+    except VqrError as exc:
+        err.print(f"[bold red]错误：[/]{exc}", highlight=False)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        err.print("已中断。之前生成的文件保持不变。", highlight=False)
+        code = EXIT_INTERRUPTED
+    except Exception:  # a bug in the tool: say so plainly, keep the details for support
+        detail = "请加 --debug 重新运行以生成日志文件，并把日志发给技术支持。"
+        if debug:
+            log = Path(tempfile.gettempdir()) / f"vqr-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            detail = f"详细信息已写入日志文件：{log}。请把该文件发给技术支持。"
+        err.print(f"[bold red]工具内部错误：[/]处理过程中出现了意外情况。{detail}", highlight=False)
+        code = EXIT_INTERNAL
+    raise typer.Exit(code)
+
+
+def _problems_table(problems: list[Problem]) -> Table:
+    table = Table(show_lines=False, header_style="bold", expand=True)
+    table.add_column("级别", no_wrap=True)
+    table.add_column("位置", no_wrap=True)
+    table.add_column("指标/项目", max_width=24, overflow="fold")
+    table.add_column("问题与修改方法", ratio=1, overflow="fold")
+    for p in problems:
+        level = "[red]错误[/]" if p.level is Level.ERROR else "[yellow]警告[/]"
+        table.add_row(level, p.place, p.indicator or "—", p.message)
+    return table
+
+
+def _summary(path: Path, result: api.CheckResult) -> str:
+    errors, warnings = len(result.errors), len(result.warnings)
+    if not result.problems:
+        return f"[green]✓[/] {path.name}：未发现问题。"
+    verdict = "[red]有错误，需修改后才能生成正式报告[/]" if errors else "[green]可以生成报告[/]（请核对警告）"
+    return f"{path.name}：{errors} 个错误，{warnings} 个警告 —— {verdict}。"
+
+
+@app.command()
+def init(
+    output: Annotated[Path, typer.Option("-o", "--output", help="要生成的空白填报表，例如 学校.xlsx。")],
+    level: Annotated[str, typer.Option("--level", help="报告层级：school（学校）。")] = "school",
+    edition: EditionOption = None,
+    force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖。")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """生成空白填报表（Excel），学校在其中填写指标、正文和案例。"""
+
+    def action() -> int:
+        if level not in contract.LEVELS:
+            raise VqrError(f"不支持的报告层级“{level}”。可用：{'、'.join(contract.LEVELS)}。")
+        if output.exists() and not force:
+            raise VqrError(f"“{output}”已存在。为避免覆盖已填写的内容，工具没有写入；如确需覆盖，请加 --force。")
+        api.new_workbook(output, edition=edition, level=level)
+        out.print(f"[green]✓[/] 已生成空白填报表：{output}", highlight=False)
+        return EXIT_OK
+
+    _run(action, debug)
+
+
+@app.command()
+def check(
+    workbook: Annotated[Path, typer.Argument(help="要检查的填报表（.xlsx）。")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题列表（供其他系统读取）。")] = False,
+    edition: EditionOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """检查填报表，列出全部错误和警告及其所在单元格。"""
+
+    def action() -> int:
+        try:
+            result = api.check_workbook(workbook, edition)
+        except WorkbookUnreadable as exc:
+            if not as_json:
+                raise
+            problem = Problem(Level.ERROR, exc.code, str(exc), sheet="", cell="", indicator="")
+            print(json.dumps([problem.as_dict()], ensure_ascii=False, indent=2))
+            return EXIT_UNREADABLE
+        if as_json:
+            print(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))
+        else:
+            if result.problems:
+                out.print(_problems_table(result.problems))
+            out.print(_summary(workbook, result), highlight=False)
+        return EXIT_ERRORS if result.errors else EXIT_OK
+
+    _run(action, debug)
+
+
+@app.command()
+def render(
+    workbook: Annotated[Path, typer.Argument(help="填报表（.xlsx）。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="生成的 Word 报告，例如 报告.docx。")],
+    draft: Annotated[bool, typer.Option("--draft", help="即使有错误也生成草稿，并在报告中醒目标出每个问题。")] = False,
+    template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板（默认使用内置模板）。")] = None,
+    edition: EditionOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """生成 Word 报告。填报表有错误时不生成（可用 --draft 生成草稿）。"""
+
+    def action() -> int:
+        result = api.render_report(workbook, output, draft=draft, edition=edition, template=template)
+        check_result = result.check
+        if check_result.problems:
+            out.print(_problems_table(check_result.problems))
+        out.print(_summary(workbook, check_result), highlight=False)
+        if not result.written:
+            out.print(f"[red]未生成报告[/]：请先修改上面的 {len(check_result.errors)} 个错误，或加 --draft 生成草稿。", highlight=False)
+            return EXIT_ERRORS
+        kind = "草稿" if draft and check_result.errors else "报告"
+        out.print(f"[green]✓[/] 已生成{kind}：{output}", highlight=False)
+        return EXIT_ERRORS if check_result.errors else EXIT_OK
+
+    _run(action, debug)
+
+
+@app.command()
+def editions() -> None:
+    """列出内置的报告版式。"""
+    for name in available_editions():
+        out.print(f"{name}\t{load_edition(name).name}", highlight=False)
+
+
+def main() -> None:
+    app(prog_name="vqr")
+
+
+if __name__ == "__main__":
+    main()

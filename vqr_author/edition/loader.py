@@ -1,0 +1,45 @@
+"""Find and load edition files (YAML) and validate them against the edition model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from vqr_author.edition.model import Edition
+from vqr_author.errors import EditionError
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_EDITION = "zhongzhi-2024"
+
+
+def available_editions() -> list[str]:
+    return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
+
+
+def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
+    """Load a bundled edition by id (``zhongzhi-2024``) or an edition file by path."""
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = DATA_DIR / f"{name_or_path}.yaml"
+        if not path.is_file():
+            known = "、".join(available_editions())
+            raise EditionError(f"没有名为“{name_or_path}”的版式。可用的版式：{known}")
+    return _load_file(path.resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_file(path: Path) -> Edition:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EditionError(f"无法读取版式文件 {path}：{exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise EditionError(f"版式文件 {path} 不是有效的 YAML：{exc}") from exc
+    try:
+        return Edition.model_validate(raw)
+    except ValidationError as exc:
+        details = "；".join(f"{'.'.join(map(str, e['loc'])) or '（根）'}：{e['msg']}" for e in exc.errors())
+        raise EditionError(f"版式文件 {path} 有误：{details}") from exc

@@ -1,0 +1,374 @@
+"""Typed model of an edition file: the specification of what a report contains.
+
+Every cross-reference inside the file (parents, formulas, table rows, outline tables) is checked when
+the edition is loaded, so a broken edition fails at start-up with a message naming the bad entry.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+
+class Kind(str, Enum):
+    """How a value is counted, shown and compared with last year (REPORTS.md §5)."""
+
+    COUNT = "count"
+    AMOUNT = "amount"
+    RATE = "rate"
+    SHARE = "share"
+    RATIO = "ratio"
+    PER_STUDENT = "per_student"
+    TEXT = "text"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self is not Kind.TEXT
+
+    @property
+    def is_percentage(self) -> bool:
+        """Rates and shares are compared in 百分点, never by a relative %."""
+        return self in (Kind.RATE, Kind.SHARE)
+
+
+DEFAULT_DECIMALS = {
+    Kind.COUNT: 0,
+    Kind.AMOUNT: 2,
+    Kind.RATE: 2,
+    Kind.SHARE: 2,
+    Kind.RATIO: 1,
+    Kind.PER_STUDENT: 2,
+    Kind.TEXT: 0,
+}
+
+Parts = Literal["exhaustive", "disjoint", "subset", "detail"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Formula(_Strict):
+    """A derived value: sum(numerator) × scale ÷ denominator."""
+
+    numerator: tuple[str, ...]
+    denominator: str
+    scale: float = 1
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (*self.numerator, self.denominator)
+
+
+class Indicator(_Strict):
+    code: str
+    group: str
+    name: str
+    unit: str
+    kind: Kind
+    parent: str | None = None
+    parts: Parts | None = None
+    formula: Formula | None = None
+    range: tuple[float, float] | None = None
+    decimals_override: int | None = Field(default=None, alias="decimals")
+    required: bool = False
+    hint: str = ""
+
+    @property
+    def is_derived(self) -> bool:
+        return self.formula is not None
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    @property
+    def decimals(self) -> int:
+        if self.decimals_override is not None:
+            return self.decimals_override
+        return DEFAULT_DECIMALS[self.kind]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        if (self.parent is None) != (self.parts is None):
+            raise ValueError(f"指标 {self.code}：parent 与 parts 必须同时给出")
+        if self.formula is not None and self.required:
+            raise ValueError(f"指标 {self.code}：派生指标不能是必填项")
+        return self
+
+
+class CoverField(_Strict):
+    key: str
+    required: bool = False
+    hint: str = ""
+    choices: tuple[str, ...] = ()
+    pattern: str | None = None
+    kind: Literal["text", "year"] = "text"
+
+
+class RecordField(_Strict):
+    key: str
+    header: str
+    kind: Kind
+    unit: str = ""
+    required: bool = False
+    hint: str = ""
+    pattern: str | None = None
+    parent: str | None = None
+    parts: Parts | None = None
+    range: tuple[float, float] | None = None
+
+    @property
+    def decimals(self) -> int:
+        return DEFAULT_DECIMALS[self.kind]
+
+    @property
+    def label(self) -> str:
+        return self.header
+
+
+class DerivedField(_Strict):
+    key: str
+    name: str
+    kind: Kind
+    unit: str = ""
+    formula: Formula
+
+    @property
+    def decimals(self) -> int:
+        return DEFAULT_DECIMALS[self.kind]
+
+
+class TotalRule(_Strict):
+    """How a record column is totalled when it is not a plain sum (e.g. a weighted mean)."""
+
+    weighted_by: str
+
+
+class CrossCheck(_Strict):
+    """A record-sheet total (or row count) that must agree with an indicator's 本年 value."""
+
+    indicator: str
+    rule: Literal["equal"] = "equal"
+    level: Literal["error", "warning"] = "error"
+    field: str | None = None
+    count_rows: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CrossCheck:
+        if (self.field is None) == (not self.count_rows):
+            raise ValueError("核对规则必须给出 field 或 count_rows 之一")
+        return self
+
+
+class RecordSheet(_Strict):
+    id: str
+    sheet: str
+    hint: str = ""
+    fields: tuple[RecordField, ...]
+    derived: tuple[DerivedField, ...] = ()
+    totals: dict[str, TotalRule] = Field(default_factory=dict)
+    checks: tuple[CrossCheck, ...] = ()
+
+    def field(self, key: str) -> RecordField | DerivedField:
+        for f in (*self.fields, *self.derived):
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+
+class Section(_Strict):
+    code: str
+    title: str
+    front: bool = False
+    tables: tuple[str, ...] = ()
+    narrative: bool = True
+    new_page: bool = False
+
+    @property
+    def level(self) -> int:
+        """1 for chapters (``1``), 2 for sections (``1.1``); front matter and 附表 count as 1."""
+        return self.code.count(".") + 1
+
+    @property
+    def label(self) -> str:
+        """How the section is named in the workbook's 章节 column."""
+        return self.title if self.code == self.title else f"{self.code} {self.title}"
+
+
+class TableRow(_Strict):
+    code: str
+    indent: int = 0
+    group: str | None = None
+    label: str | None = None
+    method: str | None = None
+    respondents: str | None = None
+
+
+class RecordColumn(_Strict):
+    header: str
+    field: str
+    compare: str | None = None
+
+
+class TableLayout(_Strict):
+    id: str
+    kind: Literal["comparison", "annex", "survey", "record"]
+    title: str
+    number: int | None = None
+    note: str | None = None
+    rows: tuple[TableRow, ...] = ()
+    sheet: str | None = None
+    columns: tuple[RecordColumn, ...] = ()
+    total_label: str | None = None
+
+    @property
+    def is_annex(self) -> bool:
+        return self.kind in ("annex", "survey")
+
+    @model_validator(mode="after")
+    def _shape(self) -> TableLayout:
+        if self.kind == "record":
+            if not self.sheet or not self.columns:
+                raise ValueError(f"表 {self.id}：record 表必须给出 sheet 与 columns")
+        elif not self.rows:
+            raise ValueError(f"表 {self.id}：必须给出 rows")
+        if self.is_annex and self.number is None:
+            raise ValueError(f"表 {self.id}：附表必须给出 number")
+        return self
+
+
+class Thresholds(_Strict):
+    flat_percent: float = 1.0
+    flat_points: float = 0.5
+    yoy_warning_percent: float = 50
+    wan_from: int = 100000
+    fraction_tolerance: float = 0.01
+
+
+class Edition(_Strict):
+    id: str
+    name: str
+    school_type: str
+    levels: tuple[str, ...]
+    report_title: str
+    declaration: str
+    publication_note: str = ""
+    case_marker: str = "【案例分享】"
+    thresholds: Thresholds = Thresholds()
+    cover_fields: tuple[CoverField, ...]
+    indicators: tuple[Indicator, ...]
+    record_sheets: tuple[RecordSheet, ...] = ()
+    outline: tuple[Section, ...]
+    preface_tables: tuple[str, ...] = ()
+    heading_formats: dict[str, str]
+    tables: tuple[TableLayout, ...]
+
+    _by_code: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+    _tables: dict[str, TableLayout] = PrivateAttr(default_factory=dict)
+    _sheets: dict[str, RecordSheet] = PrivateAttr(default_factory=dict)
+    _sections: dict[str, Section] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: object) -> None:
+        self._by_code = {i.code: i for i in self.indicators}
+        self._tables = {t.id: t for t in self.tables}
+        self._sheets = {r.id: r for r in self.record_sheets}
+        self._sections = {s.code: s for s in self.outline}
+
+    # ---- lookups -------------------------------------------------------------------------
+    def indicator(self, code: str) -> Indicator:
+        return self._by_code[code]
+
+    def has_indicator(self, code: str) -> bool:
+        return code in self._by_code
+
+    @property
+    def input_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if not i.is_derived)
+
+    @property
+    def derived_indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.is_derived)
+
+    def children(self, code: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.parent == code)
+
+    def table(self, table_id: str) -> TableLayout:
+        return self._tables[table_id]
+
+    def record_sheet(self, sheet_id: str) -> RecordSheet:
+        return self._sheets[sheet_id]
+
+    def section(self, code: str) -> Section:
+        return self._sections[code]
+
+    @property
+    def narrative_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.outline if s.narrative)
+
+    # ---- integrity -----------------------------------------------------------------------
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Edition:
+        problems: list[str] = []
+        derived = {i.code for i in self.indicators if i.is_derived}
+        seen: set[str] = set()
+        for code in (i.code for i in self.indicators):
+            if code in seen:
+                problems.append(f"指标代码重复：{code}")
+            seen.add(code)
+        for ind in self.indicators:
+            if ind.parent and ind.parent not in seen:
+                problems.append(f"指标 {ind.code} 的 parent {ind.parent} 不存在")
+            if ind.formula:
+                for ref in ind.formula.inputs:
+                    if ref not in seen:
+                        problems.append(f"指标 {ind.code} 的公式引用了不存在的指标 {ref}")
+                    elif ref in derived:
+                        problems.append(f"指标 {ind.code} 的公式引用了派生指标 {ref}（只能引用填报指标）")
+        table_ids = {t.id for t in self.tables}
+        sheet_ids = {r.id for r in self.record_sheets}
+        for table in self.tables:
+            for row in table.rows:
+                for ref in (row.code, row.method, row.respondents):
+                    if ref is not None and ref not in seen:
+                        problems.append(f"表 {table.id} 引用了不存在的指标 {ref}")
+            if table.kind == "record":
+                if table.sheet not in sheet_ids:
+                    problems.append(f"表 {table.id} 引用了不存在的清单 {table.sheet}")
+                else:
+                    sheet = next(r for r in self.record_sheets if r.id == table.sheet)
+                    keys = {f.key for f in (*sheet.fields, *sheet.derived)}
+                    for col in table.columns:
+                        for ref in (col.field, col.compare):
+                            if ref is not None and ref not in keys:
+                                problems.append(f"表 {table.id} 引用了清单 {sheet.id} 中不存在的列 {ref}")
+        for section in self.outline:
+            for ref in section.tables:
+                if ref not in table_ids:
+                    problems.append(f"章节 {section.code} 引用了不存在的表 {ref}")
+        for ref in self.preface_tables:
+            if ref not in table_ids:
+                problems.append(f"前言引用了不存在的表 {ref}")
+        for sheet in self.record_sheets:
+            keys = {f.key for f in sheet.fields}
+            for f in sheet.fields:
+                if f.parent and f.parent not in keys:
+                    problems.append(f"清单 {sheet.id} 的列 {f.key} 的 parent {f.parent} 不存在")
+            for d in sheet.derived:
+                for ref in d.formula.inputs:
+                    if ref not in keys:
+                        problems.append(f"清单 {sheet.id} 的派生列 {d.key} 引用了不存在的列 {ref}")
+            for key, rule in sheet.totals.items():
+                if key not in keys or rule.weighted_by not in keys:
+                    problems.append(f"清单 {sheet.id} 的合计规则 {key} 引用了不存在的列")
+            for check in sheet.checks:
+                if check.indicator not in seen:
+                    problems.append(f"清单 {sheet.id} 的核对规则引用了不存在的指标 {check.indicator}")
+                if check.field is not None and check.field not in keys:
+                    problems.append(f"清单 {sheet.id} 的核对规则引用了不存在的列 {check.field}")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+

@@ -1,0 +1,51 @@
+"""Write output files so that a failed or interrupted run never damages a previous good file.
+
+Bytes go to a temporary file in the target folder, are flushed to disk, and are renamed over the
+target in one step (os.replace is atomic on the same file system). The temporary file is removed
+on any failure, Ctrl-C included.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from vqr_author.errors import OutputError
+
+TEMP_PREFIX = ".~vqr-"
+
+
+def check_writable_target(path: Path) -> None:
+    """Fail early, with a clear message, when ``path`` cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise OutputError(f"输出文件夹“{folder}”不存在。请先创建该文件夹，或换一个输出位置。")
+    if not folder.is_dir():
+        raise OutputError(f"“{folder}”不是文件夹，无法在其中写入“{path.name}”。")
+    if path.is_dir():
+        raise OutputError(f"“{path}”是一个文件夹。请在 -o 后写完整的文件名，例如 {path / '报告.docx'}。")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"没有写入文件夹“{folder}”的权限。请换一个输出位置，或请管理员开放写权限。")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"“{path}”是只读文件，无法覆盖。请关闭正在打开它的程序（如 Word）或取消只读后重试。")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    check_writable_target(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"无法写入“{path}”：{exc.strerror or exc}。请检查磁盘空间和文件是否被其他程序占用。") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,293 @@
+"""Stage 3 — validation rules. Pure: a loaded workbook and its computed values in, problems out.
+
+Every problem names its cell, the indicator, what is wrong and what is expected, in Chinese.
+Problem codes are stable and listed in docs/problems.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+
+from vqr_author.compute.display import plain
+from vqr_author.compute.records import RecordSet
+from vqr_author.compute.report import report_years
+from vqr_author.compute.values import IndicatorValue
+from vqr_author.edition.model import Edition, Indicator, Kind, RecordField, RecordSheet
+from vqr_author.problems import Problem, error, warning
+from vqr_author.workbook import contract as c
+from vqr_author.workbook.model import Entry, Record, SchoolWorkbook
+
+YEARS = (("last", "上年"), ("this", "本年"))
+
+
+def _num(value: Decimal, decimals: int = 2) -> str:
+    """A number as a person would write it in a message (no trailing zeros for integers)."""
+    return plain(value, 0) if value == value.to_integral_value() else plain(value, decimals)
+
+
+# ---------------------------------------------------------------------------------------------
+# Single values: kind, sign, range. Shared by indicators and record-sheet fields.
+def check_number(
+    entry: Entry, kind: Kind, name: str, plausible: tuple[float, float] | None, unit: str = ""
+) -> Iterator[Problem]:
+    value = entry.number
+    if value is None:
+        return
+    where = dict(sheet=entry.sheet, cell=entry.cell, indicator=name)
+    if kind is Kind.COUNT:
+        if value < 0:
+            yield error("negative-value", f"{name}填写为 {_num(value)}，人数、个数等计数不能为负。", **where)
+        elif value != value.to_integral_value():
+            yield error("count-not-integer", f"{name}填写为 {_num(value, 4)}，计数应为整数。", **where)
+    elif kind in (Kind.AMOUNT, Kind.PER_STUDENT):
+        if value < 0:
+            yield error("negative-value", f"{name}填写为 {_num(value)}，不能为负数。", **where)
+    elif kind.is_percentage:
+        if value < 0 or value > 100:
+            yield error("rate-out-of-range", f"{name}填写为 {_num(value)}，百分比应在 0～100 之间（填 95 表示 95%）。", **where)
+            return
+        if 0 < value <= 1 and not entry.percent_marked:
+            fraction_is_error = plausible is not None and plausible[0] > 1
+            make = error if fraction_is_error else warning
+            yield make(
+                "rate-as-fraction",
+                f"{name}填写为 {_num(value, 4)}，疑似把百分比写成了小数。百分比请填百分数的数值：{_num(value * 100)}% 应填 {_num(value * 100)}。"
+                + ("" if fraction_is_error else "若确为不到 1%，请写成“" + _num(value, 4) + "%”以确认。"),
+                **where,
+            )
+            return
+    if plausible is not None and not (Decimal(str(plausible[0])) <= value <= Decimal(str(plausible[1]))):
+        yield warning(
+            "implausible-value",
+            f"{name}为 {_num(value)}{unit}，超出通常范围 {_num(Decimal(str(plausible[0])))}～{_num(Decimal(str(plausible[1])))}{unit}，请核对单位和数值。",
+            **where,
+        )
+
+
+def check_cover(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
+    for f in edition.cover_fields:
+        entry = book.cover.get(f.key)
+        where = dict(sheet=c.SHEET_COVER, cell=entry.cell if entry else "", indicator=f.key)
+        text = str(entry.value).strip() if entry and entry.value is not None else ""
+        if not text:
+            if f.required:
+                hint = f"（{f.hint}）" if f.hint else ""
+                yield error("cover-missing-field", f"封面信息“{f.key}”未填写{hint}。", **where)
+            continue
+        if f.choices and text not in f.choices:
+            yield error("cover-invalid-choice", f"“{f.key}”填写为“{text}”，应为：{'、'.join(f.choices)}。", **where)
+        if f.pattern and not re.fullmatch(f.pattern, text):
+            yield error("cover-invalid-format", f"“{f.key}”填写为“{text}”，格式不对：{f.hint}。", **where)
+        if f.kind == "year" and report_years(text).this is None:
+            yield error("cover-invalid-year", f"“{f.key}”填写为“{text}”，应为四位年份，例如 2024。", **where)
+
+
+# ---------------------------------------------------------------------------------------------
+def check_indicators(
+    edition: Edition, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]
+) -> Iterator[Problem]:
+    for ind in edition.input_indicators:
+        entry = book.indicators.get(ind.code)
+        if entry is None:
+            continue  # missing rows are reported by the loader
+        if ind.kind.is_numeric:
+            for which in (entry.last, entry.this):
+                yield from check_number(which, ind.kind, ind.name, ind.range, _unit_suffix(ind))
+        if ind.required and entry.this.value is None:
+            yield error("required-missing", f"“{ind.name}”本年数据必须填写，报告中的多项计算以它为基础。",
+                        sheet=entry.this.sheet, cell=entry.this.cell, indicator=ind.name)
+    for ind in edition.derived_indicators:
+        yield from _check_derived(ind, values[ind.code], values)
+    yield from _check_changes(edition, book, values)
+
+
+def _unit_suffix(ind: Indicator) -> str:
+    return "" if ind.kind is Kind.RATIO else ind.unit
+
+
+def _check_derived(ind: Indicator, v: IndicatorValue, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
+    if ind.range is None:
+        return
+    lo, hi = (Decimal(str(x)) for x in ind.range)
+    formula = ind.formula
+    parts = "、".join(values[c].indicator.name for c in formula.inputs)  # type: ignore[union-attr]
+    for attr, label in YEARS:
+        value = getattr(v, attr)
+        if isinstance(value, Decimal) and not lo <= value <= hi:
+            shown = f"{_num(value)}:1" if ind.kind is Kind.RATIO else f"{_num(value)} {ind.unit}"
+            yield warning(
+                "implausible-value",
+                f"{label}{ind.name}计算结果为 {shown}，超出通常范围 {_num(lo)}～{_num(hi)}。它由{parts}计算得出，请核对这些数据的数值和单位。",
+                indicator=ind.name, sheet=c.SHEET_INDICATORS, cell=_first_cell(values, formula.inputs, attr),  # type: ignore[union-attr]
+            )
+
+
+def _first_cell(values: Mapping[str, IndicatorValue], codes: tuple[str, ...], which: str) -> str:
+    column = "E" if which == "last" else "F"
+    for ref in sorted(r for code in codes for r in values[code].refs):
+        cell = ref.split("!", 1)[1]
+        if cell.startswith(column):
+            return cell
+    return ""
+
+
+def _check_changes(edition: Edition, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
+    limit = Decimal(str(edition.thresholds.yoy_warning_percent))
+    for ind in edition.indicators:
+        v = values[ind.code]
+        pct = v.change.percent
+        if pct is None or abs(pct) <= limit:
+            continue
+        entry = book.indicators.get(ind.code)
+        where = dict(sheet=entry.this.sheet, cell=entry.this.cell) if entry else dict(
+            sheet=c.SHEET_INDICATORS, cell=_first_cell(values, ind.formula.inputs, "this") if ind.formula else "")
+        yield warning(
+            "large-change",
+            f"{ind.name}从上年 {_num(v.last)} 变为本年 {_num(v.this)}，变化 {plain(pct, 2)}%，超过 ±{_num(limit)}%。"
+            "请确认数据无误（例如单位是否一致、是否填错年份）。",
+            indicator=ind.name, **where,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+def check_parts(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
+    """`其中` rows never exceed their parent; exhaustive parts add up to it (both years)."""
+    groups: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
+    for ind in edition.indicators:
+        if ind.parent and not ind.is_derived:
+            groups[(ind.parent, ind.parts)].append(ind)  # type: ignore[index]
+    for (parent_code, parts), members in groups.items():
+        parent_ind = edition.indicator(parent_code)
+        parent_entry = book.indicators.get(parent_code)
+        for attr, label in YEARS:
+            parent = getattr(parent_entry, attr) if parent_entry else Entry()
+            entries = [(m, getattr(book.indicators[m.code], attr)) for m in members if m.code in book.indicators]
+            yield from _check_group(parts, parent_ind, parent, entries, label)
+
+
+def _check_group(
+    parts: str, parent_ind: Indicator | RecordField, parent: Entry,
+    entries: list[tuple[Indicator, Entry]] | list[tuple[RecordField, Entry]], label: str,
+) -> Iterator[Problem]:
+    present = [(m, e) for m, e in entries if e.number is not None]
+    if parts == "detail" or not present:
+        return
+    name = parent_ind.label
+    total = parent.number
+    if total is None:
+        return
+    if parts == "subset":
+        for m, e in present:
+            if e.number > total:
+                m_name = m.label
+                yield error(
+                    "part-exceeds-parent",
+                    f"{label}{m_name} {_num(e.number)} 大于{name} {_num(total)}（见 {parent.ref}）。其中项不能超过总数，请核对。",
+                    sheet=e.sheet, cell=e.cell, indicator=m_name,
+                )
+        return
+    names = [m.label for m, _ in present]
+    s = sum((e.number for _, e in present), Decimal(0))
+    expr = " + ".join(f"{n} {_num(e.number)}" for n, (_, e) in zip(names, present)) + f" = {_num(s)}"
+    where = dict(sheet=parent.sheet, cell=parent.cell, indicator=name)
+    if s > total:
+        yield error(
+            "parts-exceed-total",
+            f"{label}{expr}，超过{name} {_num(total)}。其中各项之和不能超过总数，请核对。",
+            **where,
+        )
+    elif parts == "exhaustive" and len(present) == len(entries) and s != total:
+        yield error(
+            "parts-sum-mismatch",
+            f"{label}{expr}，与{name} {_num(total)} 不一致。这几项合起来就是{name}，之和应等于它，请核对。",
+            **where,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+def check_records(
+    edition: Edition, book: SchoolWorkbook, record_sets: Mapping[str, RecordSet], values: Mapping[str, IndicatorValue]
+) -> Iterator[Problem]:
+    for sheet in edition.record_sheets:
+        records = book.records.get(sheet.id, ())
+        for record in records:
+            yield from _check_record(sheet, record)
+        yield from _check_duplicates(sheet, records)
+        yield from _cross_checks(sheet, record_sets[sheet.id], book, values)
+
+
+def _check_record(sheet: RecordSheet, record: Record) -> Iterator[Problem]:
+    for f in sheet.fields:
+        entry = record.get(f.key)
+        if f.required and entry.value is None:
+            yield error("record-missing-field", f"第 {record.row} 行“{f.header}”未填写。",
+                        sheet=sheet.sheet, cell=entry.cell or f"?{record.row}", indicator=f.header)
+        if f.kind.is_numeric:
+            yield from check_number(entry, f.kind, f.header, f.range)
+        elif f.pattern and entry.value is not None and not re.fullmatch(f.pattern, str(entry.value)):
+            yield error("record-invalid-format", f"“{f.header}”填写为“{entry.value}”，格式不对：{f.hint}。",
+                        sheet=sheet.sheet, cell=entry.cell, indicator=f.header)
+    groups: dict[tuple[str, str], list[RecordField]] = defaultdict(list)
+    for f in sheet.fields:
+        if f.parent:
+            groups[(f.parent, f.parts)].append(f)  # type: ignore[index]
+    for (parent_key, parts), members in groups.items():
+        parent = next(f for f in sheet.fields if f.key == parent_key)
+        entries = [(m, record.get(m.key)) for m in members]
+        yield from _check_group(parts, parent, record.get(parent_key), entries, f"第 {record.row} 行")
+
+
+def _check_duplicates(sheet: RecordSheet, records: tuple[Record, ...]) -> Iterator[Problem]:
+    key = sheet.fields[0]
+    seen: dict[str, int] = {}
+    for record in records:
+        entry = record.get(key.key)
+        if entry.value is None:
+            continue
+        text = str(entry.value)
+        if text in seen:
+            yield error("duplicate-record", f"“{key.header}”为“{text}”的行重复出现（另见第 {seen[text]} 行）。请合并或删除重复的行。",
+                        sheet=sheet.sheet, cell=entry.cell, indicator=key.header)
+        else:
+            seen[text] = record.row
+
+
+def _cross_checks(
+    sheet: RecordSheet, records: RecordSet, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]
+) -> Iterator[Problem]:
+    if not records.rows:
+        yield warning("empty-record-sheet", f"工作表“{sheet.sheet}”没有填写任何数据，报告中将不出现相应的表格。{sheet.hint}",
+                      sheet=sheet.sheet)
+        return
+    for check in sheet.checks:
+        target = values[check.indicator]
+        if not isinstance(target.this, Decimal):
+            continue
+        entry = book.indicators.get(check.indicator)
+        where = dict(sheet=entry.this.sheet, cell=entry.this.cell) if entry else dict(sheet=c.SHEET_INDICATORS)
+        make = error if check.level == "error" else warning
+        if check.count_rows:
+            found = Decimal(len(records.rows))
+            if found != target.this:
+                yield make("record-count-mismatch",
+                           f"工作表“{sheet.sheet}”有 {_num(found)} 行，而“{target.indicator.name}”本年填写为 {_num(target.this)}，两者不一致，请核对。",
+                           indicator=target.indicator.name, **where)
+            continue
+        summed = records.totals.get(check.field)  # type: ignore[arg-type]
+        header = next(f.header for f in sheet.fields if f.key == check.field)
+        if isinstance(summed, Decimal) and summed != target.this:
+            yield make("record-total-mismatch",
+                       f"工作表“{sheet.sheet}”各行“{header}”合计为 {_num(summed)}，而“{target.indicator.name}”本年填写为 {_num(target.this)}，两处应一致，请核对。",
+                       indicator=target.indicator.name, **where)
+
+
+def check_narrative(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
+    written = {p.section for p in book.paragraphs}
+    for section in edition.narrative_sections:
+        children = [s for s in edition.narrative_sections if s.code.startswith(section.code + ".")]
+        if section.code not in written and not children:
+            yield warning("section-without-text", f"章节“{section.label}”没有正文，报告中该节将为空。请在“{c.SHEET_NARRATIVE}”工作表补写。",
+                          sheet=c.SHEET_NARRATIVE, indicator=section.label)

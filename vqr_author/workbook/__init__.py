@@ -1,0 +1,16 @@
+"""Stage 2 — the workbook: its contract, the blank form (`vqr init`) and loading a filled one."""
+
+from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, SchoolWorkbook
+from vqr_author.workbook.reader import load_school_workbook
+from vqr_author.workbook.writer import build_blank_workbook
+
+__all__ = [
+    "Case",
+    "Entry",
+    "IndicatorEntry",
+    "Paragraph",
+    "Record",
+    "SchoolWorkbook",
+    "build_blank_workbook",
+    "load_school_workbook",
+]

@@ -1,0 +1,24 @@
+"""The workbook contract: sheet names, column headers and fixed keys. Public interface — other
+systems fill these workbooks, so nothing here changes without a note in docs/workbook.md."""
+
+from __future__ import annotations
+
+SHEET_COVER = "封面"
+SHEET_INDICATORS = "指标"
+SHEET_NARRATIVE = "正文"
+SHEET_CASES = "案例"
+SHEET_CHOICES = "选项"  # hidden helper sheet holding dropdown lists
+
+COVER_HEADERS = ("项目", "内容", "说明")
+INDICATOR_HEADERS = ("代码", "所属表", "指标", "单位", "上年", "本年", "说明")
+NARRATIVE_HEADERS = ("章节", "段落")
+CASE_HEADERS = ("章节", "标题", "正文", "图片文件", "图片说明")
+
+# 封面 rows written by `vqr init` that tie the workbook to its edition and report level.
+KEY_EDITION = "报告版式"
+KEY_LEVEL = "报告层级"
+
+LEVELS = {"school": "学校"}
+
+# Excel's own limit for one cell; longer text cannot have been typed in Excel.
+MAX_CELL_TEXT = 32767

@@ -1,0 +1,412 @@
+"""Stage 2 — load a school workbook into a SchoolWorkbook, collecting every problem found on the way.
+
+Sheets are located by name and columns by header text (so reordered columns are fine); every value
+keeps the cell it came from so later stages can say where a problem is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.cell.cell import MergedCell
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from vqr_author.edition import Edition, Kind, load_edition
+from vqr_author.edition.model import RecordSheet
+from vqr_author.errors import EditionError
+from vqr_author.problems import Problem, error, warning
+from vqr_author.workbook import contract as c
+from vqr_author.workbook.cells import clean_text, parse_number, parse_text
+from vqr_author.workbook.files import open_workbook, sniff
+from vqr_author.workbook.images import resolve_image
+from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, SchoolWorkbook
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: object) -> str:
+    """Compare headers and keys the way a person reads them: ignore spacing and full/half width."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
+@dataclass
+class _Session:
+    """State of one load: the workbook, lazily its cached formula values, and the problems found."""
+
+    path: Path
+    book: Workbook
+    problems: list[Problem] = field(default_factory=list)
+    _cached: Workbook | None = None
+
+    def raw(self, ws: Worksheet, row: int, col: int, what: str = "") -> object:
+        cell = ws.cell(row=row, column=col)
+        if cell.data_type != "f":
+            return cell.value
+        if self._cached is None:
+            self._cached = open_workbook(self.path, data_only=True)
+        cached = self._cached[ws.title].cell(row=row, column=col).value
+        if cached is None:
+            self.problems.append(error(
+                "formula-without-value",
+                f"单元格是公式（{_formula_text(cell.value)}），但文件中没有保存计算结果（常见于程序生成、未用 Excel 打开保存过的文件）。"
+                "请在 Excel 中打开并保存一次，或直接填写数值。",
+                sheet=ws.title, cell=cell.coordinate, indicator=what,
+            ))
+        return cached
+
+    def text(self, ws: Worksheet, row: int, col: int, what: str = "") -> str | None:
+        raw = self.raw(ws, row, col, what)
+        text = parse_text(raw)
+        if text is None:
+            return None
+        where = dict(sheet=ws.title, cell=f"{get_column_letter(col)}{row}", indicator=what)
+        if len(text) > c.MAX_CELL_TEXT:
+            self.problems.append(error(
+                "text-too-long",
+                f"文字有 {len(text)} 个字符，超过单元格上限 {c.MAX_CELL_TEXT}。请分成多行（多个段落）填写。",
+                **where,
+            ))
+            return None
+        cleaned = clean_text(text)
+        if cleaned.removed_characters:
+            self.problems.append(warning(
+                "control-characters",
+                f"文字中有 {cleaned.removed_characters} 个不可见的控制字符（常见于从网页或其他软件粘贴），已自动删除。请核对该单元格内容。",
+                **where,
+            ))
+        return cleaned.text.strip() or None
+
+
+def _formula_text(value: object) -> str:
+    text = getattr(value, "text", value)
+    return str(text)[:60]
+
+
+# ---------------------------------------------------------------------------------------------
+def load_school_workbook(
+    path: str | Path, edition: Edition | None = None
+) -> tuple[SchoolWorkbook, Edition, list[Problem]]:
+    """Read ``path``. Raises WorkbookUnreadable when it is not a readable workbook at all."""
+    path = Path(path)
+    sniff(path)
+    session = _Session(path, open_workbook(path, data_only=False))
+    sheets = {normalise(name): session.book[name] for name in session.book.sheetnames}
+
+    cover_ws = sheets.get(c.SHEET_COVER)
+    cover = _read_cover(session, cover_ws) if cover_ws is not None else {}
+    edition = _resolve_edition(session, cover, edition)
+    level = str(cover.get(c.KEY_LEVEL, Entry()).value or c.LEVELS["school"])
+    if level != c.LEVELS["school"]:
+        session.problems.append(error(
+            "level-mismatch",
+            f"本填报表的报告层级是“{level}”，此命令生成学校报告，需要学校层级的填报表（vqr init 生成）。",
+            sheet=c.SHEET_COVER, cell=cover[c.KEY_LEVEL].cell,
+        ))
+
+    def sheet(name: str) -> Worksheet | None:
+        ws = sheets.get(normalise(name))
+        if ws is None:
+            session.problems.append(error(
+                "missing-sheet",
+                f"缺少工作表“{name}”。请不要删除或重命名工作表；可从 vqr init 生成的新填报表中复制。",
+                sheet=name,
+            ))
+        return ws
+
+    if cover_ws is None:
+        sheet(c.SHEET_COVER)
+    indicators_ws = sheet(c.SHEET_INDICATORS)
+    indicators = _read_indicators(session, indicators_ws, edition) if indicators_ws is not None else {}
+    records = {}
+    for spec in edition.record_sheets:
+        ws = sheet(spec.sheet)
+        records[spec.id] = _read_records(session, ws, spec) if ws is not None else ()
+    narrative_ws = sheet(c.SHEET_NARRATIVE)
+    paragraphs = _read_narrative(session, narrative_ws, edition) if narrative_ws is not None else ()
+    cases_ws = sheet(c.SHEET_CASES)
+    cases = _read_cases(session, cases_ws, edition) if cases_ws is not None else ()
+
+    book = SchoolWorkbook(
+        path=path,
+        edition_id=edition.id,
+        level=level,
+        cover=cover,
+        indicators=indicators,
+        records=records,
+        paragraphs=paragraphs,
+        cases=cases,
+    )
+    return book, edition, session.problems
+
+
+# ---------------------------------------------------------------------------------------------
+def _header_columns(
+    session: _Session, ws: Worksheet, expected: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, int] | None:
+    """Map expected headers to column numbers. Missing required headers are errors; None if unusable."""
+    found: dict[str, int] = {}
+    for col in range(1, (ws.max_column or 0) + 1):
+        key = normalise(session.raw(ws, 1, col))
+        if key and key not in found:
+            found[key] = col
+    columns: dict[str, int] = {}
+    missing = []
+    for header in expected:
+        col = found.get(normalise(header))
+        if col is None:
+            if header in required:
+                missing.append(header)
+        else:
+            columns[header] = col
+    if missing:
+        actual = "、".join(f"“{session.raw(ws, 1, col)}”" for col in range(1, (ws.max_column or 0) + 1)
+                          if session.raw(ws, 1, col) is not None) or "（空）"
+        session.problems.append(error(
+            "missing-column",
+            f"第 1 行缺少列标题{'、'.join(f'“{h}”' for h in missing)}。第 1 行现有：{actual}。"
+            f"列标题应为：{'、'.join(expected)}；请勿修改或删除列标题。",
+            sheet=ws.title, cell="1:1",
+        ))
+        return None
+    return columns
+
+
+def _data_rows(ws: Worksheet) -> Iterator[int]:
+    return iter(range(2, (ws.max_row or 1) + 1))
+
+
+def _merged_over(ws: Worksheet, columns: set[int]) -> list[str]:
+    return [
+        str(rng) for rng in ws.merged_cells.ranges
+        if rng.max_row >= 2 and any(rng.min_col <= col <= rng.max_col for col in columns)
+    ]
+
+
+def _report_merges(session: _Session, ws: Worksheet, columns: set[int]) -> None:
+    for rng in _merged_over(ws, columns):
+        session.problems.append(error(
+            "merged-cells",
+            f"数据区域 {rng} 是合并单元格，合并后只有左上角单元格有值。请取消合并（开始 → 合并后居中 → 取消合并单元格），每个单元格分别填写。",
+            sheet=ws.title, cell=rng.split(":")[0],
+        ))
+
+
+def _read_cover(session: _Session, ws: Worksheet) -> dict[str, Entry]:
+    cover: dict[str, Entry] = {}
+    for row in _data_rows(ws):
+        key = parse_text(session.raw(ws, row, 1))
+        if not key:
+            continue
+        key = normalise(key)
+        cover[key] = Entry(session.text(ws, row, 2, key), ws.title, f"B{row}")
+    return cover
+
+
+def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edition | None) -> Edition:
+    declared = cover.get(c.KEY_EDITION)
+    declared_id = str(declared.value) if declared and declared.value else None
+    if requested is not None:
+        if declared_id and declared_id != requested.id:
+            session.problems.append(error(
+                "edition-mismatch",
+                f"本填报表是“{declared_id}”版式，但指定了“{requested.id}”版式。请用与填报表一致的版式，或用 vqr init 生成新版式的填报表。",
+                sheet=c.SHEET_COVER, cell=declared.cell,
+            ))
+        return requested
+    if declared_id is None:
+        return load_edition()
+    try:
+        return load_edition(declared_id)
+    except EditionError:
+        session.problems.append(error(
+            "unknown-edition",
+            f"本填报表声明的报告版式“{declared_id}”不存在。请勿修改“{c.KEY_EDITION}”一行，或用 vqr init 重新生成填报表。",
+            sheet=c.SHEET_COVER, cell=declared.cell,
+        ))
+        return load_edition()
+
+
+def _read_number(session: _Session, ws: Worksheet, row: int, col: int, kind: Kind, unit: str, what: str) -> Entry:
+    coordinate = f"{get_column_letter(col)}{row}"
+    if kind is Kind.TEXT:
+        return Entry(session.text(ws, row, col, what), ws.title, coordinate)
+    cell = ws.cell(row=row, column=col)
+    if isinstance(cell, MergedCell):
+        return Entry(None, ws.title, coordinate)
+    parsed = parse_number(session.raw(ws, row, col, what), cell.number_format, unit)
+    if parsed.error:
+        session.problems.append(error(parsed.error, _NUMBER_MESSAGES[parsed.error].format(found=parsed.detail),
+                                      sheet=ws.title, cell=coordinate, indicator=what))
+    return Entry(parsed.value, ws.title, coordinate, parsed.percent_marked)
+
+
+_NUMBER_MESSAGES = {
+    "not-a-number": "“{found}”不是数值。请只填写数字（单位已在“单位”列中），无数据请留空或填“—”。",
+    "boolean-in-number-cell": "单元格中是逻辑值 {found}，不是数值。请填写数字，无数据请留空或填“—”。",
+    "date-in-number-cell": "单元格中是日期（{found}），不是数值。常见原因是 Excel 把“1-2”之类的输入自动转成了日期；请把单元格格式设为“数值”后重新填写。",
+    "formula-as-text": "单元格中是以文本形式保存的公式“{found}”，不会被计算。请直接填写数值。",
+}
+
+
+def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict[str, IndicatorEntry]:
+    columns = _header_columns(session, ws, c.INDICATOR_HEADERS, ("代码", "上年", "本年"))
+    if columns is None:
+        return {}
+    _report_merges(session, ws, {columns["上年"], columns["本年"]})
+    entries: dict[str, IndicatorEntry] = {}
+    for row in _data_rows(ws):
+        code = session.text(ws, row, columns["代码"])
+        if not code:
+            continue
+        code = normalise(code).upper()
+        where = dict(sheet=ws.title, cell=f"{get_column_letter(columns['代码'])}{row}")
+        if not edition.has_indicator(code):
+            session.problems.append(error(
+                "unknown-indicator",
+                f"指标代码“{code}”不在“{edition.name}”的指标目录中。请勿修改“代码”列；多余的行请删除。", **where,
+            ))
+            continue
+        indicator = edition.indicator(code)
+        if indicator.is_derived:
+            session.problems.append(error(
+                "derived-indicator-typed",
+                f"“{indicator.name}”由工具根据其他指标自动计算，不能填写。请删除此行。",
+                indicator=indicator.name, **where,
+            ))
+            continue
+        if code in entries:
+            first_row = re.sub(r"\D", "", entries[code].this.cell)
+            session.problems.append(error(
+                "duplicate-indicator",
+                f"指标“{indicator.name}”（代码 {code}）出现了两次，另一次在第 {first_row} 行。请删除重复的行。",
+                indicator=indicator.name, **where,
+            ))
+            continue
+        if "指标" in columns:
+            typed_name = session.text(ws, row, columns["指标"])
+            if typed_name and normalise(typed_name) != normalise(indicator.name):
+                session.problems.append(warning(
+                    "indicator-name-mismatch",
+                    f"代码 {code} 对应的指标是“{indicator.name}”，本行“指标”列却写着“{typed_name}”。数值按代码读取，请核对是否填错了行。",
+                    indicator=indicator.name, **where,
+                ))
+        read = lambda col: _read_number(session, ws, row, col, indicator.kind, indicator.unit, indicator.name)  # noqa: E731
+        entries[code] = IndicatorEntry(code, read(columns["上年"]), read(columns["本年"]))
+    for indicator in edition.input_indicators:
+        if indicator.code not in entries:
+            session.problems.append(error(
+                "missing-indicator",
+                f"缺少指标“{indicator.name}”（代码 {indicator.code}，{indicator.group}）的行。请从 vqr init 生成的新填报表中复制该行；无数据时保留该行、数值留空。",
+                sheet=ws.title, indicator=indicator.name,
+            ))
+    return entries
+
+
+def _read_records(session: _Session, ws: Worksheet, spec: RecordSheet) -> tuple[Record, ...]:
+    headers = tuple(f.header for f in spec.fields)
+    required = tuple(f.header for f in spec.fields if f.required)
+    columns = _header_columns(session, ws, headers, required or headers[:1])
+    if columns is None:
+        return ()
+    _report_merges(session, ws, set(columns.values()))
+    records = []
+    for row in _data_rows(ws):
+        if all(session.raw(ws, row, col) in (None, "") for col in columns.values()):
+            continue
+        values = {}
+        for f in spec.fields:
+            col = columns.get(f.header)
+            if col is not None:
+                values[f.key] = _read_number(session, ws, row, col, f.kind, f.unit, f.header)
+        records.append(Record(row, values))
+    return tuple(records)
+
+
+def _section_lookup(edition: Edition) -> Callable[[str], str | None]:
+    names: dict[str, str] = {}
+    for section in edition.narrative_sections:
+        for alias in (section.label, section.code, section.title):
+            names.setdefault(normalise(alias), section.code)
+    return lambda text: names.get(normalise(text))
+
+
+def _unknown_section(session: _Session, ws: Worksheet, cell: str, text: str) -> None:
+    session.problems.append(error(
+        "unknown-section",
+        f"章节“{text}”不在报告大纲中。请从下拉列表中选择章节（例如“1.1 立德树人”）。",
+        sheet=ws.title, cell=cell,
+    ))
+
+
+def _read_narrative(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Paragraph, ...]:
+    columns = _header_columns(session, ws, c.NARRATIVE_HEADERS, c.NARRATIVE_HEADERS)
+    if columns is None:
+        return ()
+    find_section = _section_lookup(edition)
+    paragraphs = []
+    for row in _data_rows(ws):
+        text = session.text(ws, row, columns["段落"])
+        if not text:
+            continue
+        section_text = session.text(ws, row, columns["章节"])
+        section_cell = f"{get_column_letter(columns['章节'])}{row}"
+        if not section_text:
+            session.problems.append(error(
+                "missing-section", "这一段落没有选择章节，无法放入报告。请在“章节”列选择章节。",
+                sheet=ws.title, cell=section_cell,
+            ))
+            continue
+        code = find_section(section_text)
+        if code is None:
+            _unknown_section(session, ws, section_cell, section_text)
+            continue
+        text_cell = f"{get_column_letter(columns['段落'])}{row}"
+        for line in text.split("\n"):
+            if line.strip():
+                paragraphs.append(Paragraph(code, line.strip(), ws.title, text_cell))
+    return tuple(paragraphs)
+
+
+def _read_cases(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Case, ...]:
+    columns = _header_columns(session, ws, c.CASE_HEADERS, c.CASE_HEADERS[:3])
+    if columns is None:
+        return ()
+    find_section = _section_lookup(edition)
+    cases = []
+    for row in _data_rows(ws):
+        values = {h: session.text(ws, row, col) for h, col in columns.items()}
+        if not any(values.values()):
+            continue
+
+        def cell(header: str) -> str:
+            return f"{get_column_letter(columns[header])}{row}"
+
+        ok = True
+        for header, code, message in (
+            ("章节", "missing-section", "案例没有选择章节。请在“章节”列选择案例所在的章节。"),
+            ("标题", "case-missing-title", "案例没有标题。请填写“标题”。"),
+            ("正文", "case-missing-body", "案例没有正文。请填写“正文”。"),
+        ):
+            if not values.get(header):
+                session.problems.append(error(code, message, sheet=ws.title, cell=cell(header)))
+                ok = False
+        section = find_section(values["章节"]) if values.get("章节") else None
+        if values.get("章节") and section is None:
+            _unknown_section(session, ws, cell("章节"), values["章节"])
+            ok = False
+        image = None
+        if values.get("图片文件"):
+            image, problem = resolve_image(values["图片文件"], session.path.parent)
+            if problem:
+                session.problems.append(error(problem[0], problem[1], sheet=ws.title, cell=cell("图片文件")))
+        if not ok:
+            continue
+        paragraphs = tuple(line.strip() for line in values["正文"].split("\n") if line.strip())
+        cases.append(Case(section, values["标题"], paragraphs, image, values.get("图片说明") or "", ws.title, row))
+    return tuple(cases)
