@@ -46,8 +46,8 @@ def edit(tmp_path: Path) -> Editor:
         ws = wb["指标"]
         for code, (last, this) in (indicators or {}).items():
             row = indicator_row(ws, code)
-            ws.cell(row=row, column=5, value=last)
-            ws.cell(row=row, column=6, value=this)
+            ws.cell(row=row, column=5).value = last
+            ws.cell(row=row, column=6).value = this
         for (sheet, ref), value in (cells or {}).items():
             wb[sheet][ref] = value
         if fn is not None:

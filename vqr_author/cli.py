@@ -36,8 +36,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 EditionOption = Annotated[
     Optional[str], typer.Option("--edition", help=f"报告版式（默认按填报表“{contract.KEY_EDITION}”一行，或 {DEFAULT_EDITION}）。")

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
-from vqr_author.compute.display import plain
+from vqr_author.compute.display import format_value, plain
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.report import report_years
 from vqr_author.compute.values import IndicatorValue
@@ -23,9 +23,10 @@ from vqr_author.workbook.model import Entry, Record, SchoolWorkbook
 YEARS = (("last", "上年"), ("this", "本年"))
 
 
-def _num(value: Decimal, decimals: int = 2) -> str:
-    """A number as a person would write it in a message (no trailing zeros for integers)."""
-    return plain(value, 0) if value == value.to_integral_value() else plain(value, decimals)
+def _num(value: Decimal, decimals: int = 4) -> str:
+    """A number as a person would write it in a message: no trailing zeros, at most 4 decimals."""
+    text = plain(value, decimals)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def _check_derived(ind: Indicator, v: IndicatorValue, values: Mapping[str, Indic
     for attr, label in YEARS:
         value = getattr(v, attr)
         if isinstance(value, Decimal) and not lo <= value <= hi:
-            shown = f"{_num(value)}:1" if ind.kind is Kind.RATIO else f"{_num(value)} {ind.unit}"
+            shown = format_value(value, ind.kind, ind.decimals) + ("" if ind.kind is Kind.RATIO else f" {ind.unit}")
             yield warning(
                 "implausible-value",
                 f"{label}{ind.name}计算结果为 {shown}，超出通常范围 {_num(lo)}～{_num(hi)}。它由{parts}计算得出，请核对这些数据的数值和单位。",
@@ -126,11 +127,13 @@ def _check_derived(ind: Indicator, v: IndicatorValue, values: Mapping[str, Indic
 
 
 def _first_cell(values: Mapping[str, IndicatorValue], codes: tuple[str, ...], which: str) -> str:
+    """The cell of the first input (in formula order: numerator first) for the given year."""
     column = "E" if which == "last" else "F"
-    for ref in sorted(r for code in codes for r in values[code].refs):
-        cell = ref.split("!", 1)[1]
-        if cell.startswith(column):
-            return cell
+    for code in codes:
+        for ref in sorted(values[code].refs):
+            cell = ref.split("!", 1)[1]
+            if cell.startswith(column):
+                return cell
     return ""
 
 
@@ -193,16 +196,16 @@ def _check_group(
     s = sum((e.number for _, e in present), Decimal(0))
     expr = " + ".join(f"{n} {_num(e.number)}" for n, (_, e) in zip(names, present)) + f" = {_num(s)}"
     where = dict(sheet=parent.sheet, cell=parent.cell, indicator=name)
-    if s > total:
-        yield error(
-            "parts-exceed-total",
-            f"{label}{expr}，超过{name} {_num(total)}。其中各项之和不能超过总数，请核对。",
-            **where,
-        )
-    elif parts == "exhaustive" and len(present) == len(entries) and s != total:
+    if parts == "exhaustive" and len(present) == len(entries) and s != total:
         yield error(
             "parts-sum-mismatch",
             f"{label}{expr}，与{name} {_num(total)} 不一致。这几项合起来就是{name}，之和应等于它，请核对。",
+            **where,
+        )
+    elif s > total:
+        yield error(
+            "parts-exceed-total",
+            f"{label}{expr}，超过{name} {_num(total)}。其中各项之和不能超过总数，请核对。",
             **where,
         )
 

@@ -1,0 +1,91 @@
+"""The `vqr` command as a user (or another system) calls it: output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def vqr(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"})
+
+
+def test_init_writes_a_blank_workbook_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "学校.xlsx"
+    first = vqr("init", "-o", str(target))
+    assert first.returncode == 0 and target.exists()
+    before = target.read_bytes()
+    second = vqr("init", "-o", str(target))
+    assert second.returncode == 1 and "--force" in second.stderr
+    assert target.read_bytes() == before
+
+
+def test_check_clean_sample_exits_0(sample):
+    result = vqr("check", str(sample))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 个错误" in result.stdout or "未发现问题" in result.stdout
+
+
+def test_check_json_lists_problems_with_their_place(sample, edit):
+    edit(sample, indicators={"GM01": (845, "abc")})
+    result = vqr("check", str(sample), "--json")
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert all(set(p) == {"level", "code", "sheet", "cell", "indicator", "message"} for p in problems)
+    assert any(p["code"] == "not-a-number" and p["sheet"] == "指标" and p["cell"].startswith("F") for p in problems)
+
+
+@pytest.mark.parametrize(("content", "code"), [(b"", "empty-file"), (b"a,b,c\n1,2,3\n", "not-a-workbook"),
+                                                (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old-xls-format")])
+def test_unreadable_files_exit_2_with_a_chinese_message(tmp_path, content, code):
+    path = tmp_path / "学校.xlsx"
+    path.write_bytes(content)
+    result = vqr("check", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    as_json = json.loads(vqr("check", str(path), "--json").stdout)
+    assert as_json[0]["code"] == code
+
+
+def test_render_refuses_with_errors_and_draft_renders(sample, edit, tmp_path):
+    edit(sample, indicators={"GM01": (845, "abc")})
+    out = tmp_path / "报告.docx"
+    refused = vqr("render", str(sample), "-o", str(out))
+    assert refused.returncode == 1 and not out.exists()
+    assert "未生成报告" in refused.stdout
+    draft = vqr("render", str(sample), "-o", str(out), "--draft")
+    assert draft.returncode == 1 and out.exists()
+
+
+def test_render_sample_exits_0(sample, tmp_path):
+    out = tmp_path / "报告.docx"
+    result = vqr("render", str(sample), "-o", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.stat().st_size > 50_000
+
+
+def test_missing_input_and_output_folder(tmp_path, sample):
+    missing = vqr("check", str(tmp_path / "没有.xlsx"))
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr
+    no_folder = vqr("render", str(sample), "-o", str(tmp_path / "无此目录" / "报告.docx"))
+    assert no_folder.returncode == 2 and "不存在" in no_folder.stderr
+
+
+def test_internal_error_never_shows_a_traceback_and_debug_writes_a_log(tmp_path, monkeypatch):
+    script = (
+        "import vqr_author.api as api, vqr_author.cli as cli\n"
+        "def boom(*a, **k): raise ZeroDivisionError('x')\n"
+        "api.check_workbook = boom\n"
+        "cli.main()\n"
+    )
+    plain = subprocess.run([sys.executable, "-c", script, "check", "x.xlsx"], capture_output=True, text=True)
+    assert plain.returncode == 3 and "Traceback" not in plain.stderr and "--debug" in plain.stderr
+    debug = subprocess.run([sys.executable, "-c", script, "check", "x.xlsx", "--debug"], capture_output=True, text=True)
+    assert debug.returncode == 3 and "Traceback" not in debug.stderr
+    log = Path(debug.stderr.split("日志文件：")[1].split("。")[0].strip())
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")

@@ -1,0 +1,184 @@
+"""Each validation rule, on the sample workbook with one thing broken at a time."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from conftest import indicator_row
+from vqr_author import check_workbook
+from vqr_author.problems import Level
+
+
+def problems_with(result, code):
+    return [p for p in result.problems if p.code == code]
+
+
+def cell_of(path, code, column="F"):
+    wb = openpyxl.load_workbook(path, read_only=False)
+    return f"{column}{indicator_row(wb['指标'], code)}"
+
+
+def test_sample_has_no_errors(sample):
+    result = check_workbook(sample)
+    assert result.errors == []
+
+
+def test_seed_000_mistakes_are_each_reported_with_their_cell(sample, edit):
+    # 高级 77 + 中级 49 + 初级 134 = 260 "专任教师" when there are 175; a rate typed as 0.95.
+    edit(sample, indicators={"F6-06": (188, 175), "SZ03": (54, 77), "SZ04": (68, 49), "SZ05": (66, 134),
+                             "SZ07": (188, 175), "F2-01": (97.31, 0.95)})
+    result = check_workbook(sample)
+    mismatch = problems_with(result, "parts-sum-mismatch")
+    assert len(mismatch) == 1
+    assert mismatch[0].level is Level.ERROR
+    assert (mismatch[0].sheet, mismatch[0].cell) == ("指标", cell_of(sample, "F6-06"))
+    assert "= 260" in mismatch[0].message and "175" in mismatch[0].message
+    fraction = problems_with(result, "rate-as-fraction")
+    assert len(fraction) == 1 and fraction[0].level is Level.ERROR
+    assert (fraction[0].sheet, fraction[0].cell) == ("指标", cell_of(sample, "F2-01"))
+    assert "95" in fraction[0].message
+
+
+def test_percent_formatted_fraction_is_read_as_a_percentage(sample, edit):
+    def fmt(wb):
+        cell = wb["指标"].cell(row=indicator_row(wb["指标"], "F2-01"), column=6)
+        cell.value, cell.number_format = 0.9785, "0.00%"
+
+    edit(sample, fn=fmt)
+    result = check_workbook(sample)
+    assert result.errors == []
+    assert str(result.report.indicators["F2-01"].this) == "97.85"
+
+
+def test_small_rate_that_may_be_real_is_only_a_warning(sample, edit):
+    edit(sample, indicators={"F1-11": (1.14, 0.8)})  # 自主创业率 0.8% is plausible
+    (problem,) = problems_with(check_workbook(sample), "rate-as-fraction")
+    assert problem.level is Level.WARNING
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "problem"),
+    [
+        ("GM01", "九百", "not-a-number"),
+        ("GM01", -5, "negative-value"),
+        ("GM01", 912.5, "count-not-integer"),
+        ("F2-01", 120, "rate-out-of-range"),
+        ("TJ03", -1, "negative-value"),
+        ("GM01", True, "boolean-in-number-cell"),
+    ],
+)
+def test_value_rules_name_the_cell(sample, edit, code, value, problem):
+    edit(sample, indicators={code: (None, value)})
+    found = problems_with(check_workbook(sample), problem)
+    assert found, problem
+    assert found[0].cell == cell_of(sample, code) and found[0].level is Level.ERROR
+
+
+def test_required_cover_field(sample, edit):
+    edit(sample, cells={("封面", "B2"): None})
+    (problem,) = problems_with(check_workbook(sample), "cover-missing-field")
+    assert (problem.sheet, problem.cell, problem.indicator) == ("封面", "B2", "单位名称")
+
+
+def test_cover_choice_and_year(sample, edit):
+    edit(sample, cells={("封面", "B5"): "国办", ("封面", "B6"): "二〇二四"})
+    result = check_workbook(sample)
+    assert problems_with(result, "cover-invalid-choice")[0].cell == "B5"
+    assert problems_with(result, "cover-invalid-year")[0].cell == "B6"
+
+
+def test_required_indicator(sample, edit):
+    edit(sample, indicators={"F6-06": (188, None)})
+    assert problems_with(check_workbook(sample), "required-missing")[0].indicator == "专任教师总数"
+
+
+def test_part_never_exceeds_its_parent(sample, edit):
+    edit(sample, indicators={"GM04": (170, 900)})  # 贯通培养 900 > 全日制职高 880
+    (problem,) = problems_with(check_workbook(sample), "part-exceeds-parent")
+    assert problem.cell == cell_of(sample, "GM04")
+    assert "880" in problem.message
+
+
+def test_exhaustive_parts_must_add_up(sample, edit):
+    edit(sample, indicators={"GM02": (815, 870)})  # 870 + 32 ≠ 912
+    (problem,) = problems_with(check_workbook(sample), "parts-sum-mismatch")
+    assert problem.cell == cell_of(sample, "GM01")
+    assert "870" in problem.message and "912" in problem.message
+
+
+def test_disjoint_parts_never_exceed_the_total(sample, edit):
+    edit(sample, indicators={"F3-16": (2, 9)})  # 0 + 1 + 9 > 4 资源库
+    (problem,) = problems_with(check_workbook(sample), "parts-exceed-total")
+    assert problem.cell == cell_of(sample, "F3-11")
+
+
+def test_last_year_is_checked_too(sample, edit):
+    edit(sample, indicators={"GM03": (40, 32)})  # 上年 815 + 40 ≠ 845
+    (problem,) = problems_with(check_workbook(sample), "parts-sum-mismatch")
+    assert problem.cell == cell_of(sample, "GM01", "E") and problem.message.startswith("上年")
+
+
+def test_record_totals_must_agree_with_indicators(sample, edit):
+    edit(sample, cells={("专业", "D2"): 90})  # 汽车运用与维修 毕业生 82 → 90: 专业 total 820 ≠ 812
+    problems = problems_with(check_workbook(sample), "record-total-mismatch")
+    assert any("820" in p.message and "812" in p.message for p in problems)
+
+
+def test_record_row_rules(sample, edit):
+    edit(sample, cells={("专业", "E2"): 80, ("专业", "A3"): "12345"})  # 就业 80 + 升学 43 > 毕业生 82; bad code
+    result = check_workbook(sample)
+    assert problems_with(result, "parts-exceed-total")[0].sheet == "专业"
+    assert problems_with(result, "record-invalid-format")[0].cell == "A3"
+
+
+def test_per_student_value_out_of_range_is_a_warning(sample, edit):
+    # 教学仪器设备总值 typed in 元 instead of 万元: 生均 becomes absurd (seed 001's 27452834.91 元/生).
+    edit(sample, indicators={"TJ04": (14288.52, 152368000)})
+    problems = [p for p in problems_with(check_workbook(sample), "implausible-value") if p.indicator == "生均教学科研仪器设备值"]
+    assert problems and problems[0].level is Level.WARNING
+    assert problems[0].cell == cell_of(sample, "TJ04")
+
+
+def test_student_teacher_ratio_out_of_range_is_a_warning(sample, edit):
+    edit(sample, indicators={"F6-06": (188, 2000), "F6-05": (254, 2100)})  # 生师比 1.3:1, as in seed 001
+    problems = [p for p in problems_with(check_workbook(sample), "implausible-value") if p.indicator == "生师比"]
+    assert problems and "1.3:1" in problems[0].message
+
+
+def test_large_year_over_year_change_is_a_warning(sample, edit):
+    edit(sample, indicators={"GM05": (40, 120)})  # 合作办学 +200%
+    (problem,) = [p for p in problems_with(check_workbook(sample), "large-change") if p.indicator == "合作办学招生人数"]
+    assert problem.level is Level.WARNING and problem.cell == cell_of(sample, "GM05")
+
+
+def test_all_problems_are_collected_in_one_pass(sample, edit):
+    edit(sample, indicators={"GM01": (845, "abc"), "F2-01": (97.31, 150)}, cells={("封面", "B2"): None})
+    codes = {p.code for p in check_workbook(sample).errors}
+    assert {"not-a-number", "rate-out-of-range", "cover-missing-field"} <= codes
+
+
+def test_formula_without_cached_value_is_an_error_naming_the_cell(sample, edit):
+    edit(sample, indicators={"GM05": (98, "=100+20")})  # written by a script, never calculated by Excel
+    (problem,) = problems_with(check_workbook(sample), "formula-without-value")
+    assert problem.cell == cell_of(sample, "GM05")
+
+
+def test_unknown_duplicate_and_missing_indicator_rows(sample, edit):
+    def damage(wb):
+        ws = wb["指标"]
+        ws.cell(row=indicator_row(ws, "GM05"), column=1, value="GM99")
+        ws.cell(row=indicator_row(ws, "GM08"), column=1, value="GM07")
+
+    edit(sample, fn=damage)
+    result = check_workbook(sample)
+    assert problems_with(result, "unknown-indicator")[0].sheet == "指标"
+    assert problems_with(result, "duplicate-indicator")
+    missing = {p.indicator for p in problems_with(result, "missing-indicator")}
+    assert missing == {"合作办学招生人数", "培训人数"}
+
+
+def test_unknown_section_in_narrative(sample, edit):
+    edit(sample, cells={("正文", "A2"): "9.9 不存在的章节"})
+    (problem,) = problems_with(check_workbook(sample), "unknown-section")
+    assert (problem.sheet, problem.cell) == ("正文", "A2")
