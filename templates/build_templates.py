@@ -150,8 +150,6 @@ def define_styles(doc) -> None:
     style(doc, "DraftNotice", "草稿提示", east_asia=FONT_HEI, size=14, align=center, color="C00000", line_pt=28)
     style(doc, "Header", "Header", east_asia=FONT_SONG, size=9, align=center)
     style(doc, "Footer", "Footer", east_asia=FONT_SONG, size=14, align=center)
-    header_ppr = doc.styles["Header"].element.get_or_add_pPr()
-    header_ppr.append(parse_xml(f'<w:pBdr {W}><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'))
 
 
 def para(doc, text: str = "", style_id: str = "Normal"):
@@ -299,6 +297,8 @@ def header_footer(section, title_field: bool) -> None:
         fp.text = ""
         return
     hp.text = "{{ title }}{% if draft %}（草稿）{% endif %}"
+    hp._p.get_or_add_pPr().append(
+        parse_xml(f'<w:pBdr {W}><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'))
     runs(fp, '<w:r><w:t xml:space="preserve">- </w:t></w:r>' + field_runs("PAGE", "1") + '<w:r><w:t xml:space="preserve"> -</w:t></w:r>')
 
 

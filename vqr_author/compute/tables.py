@@ -49,7 +49,6 @@ class TableModel:
     number: int | None
     header: tuple[tuple[HeaderCell, ...], ...]
     rows: tuple[tuple[Cell, ...], ...]
-    widths: tuple[float, ...]  # relative column widths
     note: str | None = None
 
     @property
@@ -116,16 +115,12 @@ def indicator_table(
 ) -> TableModel:
     has_groups = any(r.group for r in layout.rows)
     head = ["指标", "单位", years.header("last"), years.header("this")]
-    widths = [4.6, 1.1, 1.4, 1.4]
     if layout.kind == "comparison":
         head += ["增长量", "增长率"]
-        widths += [1.6, 1.2]
     elif layout.kind == "survey":
         head += ["调查方式", "调查人次"]
-        widths += [1.6, 1.2]
     if has_groups:
         head.insert(0, "类别")
-        widths.insert(0, 1.2)
     return TableModel(
         id=layout.id,
         title=years.fill(layout.title),
@@ -133,7 +128,6 @@ def indicator_table(
         number=number,
         header=(tuple(HeaderCell(h) for h in head),),
         rows=tuple(_indicator_rows(layout, values)),
-        widths=tuple(widths),
         note=layout.note,
     )
 
@@ -160,18 +154,15 @@ def _record_cells(col: RecordColumn, records: RecordSet, row: RecordRow, bold: b
 def record_table(layout: TableLayout, records: RecordSet, years: Years, number: int) -> TableModel:
     top: list[HeaderCell] = []
     sub: list[HeaderCell] = []
-    widths: list[float] = []
     grouped = any(c.compare for c in layout.columns)
-    for i, col in enumerate(layout.columns):
+    for col in layout.columns:
         if col.compare is None:
             top.append(HeaderCell(col.header, rowspan=2 if grouped else 1))
-            widths.append(3.2 if i == 0 else 1.4)
             continue
         spec = records.sheet.field(col.field)
         change = "变化（百分点）" if spec.kind.is_percentage else "增长率"
         top.append(HeaderCell(col.header, colspan=3))
         sub += [HeaderCell(years.header("last")), HeaderCell(years.header("this")), HeaderCell(change)]
-        widths += [1.2, 1.2, 1.3]
     rows = []
     for row in records.rows:
         rows.append(tuple(c for col in layout.columns for c in _record_cells(col, records, row, False)))
@@ -187,6 +178,5 @@ def record_table(layout: TableLayout, records: RecordSet, years: Years, number: 
         number=number,
         header=header,
         rows=tuple(rows),
-        widths=tuple(widths),
         note=layout.note,
     )

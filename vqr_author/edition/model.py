@@ -81,10 +81,6 @@ class Indicator(_Strict):
         return self.formula is not None
 
     @property
-    def label(self) -> str:
-        return self.name
-
-    @property
     def decimals(self) -> int:
         if self.decimals_override is not None:
             return self.decimals_override
@@ -123,10 +119,6 @@ class RecordField(_Strict):
     @property
     def decimals(self) -> int:
         return DEFAULT_DECIMALS[self.kind]
-
-    @property
-    def label(self) -> str:
-        return self.header
 
 
 class DerivedField(_Strict):
@@ -244,6 +236,7 @@ class Thresholds(_Strict):
     flat_percent: float = 1.0
     flat_points: float = 0.5
     yoy_warning_percent: float = 50
+    yoy_warning_min_count: int = 20
     wan_from: int = 100000
     fraction_tolerance: float = 0.01
 
@@ -270,9 +263,11 @@ class Edition(_Strict):
     _tables: dict[str, TableLayout] = PrivateAttr(default_factory=dict)
     _sheets: dict[str, RecordSheet] = PrivateAttr(default_factory=dict)
     _sections: dict[str, Section] = PrivateAttr(default_factory=dict)
+    _labels: dict[str, str] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, __context: object) -> None:
         self._by_code = {i.code: i for i in self.indicators}
+        self._labels = _unambiguous_labels(self.indicators, self._by_code)
         self._tables = {t.id: t for t in self.tables}
         self._sheets = {r.id: r for r in self.record_sheets}
         self._sections = {s.code: s for s in self.outline}
@@ -283,6 +278,10 @@ class Edition(_Strict):
 
     def has_indicator(self, code: str) -> bool:
         return code in self._by_code
+
+    def label(self, code: str) -> str:
+        """The indicator's name, made unambiguous where the catalogue repeats it (国家级数量 …)."""
+        return self._labels[code]
 
     @property
     def input_indicators(self) -> tuple[Indicator, ...]:
@@ -372,3 +371,26 @@ class Edition(_Strict):
             raise ValueError("；".join(problems))
         return self
 
+
+
+def _unambiguous_labels(indicators: tuple[Indicator, ...], by_code: dict[str, Indicator]) -> dict[str, str]:
+    """Name; else name（unit）; else the parent's label · name — the first that is unique."""
+    names = [i.name for i in indicators]
+    with_unit = [f"{i.name}（{i.unit}）" for i in indicators]
+    labels: dict[str, str] = {}
+
+    def label(ind: Indicator) -> str:
+        if ind.code not in labels:
+            if names.count(ind.name) == 1:
+                labels[ind.code] = ind.name
+            elif with_unit.count(f"{ind.name}（{ind.unit}）") == 1:
+                labels[ind.code] = f"{ind.name}（{ind.unit}）"
+            elif ind.parent:
+                labels[ind.code] = f"{label(by_code[ind.parent])}·{ind.name}"
+            else:
+                labels[ind.code] = f"{ind.name}（{ind.code}）"
+        return labels[ind.code]
+
+    for ind in indicators:
+        label(ind)
+    return labels

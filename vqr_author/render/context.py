@@ -42,7 +42,7 @@ def problems_table(problems: Sequence[Problem]) -> TableModel:
         for p in problems
     )
     header = (tuple(HeaderCell(h) for h in ("级别", "位置", "指标/项目", "问题与修改方法")),)
-    return TableModel("draft_problems", "待修正的问题", False, None, header, rows, (1.0, 1.6, 2.6, 7.0))
+    return TableModel("draft_problems", "待修正的问题", False, None, header, rows)
 
 
 def _image(tpl: DocxTemplate, path: Path) -> InlineImage:

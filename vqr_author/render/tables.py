@@ -4,48 +4,98 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from vqr_author.compute.tables import TableModel
+from vqr_author.compute.tables import HeaderCell, TableModel
 from vqr_author.render import ooxml
 
 TEXT_WIDTH = int(15.6 * ooxml.CM)
 DRAFT_FILL = "FFC7CE"
 DRAFT_MARK = "※"
+HALF_EM = 120  # twips per half-width character at 五号 (10.5 pt), with room for wider fallback fonts
+PADDING = 320  # cell margins and a little air
+MIN_TEXT_COLUMN = int(2.4 * ooxml.CM)
 
 
-def column_widths(relative: tuple[float, ...], total: int = TEXT_WIDTH) -> list[int]:
-    scale = total / sum(relative)
-    widths = [int(w * scale) for w in relative]
+def _units(text: str) -> int:
+    """Width of ``text`` in half-width characters (a CJK character is two)."""
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def _is_text_column(model: TableModel, col: int) -> bool:
+    return any(_units(row[col].text) > len(row[col].text) for row in model.rows if col < len(row))
+
+
+def column_widths(model: TableModel, total: int = TEXT_WIDTH) -> list[int]:
+    """Widths from content: numbers get what they need on one line, text columns share the rest."""
+    ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
+    need = [0] * ncols
+    for row in model.rows:
+        for c, cell in enumerate(row):
+            need[c] = max(need[c], _units(cell.text + DRAFT_MARK) + 2 * cell.indent * 2)
+    for row in _header_grid(model, ncols):
+        for col, hc in row:
+            if hc is not None and hc.colspan == 1:
+                need[col] = max(need[col], (_units(hc.text) + 1) // 2)  # a header may wrap onto two lines
+    widths = [n * HALF_EM + PADDING for n in need]
+    text_cols = [c for c in range(ncols) if _is_text_column(model, c)] or list(range(ncols))
+    spare = total - sum(widths)
+    if spare >= 0:
+        weight = sum(widths[c] for c in text_cols)
+        for c in text_cols:
+            widths[c] += spare * widths[c] // weight
+    else:
+        for c in text_cols:  # shrink text columns first; they wrap gracefully
+            cut = min(-spare, max(0, widths[c] - MIN_TEXT_COLUMN))
+            widths[c] -= cut
+            spare += cut
+        if spare < 0:
+            scale = total / sum(widths)
+            widths = [int(w * scale) for w in widths]
     widths[-1] += total - sum(widths)
     return widths
 
 
-def _header_rows(model: TableModel, widths: list[int]) -> str:
-    ncols = len(widths)
-    pending: dict[int, tuple[int, int]] = {}  # grid column -> (rows still covered, colspan)
-    out = []
+def _header_grid(model: TableModel, ncols: int) -> list[list[tuple[int, HeaderCell | None]]]:
+    """Header cells with their grid column; None marks a cell covered by a rowspan from above."""
+    covered: dict[int, tuple[int, HeaderCell]] = {}  # grid column -> (rows still covered, cell)
+    grid = []
     for header_row in model.header:
         cells = iter(header_row)
-        xml = []
+        placed: list[tuple[int, HeaderCell | None]] = []
         col = 0
         while col < ncols:
-            if col in pending:
-                left, span = pending.pop(col)
+            if col in covered:
+                left, hc = covered.pop(col)
                 if left > 1:
-                    pending[col] = (left - 1, span)
-                xml.append(ooxml.cell(ooxml.paragraph("", "TableHeader"), sum(widths[col:col + span]),
-                                      span=span, vmerge="continue"))
-                col += span
+                    covered[col] = (left - 1, hc)
+                placed.append((col, None))
+                col += hc.colspan
                 continue
             hc = next(cells, None)
             if hc is None:
                 break
-            vmerge = None
             if hc.rowspan > 1:
-                pending[col] = (hc.rowspan - 1, hc.colspan)
-                vmerge = "restart"
-            xml.append(ooxml.cell(ooxml.paragraph(ooxml.text_run(hc.text), "TableHeader", align="center"),
-                                  sum(widths[col:col + hc.colspan]), span=hc.colspan, vmerge=vmerge, fill="F2F2F2"))
+                covered[col] = (hc.rowspan - 1, hc)
+            placed.append((col, hc))
             col += hc.colspan
+        grid.append(placed)
+    return grid
+
+
+def _header_rows(model: TableModel, widths: list[int]) -> str:
+    out = []
+    above: dict[int, HeaderCell] = {}
+    for placed in _header_grid(model, len(widths)):
+        xml = []
+        for col, hc in placed:
+            if hc is None:
+                span = above[col].colspan
+                xml.append(ooxml.cell(ooxml.paragraph("", "TableHeader"), sum(widths[col:col + span]),
+                                      span=span, vmerge="continue"))
+                continue
+            above[col] = hc
+            xml.append(ooxml.cell(ooxml.paragraph(ooxml.text_run(hc.text), "TableHeader", align="center"),
+                                  sum(widths[col:col + hc.colspan]), span=hc.colspan,
+                                  vmerge="restart" if hc.rowspan > 1 else None, fill="F2F2F2"))
         out.append(ooxml.row("".join(xml), header=True))
     return "".join(out)
 
@@ -76,7 +126,7 @@ def _body_rows(model: TableModel, widths: list[int], flagged_refs: Collection[st
 
 def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
     """Caption above (表 N / 附表 N as a SEQ field), the table, and its note below."""
-    widths = column_widths(model.widths)
+    widths = column_widths(model)
     prefix = "附表" if model.annex else "表"
     parts = []
     if model.number is not None:

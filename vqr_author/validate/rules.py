@@ -94,14 +94,15 @@ def check_indicators(
         entry = book.indicators.get(ind.code)
         if entry is None:
             continue  # missing rows are reported by the loader
+        name = edition.label(ind.code)
         if ind.kind.is_numeric:
             for which in (entry.last, entry.this):
-                yield from check_number(which, ind.kind, ind.name, ind.range, _unit_suffix(ind))
+                yield from check_number(which, ind.kind, name, ind.range, _unit_suffix(ind))
         if ind.required and entry.this.value is None:
-            yield error("required-missing", f"“{ind.name}”本年数据必须填写，报告中的多项计算以它为基础。",
-                        sheet=entry.this.sheet, cell=entry.this.cell, indicator=ind.name)
+            yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
+                        sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)
     for ind in edition.derived_indicators:
-        yield from _check_derived(ind, values[ind.code], values)
+        yield from _check_derived(edition, ind, values)
     yield from _check_changes(edition, book, values)
 
 
@@ -109,20 +110,20 @@ def _unit_suffix(ind: Indicator) -> str:
     return "" if ind.kind is Kind.RATIO else ind.unit
 
 
-def _check_derived(ind: Indicator, v: IndicatorValue, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
-    if ind.range is None:
+def _check_derived(edition: Edition, ind: Indicator, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
+    if ind.range is None or ind.formula is None:
         return
     lo, hi = (Decimal(str(x)) for x in ind.range)
-    formula = ind.formula
-    parts = "、".join(values[c].indicator.name for c in formula.inputs)  # type: ignore[union-attr]
-    for attr, label in YEARS:
-        value = getattr(v, attr)
+    inputs = ind.formula.inputs
+    parts = "、".join(edition.label(code) for code in inputs)
+    for attr, year in YEARS:
+        value = getattr(values[ind.code], attr)
         if isinstance(value, Decimal) and not lo <= value <= hi:
             shown = format_value(value, ind.kind, ind.decimals) + ("" if ind.kind is Kind.RATIO else f" {ind.unit}")
             yield warning(
                 "implausible-value",
-                f"{label}{ind.name}计算结果为 {shown}，超出通常范围 {_num(lo)}～{_num(hi)}。它由{parts}计算得出，请核对这些数据的数值和单位。",
-                indicator=ind.name, sheet=c.SHEET_INDICATORS, cell=_first_cell(values, formula.inputs, attr),  # type: ignore[union-attr]
+                f"{year}{ind.name}计算结果为 {shown}，超出通常范围 {_num(lo)}～{_num(hi)}。它由{parts}计算得出，请核对这些数据的数值和单位。",
+                indicator=edition.label(ind.code), sheet=c.SHEET_INDICATORS, cell=_first_cell(values, inputs, attr),
             )
 
 
@@ -139,19 +140,22 @@ def _first_cell(values: Mapping[str, IndicatorValue], codes: tuple[str, ...], wh
 
 def _check_changes(edition: Edition, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
     limit = Decimal(str(edition.thresholds.yoy_warning_percent))
+    min_count = Decimal(edition.thresholds.yoy_warning_min_count)
     for ind in edition.indicators:
         v = values[ind.code]
         pct = v.change.percent
         if pct is None or abs(pct) <= limit:
             continue
+        if ind.kind is Kind.COUNT and max(v.last, v.this) < min_count:  # type: ignore[type-var]
+            continue  # 1 → 2 is +100% but says nothing about data quality
         entry = book.indicators.get(ind.code)
         where = dict(sheet=entry.this.sheet, cell=entry.this.cell) if entry else dict(
             sheet=c.SHEET_INDICATORS, cell=_first_cell(values, ind.formula.inputs, "this") if ind.formula else "")
         yield warning(
             "large-change",
-            f"{ind.name}从上年 {_num(v.last)} 变为本年 {_num(v.this)}，变化 {plain(pct, 2)}%，超过 ±{_num(limit)}%。"
+            f"{edition.label(ind.code)}从上年 {_num(v.last)} 变为本年 {_num(v.this)}，变化 {plain(pct, 2)}%，超过 ±{_num(limit)}%。"
             "请确认数据无误（例如单位是否一致、是否填错年份）。",
-            indicator=ind.name, **where,
+            indicator=edition.label(ind.code), **where,
         )
 
 
@@ -163,49 +167,44 @@ def check_parts(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
         if ind.parent and not ind.is_derived:
             groups[(ind.parent, ind.parts)].append(ind)  # type: ignore[index]
     for (parent_code, parts), members in groups.items():
-        parent_ind = edition.indicator(parent_code)
         parent_entry = book.indicators.get(parent_code)
-        for attr, label in YEARS:
+        for attr, year in YEARS:
             parent = getattr(parent_entry, attr) if parent_entry else Entry()
-            entries = [(m, getattr(book.indicators[m.code], attr)) for m in members if m.code in book.indicators]
-            yield from _check_group(parts, parent_ind, parent, entries, label)
+            entries = [(edition.label(m.code), getattr(book.indicators[m.code], attr))
+                       for m in members if m.code in book.indicators]
+            yield from _check_group(parts, edition.label(parent_code), parent, entries, len(members), year)
 
 
 def _check_group(
-    parts: str, parent_ind: Indicator | RecordField, parent: Entry,
-    entries: list[tuple[Indicator, Entry]] | list[tuple[RecordField, Entry]], label: str,
+    parts: str, parent_label: str, parent: Entry, entries: list[tuple[str, Entry]], expected: int, where_text: str
 ) -> Iterator[Problem]:
-    present = [(m, e) for m, e in entries if e.number is not None]
-    if parts == "detail" or not present:
-        return
-    name = parent_ind.label
+    """One group of `其中` parts of one parent, for one year (or one record row)."""
+    present = [(label, e) for label, e in entries if e.number is not None]
     total = parent.number
-    if total is None:
+    if parts == "detail" or not present or total is None:
         return
     if parts == "subset":
-        for m, e in present:
+        for label, e in present:
             if e.number > total:
-                m_name = m.label
                 yield error(
                     "part-exceeds-parent",
-                    f"{label}{m_name} {_num(e.number)} 大于{name} {_num(total)}（见 {parent.ref}）。其中项不能超过总数，请核对。",
-                    sheet=e.sheet, cell=e.cell, indicator=m_name,
+                    f"{where_text}{label} {_num(e.number)} 大于{parent_label} {_num(total)}（见 {parent.ref}）。其中项不能超过总数，请核对。",
+                    sheet=e.sheet, cell=e.cell, indicator=label,
                 )
         return
-    names = [m.label for m, _ in present]
     s = sum((e.number for _, e in present), Decimal(0))
-    expr = " + ".join(f"{n} {_num(e.number)}" for n, (_, e) in zip(names, present)) + f" = {_num(s)}"
-    where = dict(sheet=parent.sheet, cell=parent.cell, indicator=name)
-    if parts == "exhaustive" and len(present) == len(entries) and s != total:
+    expr = " + ".join(f"{label} {_num(e.number)}" for label, e in present) + f" = {_num(s)}"
+    where = dict(sheet=parent.sheet, cell=parent.cell, indicator=parent_label)
+    if parts == "exhaustive" and len(present) == expected and s != total:
         yield error(
             "parts-sum-mismatch",
-            f"{label}{expr}，与{name} {_num(total)} 不一致。这几项合起来就是{name}，之和应等于它，请核对。",
+            f"{where_text}{expr}，与{parent_label} {_num(total)} 不一致。这几项合起来就是{parent_label}，之和应等于它，请核对。",
             **where,
         )
     elif s > total:
         yield error(
             "parts-exceed-total",
-            f"{label}{expr}，超过{name} {_num(total)}。其中各项之和不能超过总数，请核对。",
+            f"{where_text}{expr}，超过{parent_label} {_num(total)}。其中各项之和不能超过总数，请核对。",
             **where,
         )
 
@@ -219,7 +218,7 @@ def check_records(
         for record in records:
             yield from _check_record(sheet, record)
         yield from _check_duplicates(sheet, records)
-        yield from _cross_checks(sheet, record_sets[sheet.id], book, values)
+        yield from _cross_checks(edition, sheet, record_sets[sheet.id], book, values)
 
 
 def _check_record(sheet: RecordSheet, record: Record) -> Iterator[Problem]:
@@ -239,8 +238,8 @@ def _check_record(sheet: RecordSheet, record: Record) -> Iterator[Problem]:
             groups[(f.parent, f.parts)].append(f)  # type: ignore[index]
     for (parent_key, parts), members in groups.items():
         parent = next(f for f in sheet.fields if f.key == parent_key)
-        entries = [(m, record.get(m.key)) for m in members]
-        yield from _check_group(parts, parent, record.get(parent_key), entries, f"第 {record.row} 行")
+        entries = [(m.header, record.get(m.key)) for m in members]
+        yield from _check_group(parts, parent.header, record.get(parent_key), entries, len(members), f"第 {record.row} 行")
 
 
 def _check_duplicates(sheet: RecordSheet, records: tuple[Record, ...]) -> Iterator[Problem]:
@@ -259,7 +258,8 @@ def _check_duplicates(sheet: RecordSheet, records: tuple[Record, ...]) -> Iterat
 
 
 def _cross_checks(
-    sheet: RecordSheet, records: RecordSet, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]
+    edition: Edition, sheet: RecordSheet, records: RecordSet, book: SchoolWorkbook,
+    values: Mapping[str, IndicatorValue],
 ) -> Iterator[Problem]:
     if not records.rows:
         yield warning("empty-record-sheet", f"工作表“{sheet.sheet}”没有填写任何数据，报告中将不出现相应的表格。{sheet.hint}",
@@ -276,15 +276,15 @@ def _cross_checks(
             found = Decimal(len(records.rows))
             if found != target.this:
                 yield make("record-count-mismatch",
-                           f"工作表“{sheet.sheet}”有 {_num(found)} 行，而“{target.indicator.name}”本年填写为 {_num(target.this)}，两者不一致，请核对。",
-                           indicator=target.indicator.name, **where)
+                           f"工作表“{sheet.sheet}”有 {_num(found)} 行，而“{edition.label(check.indicator)}”本年填写为 {_num(target.this)}，两者不一致，请核对。",
+                           indicator=edition.label(check.indicator), **where)
             continue
         summed = records.totals.get(check.field)  # type: ignore[arg-type]
         header = next(f.header for f in sheet.fields if f.key == check.field)
         if isinstance(summed, Decimal) and summed != target.this:
             yield make("record-total-mismatch",
-                       f"工作表“{sheet.sheet}”各行“{header}”合计为 {_num(summed)}，而“{target.indicator.name}”本年填写为 {_num(target.this)}，两处应一致，请核对。",
-                       indicator=target.indicator.name, **where)
+                       f"工作表“{sheet.sheet}”各行“{header}”合计为 {_num(summed)}，而“{edition.label(check.indicator)}”本年填写为 {_num(target.this)}，两处应一致，请核对。",
+                       indicator=edition.label(check.indicator), **where)
 
 
 def check_narrative(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:

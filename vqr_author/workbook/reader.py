@@ -273,19 +273,20 @@ def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict
             ))
             continue
         indicator = edition.indicator(code)
+        label = edition.label(code)
         if indicator.is_derived:
             session.problems.append(error(
                 "derived-indicator-typed",
-                f"“{indicator.name}”由工具根据其他指标自动计算，不能填写。请删除此行。",
-                indicator=indicator.name, **where,
+                f"“{label}”由工具根据其他指标自动计算，不能填写。请删除此行。",
+                indicator=label, **where,
             ))
             continue
         if code in entries:
             first_row = re.sub(r"\D", "", entries[code].this.cell)
             session.problems.append(error(
                 "duplicate-indicator",
-                f"指标“{indicator.name}”（代码 {code}）出现了两次，另一次在第 {first_row} 行。请删除重复的行。",
-                indicator=indicator.name, **where,
+                f"指标“{label}”（代码 {code}）出现了两次，另一次在第 {first_row} 行。请删除重复的行。",
+                indicator=label, **where,
             ))
             continue
         if "指标" in columns:
@@ -293,17 +294,19 @@ def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict
             if typed_name and normalise(typed_name) != normalise(indicator.name):
                 session.problems.append(warning(
                     "indicator-name-mismatch",
-                    f"代码 {code} 对应的指标是“{indicator.name}”，本行“指标”列却写着“{typed_name}”。数值按代码读取，请核对是否填错了行。",
-                    indicator=indicator.name, **where,
+                    f"代码 {code} 对应的指标是“{label}”，本行“指标”列却写着“{typed_name}”。数值按代码读取，请核对是否填错了行。",
+                    indicator=label, **where,
                 ))
-        read = lambda col: _read_number(session, ws, row, col, indicator.kind, indicator.unit, indicator.name)  # noqa: E731
-        entries[code] = IndicatorEntry(code, read(columns["上年"]), read(columns["本年"]))
+        entries[code] = IndicatorEntry(
+            code,
+            *(_read_number(session, ws, row, columns[year], indicator.kind, indicator.unit, label) for year in ("上年", "本年")),
+        )
     for indicator in edition.input_indicators:
         if indicator.code not in entries:
             session.problems.append(error(
                 "missing-indicator",
-                f"缺少指标“{indicator.name}”（代码 {indicator.code}，{indicator.group}）的行。请从 vqr init 生成的新填报表中复制该行；无数据时保留该行、数值留空。",
-                sheet=ws.title, indicator=indicator.name,
+                f"缺少指标“{edition.label(indicator.code)}”（代码 {indicator.code}，{indicator.group}）的行。请从 vqr init 生成的新填报表中复制该行；无数据时保留该行、数值留空。",
+                sheet=ws.title, indicator=edition.label(indicator.code),
             ))
     return entries
 
