@@ -6,6 +6,9 @@ writes sample_inputs/school/海川职业学校.xlsx and its case photos in sampl
 The workbook is made exactly as a school would: the blank form from `vqr init`, filled in. Every
 number is internally consistent (parts add up, 专业 totals match the indicators), so `vqr check`
 reports no errors. Narrative and cases come from sample_text.yaml.
+
+It also writes 海川职业学校-含错误示例.xlsx, the same workbook carrying two mistakes found in a
+published report (seed 000): 职称 parts that add up to 260 with 175 专任教师, and a rate typed as 0.95.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from vqr_author.workbook import build_blank_workbook  # noqa: E402
 from vqr_author.workbook import contract as c  # noqa: E402
 
 OUT_DIR = HERE / "school"
-WORKBOOK = OUT_DIR / "海川职业学校.xlsx"
+WORKBOOK_NAME = "海川职业学校.xlsx"
+MISTAKES_NAME = "海川职业学校-含错误示例.xlsx"
 
 COVER = {
     "单位名称": "北京市海川职业学校",
@@ -85,6 +89,10 @@ INDICATORS: dict[str, tuple[object, object]] = {
     "F6-19": (72.30, 86.40), "F6-20": (46.00, 52.00), "F6-21": (7.80, 8.60),
 }
 
+# Seed 000's mistakes: 高级 77 + 中级 49 + 初级 134 = 260 "专任教师" when there are 175; 0.95 for 95%.
+MISTAKES = {"F6-06": (188, 175), "SZ03": (54, 77), "SZ04": (68, 49), "SZ05": (66, 134), "SZ07": (188, 175),
+            "F2-01": (97.31, 0.95)}
+
 SURVEY_METHOD = {"F2-21": "全国统一网上调查", "F2-27": "问卷调查", "F2-30": "全国统一网上调查",
                  "F2-31": "问卷及访谈", "F2-32": "问卷调查"}
 SURVEY_METHOD.update({f"F2-{n}": "全国统一网上调查" for n in range(22, 27)})
@@ -119,7 +127,7 @@ AID = [
 ]
 
 
-def fill_workbook(wb, text: dict) -> None:
+def fill_workbook(wb, text: dict, indicators: dict[str, tuple[object, object]]) -> None:
     cover = wb[c.SHEET_COVER]
     for row in cover.iter_rows(min_row=2):
         if row[0].value in COVER:
@@ -127,8 +135,8 @@ def fill_workbook(wb, text: dict) -> None:
     ws = wb[c.SHEET_INDICATORS]
     for row in ws.iter_rows(min_row=2):
         code = row[0].value
-        if code in INDICATORS:
-            row[4].value, row[5].value = INDICATORS[code]
+        if code in indicators:
+            row[4].value, row[5].value = indicators[code]
         elif code in SURVEY_METHOD:
             row[5].value = SURVEY_METHOD[code]
         elif code in SURVEY_PEOPLE:
@@ -180,21 +188,25 @@ def draw_photo(path: Path, seed: int) -> None:
     img.save(path, optimize=True)
 
 
-def build() -> Path:
-    text = yaml.safe_load((HERE / "sample_text.yaml").read_text(encoding="utf-8"))
-    OUT_DIR.mkdir(exist_ok=True)
-    photos = OUT_DIR / "照片"
-    photos.mkdir(exist_ok=True)
-    images = [case["image"] for case in text["cases"] if case.get("image")]
-    for seed, name in enumerate(images):
-        draw_photo(OUT_DIR / name, seed)
+def write_workbook(path: Path, text: dict, indicators: dict[str, tuple[object, object]]) -> None:
     wb = build_blank_workbook(load_edition(), "school")
-    fill_workbook(wb, text)
+    fill_workbook(wb, text, indicators)
     buffer = io.BytesIO()
     wb.save(buffer)
-    WORKBOOK.write_bytes(buffer.getvalue())
-    return WORKBOOK
+    path.write_bytes(buffer.getvalue())
+
+
+def build(out_dir: Path = OUT_DIR) -> list[Path]:
+    text = yaml.safe_load((HERE / "sample_text.yaml").read_text(encoding="utf-8"))
+    (out_dir / "照片").mkdir(parents=True, exist_ok=True)
+    images = [case["image"] for case in text["cases"] if case.get("image")]
+    for seed, name in enumerate(images):
+        draw_photo(out_dir / name, seed)
+    write_workbook(out_dir / WORKBOOK_NAME, text, INDICATORS)
+    write_workbook(out_dir / MISTAKES_NAME, text, {**INDICATORS, **MISTAKES})
+    return [out_dir / WORKBOOK_NAME, out_dir / MISTAKES_NAME]
 
 
 if __name__ == "__main__":
-    print(f"wrote {build()}")
+    for path in build():
+        print(f"wrote {path}")

@@ -17,11 +17,11 @@ from pathlib import Path
 from vqr_author.compute import Report, build_report
 from vqr_author.edition import Edition, load_edition
 from vqr_author.output import check_writable_target, write_atomic
-from vqr_author.problems import Level, Problem
+from vqr_author.problems import Level, Problem, in_reading_order
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
-from vqr_author.workbook import SchoolWorkbook, build_blank_workbook, load_school_workbook
+from vqr_author.workbook import SchoolWorkbook, build_blank_workbook, load_school_workbook, sheet_order
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def check_workbook(path: str | Path, edition: Edition | str | None = None) -> Ch
     is not a readable workbook; every other problem is in ``result.problems``."""
     book, ed, problems = load_school_workbook(Path(path), _edition(edition))
     report = build_report(ed, book)
-    problems = [*problems, *validate(ed, book, report.indicators, report.records)]
+    problems = in_reading_order([*problems, *validate(ed, book, report.indicators, report.records)], sheet_order(ed))
     return CheckResult(Path(path), ed, book, report, problems)
 
 

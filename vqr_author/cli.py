@@ -23,7 +23,7 @@ from rich.table import Table
 from vqr_author import api
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
-from vqr_author.problems import Level, Problem
+from vqr_author.problems import Level, Problem, error
 from vqr_author.workbook import contract
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -128,8 +128,7 @@ def check(
         except WorkbookUnreadable as exc:
             if not as_json:
                 raise
-            problem = Problem(Level.ERROR, exc.code, str(exc), sheet="", cell="", indicator="")
-            print(json.dumps([problem.as_dict()], ensure_ascii=False, indent=2))
+            print(json.dumps([error(exc.code, str(exc)).as_dict()], ensure_ascii=False, indent=2))
             return EXIT_UNREADABLE
         if as_json:
             print(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))

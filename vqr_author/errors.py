@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from vqr_author.problems import PROBLEM_CODES
+
 
 class VqrError(Exception):
     """A failure the user can act on. ``str(exc)`` is the full Chinese message."""
@@ -21,6 +23,8 @@ class WorkbookUnreadable(VqrError):
     exit_code = 2
 
     def __init__(self, code: str, message: str) -> None:
+        if code not in PROBLEM_CODES:
+            raise KeyError(f"undocumented problem code {code!r}")
         super().__init__(message)
         self.code = code
 

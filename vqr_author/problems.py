@@ -7,6 +7,75 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 
 
+# Every problem code the tool can report, with what it means. Public: other systems read these
+# codes from `vqr check --json`; docs/problems.md is generated from this table.
+PROBLEM_CODES: dict[str, str] = {
+    # the file as a whole (exit code 2)
+    "file-not-found": "找不到输入文件",
+    "not-a-file": "输入路径是文件夹而不是文件",
+    "empty-file": "输入文件是空文件",
+    "file-too-large": "文件超过大小上限",
+    "password-protected": "工作簿设置了打开密码",
+    "old-xls-format": "旧版 Excel 97-2003（.xls）格式",
+    "not-a-workbook": "不是 Excel 工作簿（如改了扩展名的 Word 文档、CSV、文本、PDF）",
+    "corrupt-workbook": "工作簿已损坏或被截断",
+    "workbook-too-large": "工作簿解压后过大（疑似误粘贴的海量数据或压缩炸弹）",
+    # structure of the workbook
+    "missing-sheet": "缺少工作表",
+    "missing-column": "缺少或改动了列标题",
+    "merged-cells": "数据区域有合并单元格",
+    "unknown-indicator": "指标代码不在本版式的指标目录中",
+    "derived-indicator-typed": "填写了应由工具计算的派生指标",
+    "duplicate-indicator": "同一指标出现两次",
+    "missing-indicator": "缺少指标行",
+    "indicator-name-mismatch": "代码与指标名称不对应（可能填错行）",
+    "edition-mismatch": "填报表版式与指定版式不一致",
+    "unknown-edition": "填报表声明的版式不存在",
+    "level-mismatch": "填报表层级与命令不符",
+    # single cells
+    "not-a-number": "数值单元格中不是数值",
+    "boolean-in-number-cell": "数值单元格中是逻辑值 TRUE/FALSE",
+    "date-in-number-cell": "数值单元格中是日期",
+    "formula-as-text": "以文本形式保存的公式",
+    "formula-without-value": "公式没有保存计算结果",
+    "text-too-long": "文字超过单元格上限",
+    "control-characters": "文字中有不可见的控制字符（已删除）",
+    # 封面
+    "cover-missing-field": "封面必填信息未填写",
+    "cover-invalid-choice": "封面信息不在可选范围内",
+    "cover-invalid-format": "封面信息格式不对",
+    "cover-invalid-year": "报告年度不是四位年份",
+    # indicator values
+    "required-missing": "必填指标本年未填写",
+    "negative-value": "数值为负",
+    "count-not-integer": "计数不是整数",
+    "rate-out-of-range": "百分比不在 0～100 之间",
+    "rate-as-fraction": "百分比疑似写成了小数（0.95 应填 95）",
+    "implausible-value": "数值或计算结果超出通常范围",
+    "large-change": "与上年相比变化超过阈值",
+    "part-exceeds-parent": "其中项大于总数",
+    "parts-exceed-total": "其中各项之和大于总数",
+    "parts-sum-mismatch": "组成部分之和不等于总数",
+    # 专业 / 资助 sheets
+    "record-missing-field": "清单行缺少必填项",
+    "record-invalid-format": "清单中的代码格式不对",
+    "duplicate-record": "清单中有重复的行",
+    "record-total-mismatch": "清单合计与指标表不一致",
+    "record-count-mismatch": "清单行数与指标表不一致",
+    "empty-record-sheet": "清单工作表没有数据",
+    # 正文 and 案例
+    "missing-section": "段落或案例没有选择章节",
+    "unknown-section": "章节不在报告大纲中",
+    "section-without-text": "章节没有正文",
+    "case-missing-title": "案例没有标题",
+    "case-missing-body": "案例没有正文",
+    "image-outside-folder": "图片路径指向填报表所在文件夹之外（绝对路径、../、网址）",
+    "image-not-found": "找不到图片文件",
+    "image-too-large": "图片文件过大",
+    "image-not-an-image": "图片文件不是可用的图片或已损坏",
+}
+
+
 class Level(str, Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -45,13 +114,30 @@ class Problem:
         return {k: data[k] for k in ("level", "code", "sheet", "cell", "indicator", "message")}
 
 
+def problem(level: Level, code: str, message: str, **where: str) -> Problem:
+    if code not in PROBLEM_CODES:
+        raise KeyError(f"undocumented problem code {code!r}: add it to PROBLEM_CODES")
+    return Problem(level, code, message, **where)
+
+
 def error(code: str, message: str, **where: str) -> Problem:
-    return Problem(Level.ERROR, code, message, **where)
+    return problem(Level.ERROR, code, message, **where)
 
 
 def warning(code: str, message: str, **where: str) -> Problem:
-    return Problem(Level.WARNING, code, message, **where)
+    return problem(Level.WARNING, code, message, **where)
 
 
 def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:
     return any(p.level is Level.ERROR for p in problems)
+
+
+def in_reading_order(problems: list[Problem], sheet_order: list[str]) -> list[Problem]:
+    """Errors first, then by sheet (in the workbook's order), row and column — the order a person fixes them."""
+
+    def key(p: Problem) -> tuple[int, int, int, str]:
+        sheet = sheet_order.index(p.sheet) if p.sheet in sheet_order else len(sheet_order)
+        column = re.match(r"[A-Z]*", p.cell).group(0)  # type: ignore[union-attr]
+        return (p.level is not Level.ERROR, sheet, p.row or 0, f"{len(column):02d}{column}")
+
+    return sorted(problems, key=key)

@@ -238,7 +238,6 @@ class Thresholds(_Strict):
     yoy_warning_percent: float = 50
     yoy_warning_min_count: int = 20
     wan_from: int = 100000
-    fraction_tolerance: float = 0.01
 
 
 class Edition(_Strict):

@@ -1,5 +1,6 @@
 """Stage 2 — the workbook: its contract, the blank form (`vqr init`) and loading a filled one."""
 
+from vqr_author.workbook.contract import sheet_order
 from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, SchoolWorkbook
 from vqr_author.workbook.reader import load_school_workbook
 from vqr_author.workbook.writer import build_blank_workbook
@@ -12,5 +13,6 @@ __all__ = [
     "Record",
     "SchoolWorkbook",
     "build_blank_workbook",
+    "sheet_order",
     "load_school_workbook",
 ]

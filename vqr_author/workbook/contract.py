@@ -3,6 +3,11 @@ systems fill these workbooks, so nothing here changes without a note in docs/wor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vqr_author.edition import Edition
+
 SHEET_COVER = "封面"
 SHEET_INDICATORS = "指标"
 SHEET_NARRATIVE = "正文"
@@ -22,3 +27,8 @@ LEVELS = {"school": "学校"}
 
 # Excel's own limit for one cell; longer text cannot have been typed in Excel.
 MAX_CELL_TEXT = 32767
+
+
+def sheet_order(edition: Edition) -> list[str]:
+    """The sheets of a school workbook in the order `vqr init` writes them."""
+    return [SHEET_COVER, SHEET_INDICATORS, *(s.sheet for s in edition.record_sheets), SHEET_NARRATIVE, SHEET_CASES]
