@@ -122,6 +122,19 @@ def test_every_change_matches_an_independent_recomputation(rendered):
     assert checked > 30
 
 
+def test_majors_table_changes_match_an_independent_recomputation(rendered):
+    document = docx.Document(str(rendered))
+    table = table_after(document, "2024年分专业就业质量")
+    assert [c.text for c in table.rows[1].cells][2:] == ["2023年", "2024年", "变化（百分点）"] * 2 + ["2023年", "2024年", "增长率"]
+    for row in table.rows[2:-1]:
+        cells = [c.text for c in row.cells]
+        for last, this, change in (cells[2:5], cells[5:8]):  # rates: 百分点
+            assert abs(float(change) - (float(this) - float(last))) < 0.0051, cells[0]
+        last, this, rate = cells[8:11]
+        expected = Decimal(repr((float(this) - float(last)) / float(last) * 100)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert _number(rate) == expected, cells[0]
+
+
 def test_user_text_is_rendered_literally(sample, edit, tmp_path):
     tricky = "{{ title }} {% if x %}条件{% endif %} {# 注释 #} <w:p>标签</w:p> & }} {%"
     edit(sample, cells={("案例", "C2"): tricky, ("正文", "B2"): "前言里的 {{ 7*7 }}"})

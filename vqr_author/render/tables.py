@@ -36,14 +36,12 @@ def column_widths(model: TableModel, total: int = TEXT_WIDTH) -> list[int]:
             if hc is not None and hc.colspan == 1:
                 need[col] = max(need[col], (_units(hc.text) + 1) // 2)  # a header may wrap onto two lines
     widths = [n * HALF_EM + PADDING for n in need]
-    text_cols = [c for c in range(ncols) if _is_text_column(model, c)] or list(range(ncols))
+    text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -need[c])
     spare = total - sum(widths)
     if spare >= 0:
-        weight = sum(widths[c] for c in text_cols)
-        for c in text_cols:
-            widths[c] += spare * widths[c] // weight
+        widths[text_cols[0] if text_cols else ncols - 1] += spare  # the main text column takes the room
     else:
-        for c in text_cols:  # shrink text columns first; they wrap gracefully
+        for c in text_cols:  # shrink text columns first, widest first; text wraps gracefully
             cut = min(-spare, max(0, widths[c] - MIN_TEXT_COLUMN))
             widths[c] -= cut
             spare += cut
