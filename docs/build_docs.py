@@ -32,7 +32,7 @@ def problems_page() -> str:
         "",
         "`vqr check --json` 输出的每个问题都带一个稳定的 `code`，其他系统可据此自动处理。",
         "级别（错误/警告）见各条消息；同一代码在不同情况下可能是错误或警告（例如 `rate-as-fraction`）。",
-        "文件整体无法读取的问题（前 9 个）使 `vqr check`/`vqr render` 以退出码 2 结束。",
+        "文件整体无法读取的问题（前 10 个）使 `vqr check`/`vqr render` 以退出码 2 结束。",
         "",
         "本页由 `python docs/build_docs.py` 根据 `vqr_author/problems.py` 生成，请勿手工修改。",
         "",

@@ -175,8 +175,40 @@ def editions() -> None:
         out.print(f"{name}\t{load_edition(name).name}", highlight=False)
 
 
+PARAMETER_NAMES = {"workbook": "填报表文件", "output": "输出文件（-o）"}
+
+
+def _usage_message(exc: typer.TyperException) -> str:
+    """Click's usage errors, said in Chinese."""
+    kind = type(exc).__name__
+    if kind == "MissingParameter":
+        name = getattr(getattr(exc, "param", None), "name", "") or ""
+        return f"缺少{PARAMETER_NAMES.get(name, '参数 ' + name)}。"
+    if kind == "NoSuchOption":
+        return f"没有选项 {getattr(exc, 'option_name', '')}。"
+    if kind == "BadOptionUsage":
+        return f"选项 {getattr(exc, 'option_name', '')} 后面需要填写内容。"
+    if kind == "BadParameter":
+        return f"参数的值不正确：{exc.format_message()}"
+    return f"命令用法有误：{exc.format_message()}"
+
+
 def main() -> None:
-    app(prog_name="vqr")
+    """Entry point of the `vqr` script: every outcome is an exit code and Chinese text."""
+    try:
+        code = app(prog_name="vqr", standalone_mode=False)
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(exc.format_message())
+            raise SystemExit(EXIT_OK) from None
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else "vqr"
+        err.print(f"[bold red]错误：[/]{_usage_message(exc)}运行 {command} --help 查看用法。", highlight=False)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        err.print("已中断。", highlight=False)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    raise SystemExit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ PROBLEM_CODES: dict[str, str] = {
     "not-a-workbook": "不是 Excel 工作簿（如改了扩展名的 Word 文档、CSV、文本、PDF）",
     "corrupt-workbook": "工作簿已损坏或被截断",
     "workbook-too-large": "工作簿解压后过大（疑似误粘贴的海量数据或压缩炸弹）",
+    "sheet-too-large": "工作表的行数或单元格数超过上限（常见于在很远的行里误输入了内容）",
     # structure of the workbook
     "missing-sheet": "缺少工作表",
     "missing-column": "缺少或改动了列标题",
@@ -37,6 +38,7 @@ PROBLEM_CODES: dict[str, str] = {
     "boolean-in-number-cell": "数值单元格中是逻辑值 TRUE/FALSE",
     "date-in-number-cell": "数值单元格中是日期",
     "formula-as-text": "以文本形式保存的公式",
+    "number-too-large": "数值超过 15 位",
     "formula-without-value": "公式没有保存计算结果",
     "text-too-long": "文字超过单元格上限",
     "control-characters": "文字中有不可见的控制字符（已删除）",

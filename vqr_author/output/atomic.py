@@ -2,18 +2,39 @@
 
 Bytes go to a temporary file in the target folder, are flushed to disk, and are renamed over the
 target in one step (os.replace is atomic on the same file system). The temporary file is removed
-on any failure, Ctrl-C included.
+on any failure, Ctrl-C and termination included; one left by a process killed outright (kill -9,
+power loss) carries that process's id and is removed by the next write into the folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from vqr_author.errors import OutputError
 
 TEMP_PREFIX = ".~vqr-"
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-.*\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but belongs to someone else
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files left in ``folder`` by vqr processes that no longer run."""
+    for entry in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+        match = _TEMP_NAME.match(entry.name)
+        if match and not _alive(int(match.group(1))):
+            entry.unlink(missing_ok=True)
 
 
 def check_writable_target(path: Path) -> None:
@@ -34,7 +55,8 @@ def check_writable_target(path: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     check_writable_target(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+    remove_stale_temporaries(folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docx.image.image import Image
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from markupsafe import Markup
@@ -45,12 +44,10 @@ def problems_table(problems: Sequence[Problem]) -> TableModel:
     return TableModel("draft_problems", "待修正的问题", False, None, header, rows)
 
 
-def _image(tpl: DocxTemplate, path: Path) -> InlineImage:
-    image = Image.from_file(str(path))
-    width_mm = IMAGE_MAX_WIDTH_MM
-    height_mm = width_mm * image.px_height / image.px_width
-    if height_mm > IMAGE_MAX_HEIGHT_MM:
-        width_mm = IMAGE_MAX_HEIGHT_MM * image.px_width / image.px_height
+def _image(tpl: DocxTemplate, path: Path, pixels: tuple[int, int]) -> InlineImage:
+    """The photo scaled to the text width, or less when it is tall."""
+    px_width, px_height = pixels
+    width_mm = min(IMAGE_MAX_WIDTH_MM, IMAGE_MAX_HEIGHT_MM * px_width / px_height)
     return InlineImage(tpl, str(path), width=Mm(width_mm))
 
 
@@ -63,7 +60,7 @@ def _case(tpl: DocxTemplate, block: CaseBlock, marker: str, draft: Draft | None)
         "marker": marker,
         "title": case.title,
         "paragraphs": list(case.paragraphs),
-        "image": _image(tpl, case.image) if case.image else None,
+        "image": _image(tpl, case.image, case.image_pixels) if case.image and case.image_pixels else None,
         "figure_number": block.figure_number,
         "caption": case.caption or case.title,
         "problems": problems,

@@ -18,6 +18,8 @@ NO_DATA_MARKS = frozenset({"", "—", "——", "-", "--", "–", "－", "―", 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u3000\ufeff]+")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # how .xlsx stores characters XML cannot hold
+MAX_DIGITS = 15  # Excel keeps 15 significant digits; anything larger was not typed on purpose
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class CleanText:
 
 
 def clean_text(raw: str) -> CleanText:
-    """Remove characters that are illegal in XML; normalise line breaks."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    """Decode Excel's ``_xHHHH_`` escapes, remove characters that are illegal in XML, normalise line breaks."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, count = _XML_ILLEGAL.subn("", text)
     return CleanText(cleaned, count)
 
@@ -80,6 +83,8 @@ def parse_number(raw: object, number_format: str | None = None, unit: str = "") 
         if isinstance(raw, float) and (raw != raw or raw in (float("inf"), float("-inf"))):
             return ParsedNumber(None, error="not-a-number", detail=str(raw))
         value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if _too_large(value):
+            return ParsedNumber(None, error="number-too-large", detail=str(raw))
         if is_percent_format(number_format):
             return ParsedNumber(_normal(value * 100), percent_marked=True)
         return ParsedNumber(_normal(value))
@@ -107,7 +112,13 @@ def _parse_number_text(raw: str, unit: str) -> ParsedNumber:
         return ParsedNumber(None, error="not-a-number", detail=raw.strip())
     if not value.is_finite():
         return ParsedNumber(None, error="not-a-number", detail=raw.strip())
+    if _too_large(value):
+        return ParsedNumber(None, error="number-too-large", detail=raw.strip())
     return ParsedNumber(_normal(value), percent_marked=percent)
+
+
+def _too_large(value: Decimal) -> bool:
+    return value != 0 and value.adjusted() >= MAX_DIGITS
 
 
 def _normal(value: Decimal) -> Decimal:

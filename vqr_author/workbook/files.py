@@ -6,11 +6,16 @@ message that says what the file really is and what to do.
 
 from __future__ import annotations
 
+import posixpath
+import re
 import warnings
 import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from openpyxl.workbook.workbook import Workbook
 
 from vqr_author.errors import WorkbookUnreadable
@@ -18,7 +23,13 @@ from vqr_author.errors import WorkbookUnreadable
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # everything, photos included
+MAX_XML_BYTES = 100 * 1024 * 1024  # the XML parts; a real form has a few MB at most
+MAX_SHEET_ROWS = 10_000  # a school form has a few hundred rows
+MAX_SHEET_CELLS = 300_000
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 
 
@@ -71,30 +82,91 @@ def _guess_kind(head: bytes) -> str:
     return "它看起来是文本文件。"
 
 
+def _corrupt(name: str, exc: BaseException) -> WorkbookUnreadable:
+    return WorkbookUnreadable(
+        "corrupt-workbook",
+        f"“{name}”已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。请用 Excel 打开确认，或重新保存一份。",
+    )
+
+
 def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            total = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise WorkbookUnreadable(
-            "corrupt-workbook",
-            f"“{name}”已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。请用 Excel 打开确认，或重新保存一份。",
-        ) from exc
-    if "xl/workbook.xml" not in names:
-        if "word/document.xml" in names:
-            kind = "它是 Word 文档（.docx），只是扩展名改成了 .xlsx。"
-        elif "ppt/presentation.xml" in names:
-            kind = "它是 PowerPoint 演示文稿。"
-        else:
-            kind = "它是一个压缩包，但里面没有 Excel 工作簿。"
-        raise WorkbookUnreadable("not-a-workbook", f"“{name}”不是 Excel 工作簿：{kind}请使用 vqr init 生成的填报表。")
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise WorkbookUnreadable(
-            "workbook-too-large",
-            f"“{name}”解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB，远大于正常填报表，工具拒绝读取。"
-            "请检查是否误粘贴了大量数据或图片。",
-        )
+            infos = zf.infolist()
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" not in names:
+                if "word/document.xml" in names:
+                    kind = "它是 Word 文档（.docx），只是扩展名改成了 .xlsx。"
+                elif "ppt/presentation.xml" in names:
+                    kind = "它是 PowerPoint 演示文稿。"
+                else:
+                    kind = "它是一个压缩包，但里面没有 Excel 工作簿。"
+                raise WorkbookUnreadable("not-a-workbook", f"“{name}”不是 Excel 工作簿：{kind}请使用 vqr init 生成的填报表。")
+            total = sum(info.file_size for info in infos)
+            xml = sum(info.file_size for info in infos if not info.filename.startswith("xl/media/"))
+            if total > MAX_UNCOMPRESSED_BYTES or xml > MAX_XML_BYTES:
+                raise WorkbookUnreadable(
+                    "workbook-too-large",
+                    f"“{name}”解压后有 {max(total, xml) // (1024 * 1024)} MB，远大于正常填报表，工具拒绝读取。"
+                    "请检查是否误粘贴了大量数据或图片，删除后另存再试。",
+                )
+            for sheet, part in _sheet_parts(zf):
+                _scan_sheet(zf, part, sheet, name)
+    except WorkbookUnreadable:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError, ParseError,
+            DefusedXmlException, RuntimeError, NotImplementedError) as exc:
+        raise _corrupt(name, exc) from exc
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of every worksheet, read from the workbook's own relationships."""
+    book = fromstring(zf.read("xl/workbook.xml"))
+    rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{NS_PKG_REL}Relationship")}
+    parts = []
+    for sheet in book.iter(f"{NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{NS_REL}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        if member in zf.NameToInfo:
+            parts.append((sheet.get("name", "?"), member))
+    return parts
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
+CHUNK = 1 << 20
+
+
+def _scan_sheet(zf: zipfile.ZipFile, member: str, sheet: str, name: str) -> None:
+    """Count rows and cells in the raw XML, chunk by chunk (bounded memory, no parsing), and refuse
+    sheets far beyond a real form before openpyxl would build them in memory."""
+    cells = 0
+    tail = b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            cut = max(0, data.rfind(b"<"))  # a tag cut by the chunk boundary is scanned with the next chunk
+            scan, tail = data[:cut], data[cut:]
+            cells += len(_CELL.findall(scan))
+            if cells > MAX_SHEET_CELLS:
+                raise _sheet_too_large(name, sheet, f"超过 {MAX_SHEET_CELLS} 个单元格")
+            last_row = max((int(r) for r in _ROW.findall(scan)), default=0)
+            if last_row > MAX_SHEET_ROWS:
+                raise _sheet_too_large(name, sheet, f"第 {last_row} 行有内容或格式（上限 {MAX_SHEET_ROWS} 行）")
+            if len(tail) > CHUNK:  # no tag start for a whole chunk: not a worksheet we can read
+                raise WorkbookUnreadable("corrupt-workbook", f"“{name}”的工作表“{sheet}”内容异常，无法读取。请用 Excel 重新保存。")
+        cells += len(_CELL.findall(tail))
+        if cells > MAX_SHEET_CELLS or max((int(r) for r in _ROW.findall(tail)), default=0) > MAX_SHEET_ROWS:
+            raise _sheet_too_large(name, sheet, f"超过上限（{MAX_SHEET_ROWS} 行或 {MAX_SHEET_CELLS} 个单元格）")
+
+
+def _sheet_too_large(name: str, sheet: str, what: str) -> WorkbookUnreadable:
+    return WorkbookUnreadable(
+        "sheet-too-large",
+        f"“{name}”的工作表“{sheet}”{what}，远大于正常填报表，工具拒绝读取。常见原因是在很远的行里误输入了内容或设置了格式："
+        "请选中多余的行整行删除后另存再试。",
+    )
 
 
 def open_workbook(path: Path, data_only: bool) -> Workbook:

@@ -1,46 +1,68 @@
-"""Resolve a case's image name to a file inside the workbook's folder, and check it is an image."""
+"""Resolve a case's image name to a file inside the workbook's folder, and check it is a usable image."""
 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
+from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo; beyond is a decompression bomb, not a photo
+FORMATS = {"PNG", "JPEG", "GIF", "BMP"}  # what Word displays everywhere
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 ImageProblem = tuple[str, str]  # (problem code, message)
 
 
-def resolve_image(name: str, folder: Path) -> tuple[Path | None, ImageProblem | None]:
-    """Return the image path, or the reason it cannot be used. Never reads outside ``folder``."""
+def resolve_image(name: str, folder: Path) -> tuple[Path | None, tuple[int, int] | None, ImageProblem | None]:
+    """Return (path, pixel size) of the image, or the reason it cannot be used. Never reads outside ``folder``."""
     name = name.strip()
     if _URL.match(name):
-        return None, ("image-outside-folder",
-                      f"图片“{name}”是网址。工具不会下载网络图片；请把图片文件保存到填报表所在文件夹，这里只写文件名。")
+        return None, None, ("image-outside-folder",
+                            f"图片“{name}”是网址。工具不会下载网络图片；请把图片文件保存到填报表所在文件夹，这里只写文件名。")
     relative = Path(name.replace("\\", "/"))
     if relative.is_absolute() or re.match(r"^[a-zA-Z]:", name):
-        return None, ("image-outside-folder",
-                      f"图片“{name}”是绝对路径。请把图片放到填报表所在文件夹（或其子文件夹），这里只写相对路径，例如 照片/案例1.jpg。")
+        return None, None, ("image-outside-folder",
+                            f"图片“{name}”是绝对路径。请把图片放到填报表所在文件夹（或其子文件夹），这里只写相对路径，例如 照片/案例1.jpg。")
     base = folder.resolve()
     candidate = (base / relative).resolve()
     if not candidate.is_relative_to(base):
-        return None, ("image-outside-folder",
-                      f"图片“{name}”指向填报表所在文件夹之外。请把图片放到填报表所在文件夹（或其子文件夹）中。")
+        return None, None, ("image-outside-folder",
+                            f"图片“{name}”指向填报表所在文件夹之外。请把图片放到填报表所在文件夹（或其子文件夹）中。")
     if not candidate.is_file():
-        return None, ("image-not-found",
-                      f"找不到图片“{name}”（在 {base} 中查找）。请检查文件名（含扩展名）和图片是否与填报表放在一起。")
+        return None, None, ("image-not-found",
+                            f"找不到图片“{name}”（在 {base} 中查找）。请检查文件名（含扩展名）和图片是否与填报表放在一起。")
     size = candidate.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        return None, ("image-too-large",
-                      f"图片“{name}”有 {size / 1024 / 1024:.1f} MB，超过上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB。请压缩图片后再试。")
+        return None, None, ("image-too-large",
+                            f"图片“{name}”有 {size / 1024 / 1024:.1f} MB，超过上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB。请压缩图片后再试。")
     try:
-        image = Image.from_file(str(candidate))
-    except (UnrecognizedImageError, OSError, ValueError, IndexError, KeyError):
-        return None, ("image-not-an-image",
-                      f"“{name}”不是可用的图片文件（支持 PNG、JPEG、GIF、BMP）。请用图片软件另存为 JPG 或 PNG。")
-    if not image.px_width or not image.px_height:
-        return None, ("image-not-an-image", f"图片“{name}”已损坏（读不出尺寸）。请重新导出该图片。")
-    return candidate, None
+        pixels = _decode(candidate)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None, None, ("image-not-an-image",
+                            f"“{name}”不是可用的图片文件（支持 PNG、JPEG、GIF、BMP，且不超过 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素）。"
+                            "请用图片软件另存为 JPG 或 PNG。")
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError, MemoryError):
+        return None, None, ("image-not-an-image", f"图片“{name}”已损坏，无法完整读取。请重新导出或另存该图片。")
+    if pixels is None:
+        return None, None, ("image-not-an-image", f"“{name}”的图片格式不受支持。请另存为 JPG 或 PNG。")
+    return candidate, pixels, None
+
+
+def _decode(path: Path) -> tuple[int, int] | None:
+    """Open and fully decode the image (a truncated or forged file fails here, not in Word)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS
+        try:
+            with Image.open(path) as image:
+                if image.format not in FORMATS:
+                    return None
+                image.verify()
+            with Image.open(path) as image:
+                image.load()
+                return image.size
+        finally:
+            Image.MAX_IMAGE_PIXELS = previous

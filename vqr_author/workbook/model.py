@@ -59,6 +59,7 @@ class Case:
     title: str
     paragraphs: tuple[str, ...]
     image: Path | None
+    image_pixels: tuple[int, int] | None  # (width, height), checked when the workbook was loaded
     caption: str
     sheet: str
     row: int

@@ -251,6 +251,7 @@ _NUMBER_MESSAGES = {
     "boolean-in-number-cell": "单元格中是逻辑值 {found}，不是数值。请填写数字，无数据请留空或填“—”。",
     "date-in-number-cell": "单元格中是日期（{found}），不是数值。常见原因是 Excel 把“1-2”之类的输入自动转成了日期；请把单元格格式设为“数值”后重新填写。",
     "formula-as-text": "单元格中是以文本形式保存的公式“{found}”，不会被计算。请直接填写数值。",
+    "number-too-large": "数值 {found} 超过 15 位，不可能是本表的数据，请检查是否误输入或粘贴。",
 }
 
 
@@ -403,13 +404,13 @@ def _read_cases(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Cas
         if values.get("章节") and section is None:
             _unknown_section(session, ws, cell("章节"), values["章节"])
             ok = False
-        image = None
+        image, pixels = None, None
         if values.get("图片文件"):
-            image, problem = resolve_image(values["图片文件"], session.path.parent)
+            image, pixels, problem = resolve_image(values["图片文件"], session.path.parent)
             if problem:
                 session.problems.append(error(problem[0], problem[1], sheet=ws.title, cell=cell("图片文件")))
         if not ok:
             continue
         paragraphs = tuple(line.strip() for line in values["正文"].split("\n") if line.strip())
-        cases.append(Case(section, values["标题"], paragraphs, image, values.get("图片说明") or "", ws.title, row))
+        cases.append(Case(section, values["标题"], paragraphs, image, pixels, values.get("图片说明") or "", ws.title, row))
     return tuple(cases)
