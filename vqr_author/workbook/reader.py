@@ -146,10 +146,9 @@ def load_school_workbook(
 
 
 # ---------------------------------------------------------------------------------------------
-def _header_columns(
-    session: _Session, ws: Worksheet, expected: tuple[str, ...], required: tuple[str, ...]
-) -> dict[str, int] | None:
-    """Map expected headers to column numbers. Missing required headers are errors; None if unusable."""
+def _header_columns(session: _Session, ws: Worksheet, expected: tuple[str, ...]) -> dict[str, int] | None:
+    """Map the expected headers to column numbers (any order). A missing header is an error — its data
+    could not be read — and makes the sheet unusable (None)."""
     found: dict[str, int] = {}
     for col in range(1, (ws.max_column or 0) + 1):
         key = normalise(session.raw(ws, 1, col))
@@ -160,8 +159,7 @@ def _header_columns(
     for header in expected:
         col = found.get(normalise(header))
         if col is None:
-            if header in required:
-                missing.append(header)
+            missing.append(header)
         else:
             columns[header] = col
     if missing:
@@ -256,7 +254,7 @@ _NUMBER_MESSAGES = {
 
 
 def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict[str, IndicatorEntry]:
-    columns = _header_columns(session, ws, c.INDICATOR_HEADERS, ("代码", "上年", "本年"))
+    columns = _header_columns(session, ws, c.INDICATOR_HEADERS)
     if columns is None:
         return {}
     _report_merges(session, ws, {columns["上年"], columns["本年"]})
@@ -290,14 +288,13 @@ def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict
                 indicator=label, **where,
             ))
             continue
-        if "指标" in columns:
-            typed_name = session.text(ws, row, columns["指标"])
-            if typed_name and normalise(typed_name) != normalise(indicator.name):
-                session.problems.append(warning(
-                    "indicator-name-mismatch",
-                    f"代码 {code} 对应的指标是“{label}”，本行“指标”列却写着“{typed_name}”。数值按代码读取，请核对是否填错了行。",
-                    indicator=label, **where,
-                ))
+        typed_name = session.text(ws, row, columns["指标"])
+        if typed_name and normalise(typed_name) != normalise(indicator.name):
+            session.problems.append(warning(
+                "indicator-name-mismatch",
+                f"代码 {code} 对应的指标是“{label}”，本行“指标”列却写着“{typed_name}”。数值按代码读取，请核对是否填错了行。",
+                indicator=label, **where,
+            ))
         entries[code] = IndicatorEntry(
             code,
             *(_read_number(session, ws, row, columns[year], indicator.kind, indicator.unit, label) for year in ("上年", "本年")),
@@ -314,8 +311,7 @@ def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict
 
 def _read_records(session: _Session, ws: Worksheet, spec: RecordSheet) -> tuple[Record, ...]:
     headers = tuple(f.header for f in spec.fields)
-    required = tuple(f.header for f in spec.fields if f.required)
-    columns = _header_columns(session, ws, headers, required or headers[:1])
+    columns = _header_columns(session, ws, headers)
     if columns is None:
         return ()
     _report_merges(session, ws, set(columns.values()))
@@ -349,7 +345,7 @@ def _unknown_section(session: _Session, ws: Worksheet, cell: str, text: str) -> 
 
 
 def _read_narrative(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Paragraph, ...]:
-    columns = _header_columns(session, ws, c.NARRATIVE_HEADERS, c.NARRATIVE_HEADERS)
+    columns = _header_columns(session, ws, c.NARRATIVE_HEADERS)
     if columns is None:
         return ()
     find_section = _section_lookup(edition)
@@ -378,7 +374,7 @@ def _read_narrative(session: _Session, ws: Worksheet, edition: Edition) -> tuple
 
 
 def _read_cases(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Case, ...]:
-    columns = _header_columns(session, ws, c.CASE_HEADERS, c.CASE_HEADERS[:3])
+    columns = _header_columns(session, ws, c.CASE_HEADERS)
     if columns is None:
         return ()
     find_section = _section_lookup(edition)
