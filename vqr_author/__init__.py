@@ -5,7 +5,14 @@ Pipeline, one package per stage: ``edition`` (what a report contains) → ``work
 ``cli`` is a thin shell over ``api``.
 """
 
-from vqr_author.api import CheckResult, RenderResult, check_workbook, new_workbook, render_report
+from vqr_author.api import (
+    CheckResult,
+    RenderResult,
+    annotate_workbook,
+    check_workbook,
+    new_workbook,
+    render_report,
+)
 from vqr_author.problems import Level, Problem
 
 __version__ = "0.1.0"
@@ -16,6 +23,7 @@ __all__ = [
     "Problem",
     "RenderResult",
     "__version__",
+    "annotate_workbook",
     "check_workbook",
     "new_workbook",
     "render_report",

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from vqr_author.compute import Report, build_report
 from vqr_author.edition import Edition, load_edition
+from vqr_author.errors import OutputError
 from vqr_author.output import check_writable_target, write_atomic
+from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, in_reading_order
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.template import check_template
@@ -92,6 +94,17 @@ def render_report(
     return RenderResult(result, output)
 
 
+def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
+    """Write a copy of the checked workbook with every problem marked, plus a 问题清单 sheet.
+    The checked workbook itself is never modified."""
+    output = Path(output)
+    if output.resolve() == result.path.resolve():
+        raise OutputError("标注文件不能与原填报表同名：工具不会修改原文件。请另取一个文件名，例如 学校-问题.xlsx。")
+    check_writable_target(output)
+    annotate(result.path, result.problems, output)
+    return output
+
+
 def new_workbook(output: str | Path, *, edition: Edition | str | None = None, level: str = "school") -> Path:
     """Write the blank workbook (`vqr init`) for ``level`` of ``edition``, atomically."""
     output = Path(output)
@@ -102,4 +115,4 @@ def new_workbook(output: str | Path, *, edition: Edition | str | None = None, le
     return output
 
 
-__all__ = ["CheckResult", "RenderResult", "check_workbook", "new_workbook", "render_report"]
+__all__ = ["CheckResult", "RenderResult", "annotate_workbook", "check_workbook", "new_workbook", "render_report"]

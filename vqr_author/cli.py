@@ -117,6 +117,9 @@ def init(
 def check(
     workbook: Annotated[Path, typer.Argument(help="要检查的填报表（.xlsx）。")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出问题列表（供其他系统读取）。")] = False,
+    annotate: Annotated[
+        Optional[Path], typer.Option("--annotate", help="另存一份标出全部问题的填报表（含“问题清单”工作表），原文件不变。")
+    ] = None,
     edition: EditionOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -136,6 +139,9 @@ def check(
             if result.problems:
                 out.print(_problems_table(result.problems))
             out.print(_summary(workbook, result), highlight=False)
+        if annotate is not None:
+            api.annotate_workbook(result, annotate)
+            (err if as_json else out).print(f"[green]✓[/] 已生成标注问题的填报表：{annotate}", highlight=False)
         return EXIT_ERRORS if result.errors else EXIT_OK
 
     _run(action, debug)

@@ -1,0 +1,126 @@
+"""Nothing a user does destroys a good report; the annotated workbook goes back to the school."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import SAMPLE_DIR
+from vqr_author import annotate_workbook, check_workbook, render_report
+from vqr_author.errors import OutputError
+from vqr_author.output.atomic import TEMP_PREFIX
+
+# A render whose write pauses after the temporary file holds the new bytes, before it replaces the
+# report: the moment an interruption can do the most harm.
+SLOW_RENDER = """
+import sys, time
+import vqr_author.output.atomic as atomic
+def slow_fsync(fd):
+    print("WRITING", flush=True)
+    time.sleep(60)
+atomic.os.fsync = slow_fsync
+from vqr_author.cli import main
+sys.argv = ["vqr", "render", sys.argv[1], "-o", sys.argv[2]]
+main()
+"""
+
+
+def _start_slow_render(workbook: Path, report: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RENDER, str(workbook), str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if "WRITING" in line:
+            return proc
+    proc.kill()
+    raise AssertionError("the render never reached the write")
+
+
+def _temporaries(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_interrupted_render_keeps_the_previous_report(sample, tmp_path, signum):
+    report = tmp_path / "报告.docx"
+    render_report(sample, report)
+    good = report.read_bytes()
+    proc = _start_slow_render(sample, report)
+    assert _temporaries(tmp_path)  # the new report is half-way in a temporary file
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "已中断" in err and "Traceback" not in err
+    assert report.read_bytes() == good
+    assert _temporaries(tmp_path) == []
+
+
+def test_render_killed_outright_leaves_the_report_and_the_next_run_cleans_up(sample, tmp_path):
+    report = tmp_path / "报告.docx"
+    render_report(sample, report)
+    good = report.read_bytes()
+    proc = _start_slow_render(sample, report)
+    proc.kill()  # SIGKILL: no handler runs
+    proc.wait(timeout=30)
+    assert report.read_bytes() == good
+    assert len(_temporaries(tmp_path)) == 1
+    render_report(sample, report)
+    assert _temporaries(tmp_path) == []
+
+
+def test_read_only_output_folder_is_a_clear_message(sample, tmp_path, monkeypatch):
+    # The permission is simulated: CI runs as root, for whom every folder is writable.
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(OutputError, match="权限"):
+        render_report(sample, tmp_path / "报告.docx")
+    assert not (tmp_path / "报告.docx").exists()
+
+
+def test_output_path_that_is_a_folder(sample, tmp_path):
+    with pytest.raises(OutputError, match="文件夹"):
+        render_report(sample, tmp_path)
+
+
+def test_annotated_workbook_marks_every_problem_and_leaves_the_original_alone(tmp_path):
+    source = tmp_path / "含错误.xlsx"
+    source.write_bytes((SAMPLE_DIR / "海川职业学校-含错误示例.xlsx").read_bytes())
+    before = source.read_bytes()
+    result = check_workbook(source)
+    target = annotate_workbook(result, tmp_path / "含错误-问题.xlsx")
+    assert source.read_bytes() == before
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames[0] == "问题清单"
+    listed = [row for row in wb["问题清单"].iter_rows(min_row=3, values_only=True)]
+    assert [(r[2], r[5]) for r in listed] == [(p.place, p.code) for p in result.problems]
+    for p in result.problems:
+        cell = wb[p.sheet][p.cell]
+        expected = "FFC7CE" if p.level.value == "error" else "FFEB9C"
+        assert cell.fill.fgColor.rgb.endswith(expected)
+        assert p.message in cell.comment.text
+    # the annotated copy is still a valid workbook with the same problems
+    again = check_workbook(target)
+    assert [(p.code, p.place) for p in again.problems] == [(p.code, p.place) for p in result.problems]
+
+
+def test_annotate_refuses_to_overwrite_the_original(tmp_path):
+    source = tmp_path / "学校.xlsx"
+    source.write_bytes((SAMPLE_DIR / "海川职业学校-含错误示例.xlsx").read_bytes())
+    with pytest.raises(OutputError, match="原文件"):
+        annotate_workbook(check_workbook(source), source)
+
+
+def test_annotate_from_the_command_line(tmp_path):
+    source = SAMPLE_DIR / "海川职业学校-含错误示例.xlsx"
+    target = tmp_path / "问题.xlsx"
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "check", str(source), "--annotate", str(target)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and target.exists()
+    assert "标注" in done.stdout
