@@ -207,6 +207,25 @@ def many_cells(sheet_xml: bytes, count: int) -> bytes:
     return sheet_xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
 
 
+BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                  + b"".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'.encode()
+                             for i in range(1, 10))
+                  + b"]>")
+
+
+def entity_bomb(xml: bytes) -> bytes:
+    """An XML part that would expand to gigabytes if entities were allowed ("billion laughs")."""
+    body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+    return BILLION_LAUGHS + body.replace(b"</sheetData>", b"<row r=\"300\"><c r=\"A300\" t=\"inlineStr\"><is><t>&lol9;</t></is></c></row></sheetData>", 1)
+
+
+def symlinked_image(folder: Path) -> Path:
+    """A case photo that is a link to a file outside the workbook's folder."""
+    path = edited(set_cells({("案例", "D2"): "照片/链接.png"}))(folder)
+    (path.parent / "照片" / "链接.png").symlink_to("/etc/hostname")
+    return path
+
+
 def corrupt_png() -> bytes:
     good = (SAMPLE_DIR / "照片" / "案例1.png").read_bytes()
     return good[:200]  # signature and header intact, image data cut off
@@ -321,6 +340,10 @@ def build_cases() -> list[Case]:
           zip_edited(in_sheet("专业", lambda d: far_row(d, 1_000_000))), "sheet-too-large", 2),
         c("many-cells", "数十万个单元格", zip_edited(in_sheet("资助", lambda d: many_cells(d, 400_000))), "sheet-too-large", 2),
         c("directory", "给的是文件夹", lambda folder: folder, "not-a-file", 2),
+        c("entity-bomb-workbook", "workbook.xml 中的实体炸弹（billion laughs）",
+          zip_edited(lambda name, data, sheets: entity_bomb(data) if name == "xl/workbook.xml" else data),
+          "corrupt-workbook", 2),
+        c("entity-bomb-sheet", "工作表 XML 中的实体炸弹", zip_edited(in_sheet("资助", entity_bomb)), "corrupt-workbook", 2),
         c("missing-file", "文件不存在", lambda folder: folder / "没有这个文件.xlsx", "file-not-found", 2),
         # ------------------------------------------------------------------ structure (exit 1)
         c("blank-workbook", "空白的 Excel 工作簿", blank_workbook, "missing-sheet", 1),
@@ -366,6 +389,7 @@ def build_cases() -> list[Case]:
         c("image-windows-absolute", "图片是 Windows 绝对路径", case_image("C:\\Users\\校办\\照片.jpg"), "image-outside-folder", 1),
         c("image-url", "图片是网址", case_image("https://example.com/photo.jpg"), "image-outside-folder", 1),
         c("image-missing", "图片文件不存在", case_image("照片/不存在.png"), "image-not-found", 1),
+        c("image-symlink", "图片是指向文件夹外的链接", symlinked_image, "image-outside-folder", 1),
         c("image-corrupt", "图片被截断", case_image("照片/坏图.png", corrupt_png), "image-not-an-image", 1),
         c("image-executable", "其实是可执行文件的“图片”", case_image("照片/程序.png", elf_bytes), "image-not-an-image", 1),
         c("image-bomb", "声明 30000×30000 像素的图片", case_image("照片/炸弹.png", png_bomb), "image-not-an-image", 1),

@@ -10,6 +10,7 @@ import posixpath
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -114,8 +115,8 @@ def _check_zip(path: Path, name: str) -> None:
                 _scan_sheet(zf, part, sheet, name)
     except WorkbookUnreadable:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError, ParseError,
-            DefusedXmlException, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
+            ParseError, DefusedXmlException, RuntimeError, NotImplementedError, UnicodeError) as exc:
         raise _corrupt(name, exc) from exc
 
 
