@@ -189,7 +189,7 @@ def draw_photo(path: Path, seed: int) -> None:
 
 
 def write_workbook(path: Path, text: dict, indicators: dict[str, tuple[object, object]]) -> None:
-    wb = build_blank_workbook(load_edition(), "school")
+    wb = build_blank_workbook(load_edition(), "学校")
     fill_workbook(wb, text, indicators)
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -1,4 +1,4 @@
-"""Build templates/school.docx, the Word template of the school report, reproducibly.
+"""Build templates/report.docx, the Word template of the school report, reproducibly.
 
 Run ``python templates/build_templates.py`` after changing this file; the test suite checks that the
 committed template is what this script produces. The template holds the page setup, styles, headers
@@ -269,7 +269,7 @@ def body(doc) -> None:
     para(doc, "{{p table }}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
     para(doc, "{%p for case in section.cases %}", "Normal")
-    para(doc, "{{ case.marker }}{{ case.title }}", "CaseTitle")
+    para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle")
     para(doc, "{%p for text in case.paragraphs %}", "Normal")
     para(doc, "{{ text }}", "CaseBody")
     para(doc, "{%p endfor %}", "Normal")
@@ -325,7 +325,7 @@ def set_fonts_element(rpr) -> None:
     rpr.insert(0, parse_xml(f'<w:rFonts {W} w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{FONT_FANG}" w:cs="{LATIN}"/>'))
 
 
-def build_school_template() -> bytes:
+def build_report_template() -> bytes:
     doc = Document()
     define_styles(doc)
     settings(doc)
@@ -349,7 +349,7 @@ def build_school_template() -> bytes:
     return normalise_docx(buffer.getvalue())
 
 
-TEMPLATES = {"school.docx": build_school_template}
+TEMPLATES = {"report.docx": build_report_template}
 
 
 def main() -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from vqr_author.compute import build_report
+from vqr_author.compute import build_report, school_source
 from vqr_author.edition import Kind, load_edition
 from vqr_author.errors import EditionError
-from vqr_author.workbook.model import SchoolWorkbook
+from vqr_author.workbook.model import ReportWorkbook
 
 # Row labels of 附表 1–6 exactly as the national format prints them (seed 001).
 ANNEX_LABELS = {
@@ -42,13 +42,13 @@ ANNEX_LABELS = {
 ANNEX_TITLES = {1: "人才培养质量计分卡", 2: "满意度调查表", 3: "教学资源表", 4: "服务贡献表", 5: "国际影响表", 6: "落实政策表"}
 
 
-def _empty_book(edition) -> SchoolWorkbook:
-    return SchoolWorkbook(Path("x.xlsx"), edition.id, "学校", {}, {}, {})
+def _empty_book(edition) -> ReportWorkbook:
+    return ReportWorkbook(Path("x.xlsx"), edition.id, "学校", {}, {}, {})
 
 
 @pytest.mark.parametrize("number", range(1, 7))
 def test_annex_tables_have_the_national_rows_in_order(edition, number):
-    report = build_report(edition, _empty_book(edition))
+    report = build_report(edition, school_source(edition, _empty_book(edition)))
     table = next(t for t in report.tables if t.annex and t.number == number)
     assert table.title == ANNEX_TITLES[number]
     label_column = [h.text for h in table.header[0]].index("指标")
@@ -56,7 +56,7 @@ def test_annex_tables_have_the_national_rows_in_order(edition, number):
 
 
 def test_annex_2_has_survey_columns(edition):
-    report = build_report(edition, _empty_book(edition))
+    report = build_report(edition, school_source(edition, _empty_book(edition)))
     table = next(t for t in report.tables if t.annex and t.number == 2)
     assert [h.text for h in table.header[0]][-2:] == ["调查方式", "调查人次"]
 

@@ -93,3 +93,13 @@ def test_weighted_mean_and_total_skip_missing_values():
 )
 def test_display_has_no_thousands_separator_and_dash_for_missing(value, kind, decimals, shown):
     assert format_value(value, kind, decimals) == shown
+
+
+def test_shares_add_up_to_exactly_100():
+    from vqr_author.compute.numbers import apportion
+
+    parts = [D(1), D(1), D(1)]  # 33.333…% each: plain rounding would give 99.99
+    shares = apportion(parts)
+    assert sum(shares) == D("100.00") and sorted(shares) == [D("33.33"), D("33.33"), D("33.34")]
+    assert apportion([D(2450), D(130)]) == [D("94.96"), D("5.04")]
+    assert apportion([D(0), D(0)]) == [D("0.00"), D("0.00")]

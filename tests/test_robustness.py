@@ -124,3 +124,22 @@ def test_annotate_from_the_command_line(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 1 and target.exists()
     assert "标注" in done.stdout
+
+
+def test_oversized_workbooks_are_refused_with_bounded_memory(tmp_path):
+    """A zip bomb and a million-row sheet are refused before anything is built in memory."""
+    import resource
+
+    from corpus import CASES
+
+    for name in ("zip-bomb", "million-rows"):
+        case = next(c for c in CASES if c.name == name)
+        folder = tmp_path / name
+        folder.mkdir()
+        path = case.build(folder)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "check", str(path)], capture_output=True, text=True)
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        assert done.returncode == 2 and case.code in {"workbook-too-large", "sheet-too-large"}
+        assert "拒绝读取" in done.stderr
+        assert max(peak_kb, before) < 300 * 1024, f"{name}: peak RSS {peak_kb // 1024} MB"

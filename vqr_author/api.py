@@ -11,27 +11,29 @@ The CLI is a thin shell over these functions; other programs can import them dir
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vqr_author.compute import Report, build_report
+from vqr_author.compute import Report, SchoolResult, build_report, region_source, school_source
+from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.edition import Edition, load_edition
-from vqr_author.errors import OutputError
+from vqr_author.errors import OutputError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_writable_target, write_atomic
 from vqr_author.output.annotate import annotate
-from vqr_author.problems import Level, Problem, in_reading_order
+from vqr_author.problems import Level, Problem, error, in_reading_order
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
-from vqr_author.workbook import SchoolWorkbook, build_blank_workbook, load_school_workbook, sheet_order
+from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
+from vqr_author.workbook.contract import SCHOOL, level_name
 
 
 @dataclass(frozen=True)
 class CheckResult:
     path: Path
     edition: Edition
-    book: SchoolWorkbook
-    report: Report
+    book: ReportWorkbook
+    report: Report | None  # the school's own report; None for district and city workbooks
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -45,6 +47,10 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def school(self) -> SchoolResult:
+        assert self.report is not None
+        return SchoolResult(self.book, self.report.indicators, self.report.records)
 
 
 @dataclass(frozen=True)
@@ -61,13 +67,28 @@ def _edition(edition: Edition | str | None) -> Edition | None:
     return load_edition(edition) if isinstance(edition, str) else edition
 
 
-def check_workbook(path: str | Path, edition: Edition | str | None = None) -> CheckResult:
-    """Load, compute and validate a school workbook. Raises WorkbookUnreadable (exit 2) when the file
-    is not a readable workbook; every other problem is in ``result.problems``."""
-    book, ed, problems = load_school_workbook(Path(path), _edition(edition))
-    report = build_report(ed, book)
-    problems = in_reading_order([*problems, *validate(ed, book, report.indicators, report.records)], sheet_order(ed))
+def _level(level: str) -> str:
+    try:
+        return level_name(level)
+    except ValueError as exc:
+        raise VqrError(str(exc)) from None
+
+
+def check_workbook(path: str | Path, edition: Edition | str | None = None, level: str = "school") -> CheckResult:
+    """Load, compute and validate a workbook of ``level`` (school, district or city). Raises
+    WorkbookUnreadable (exit 2) when the file is not a readable workbook; every other problem is
+    in ``result.problems``."""
+    level = _level(level)
+    book, ed, problems = load_workbook(Path(path), _edition(edition), level)
+    report = build_report(ed, school_source(ed, book)) if level == SCHOOL else None
+    values = report.indicators if report else {}
+    records = report.records if report else {}
+    problems = in_reading_order([*problems, *validate(ed, book, values, records)], sheet_order(ed, level))
     return CheckResult(Path(path), ed, book, report, problems)
+
+
+def _template(template: str | Path | None) -> Path:
+    return check_template(Path(template)) if template else default_template()
 
 
 def render_report(
@@ -85,13 +106,81 @@ def render_report(
     """
     output = Path(output)
     check_writable_target(output)
-    template_path = check_template(Path(template)) if template else default_template()
+    template_path = _template(template)
     result = check_workbook(path, edition)
     if result.errors and not draft:
         return RenderResult(result, None)
-    data = render_docx(result.report, template_path, Draft(result.problems) if draft else None)
+    data = render_docx(result.report, template_path, Draft(result.problems) if draft else None)  # type: ignore[arg-type]
     write_atomic(output, data)
     return RenderResult(result, output)
+
+
+@dataclass(frozen=True)
+class AggregateResult:
+    """A district or city report: its own workbook, the schools, and what was found on the way."""
+
+    region: CheckResult
+    schools: list[CheckResult]
+    unreadable: list[tuple[Path, WorkbookUnreadable]]
+    identity: list[Problem]
+    output: Path | None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, each with the file it is in."""
+        found = [replace(p, file=self.region.path.name) for p in self.region.problems]
+        for school in self.schools:
+            found += [replace(p, file=school.path.name) for p in school.problems]
+        found += [error(exc.code, str(exc), file=path.name) for path, exc in self.unreadable]
+        return found + self.identity
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+    @property
+    def written(self) -> bool:
+        return self.output is not None
+
+
+def aggregate_report(
+    region_path: str | Path,
+    school_paths: list[str | Path],
+    output: str | Path,
+    *,
+    level: str = "district",
+    draft: bool = False,
+    edition: Edition | str | None = None,
+    template: str | Path | None = None,
+) -> AggregateResult:
+    """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
+    workbooks the data. Nothing is written when any workbook has errors, unless ``draft``."""
+    level = _level(level)
+    if level == SCHOOL:
+        raise VqrError("汇总报告的层级应为 district（区县）或 city（市）。")
+    output = Path(output)
+    check_writable_target(output)
+    template_path = _template(template)
+    region = check_workbook(region_path, edition, level=level)
+    schools, unreadable = [], []
+    for path in dict.fromkeys(Path(p) for p in school_paths):
+        try:
+            schools.append(check_workbook(path, region.edition))
+        except WorkbookUnreadable as exc:
+            unreadable.append((path, exc))
+    if not schools:
+        raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
+    identities = [SchoolIdentity(s.path.name, s.book.cover_text("学校代码"), s.book.cover_text("单位名称"),
+                                 s.book.cover_text("报告年度")) for s in schools]
+    identity = identity_problems(identities, region.book.cover_text("报告年度"))
+    result = AggregateResult(region, schools, unreadable, identity, None)
+    if result.errors and not draft:
+        return result
+    source = region_source(region.edition, region.book, [s.school() for s in schools])
+    report = build_report(region.edition, source)
+    data = render_docx(report, template_path, Draft(result.problems) if draft else None)
+    write_atomic(output, data)
+    return replace(result, output=output)
 
 
 def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
@@ -106,8 +195,9 @@ def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
 
 
 def new_workbook(output: str | Path, *, edition: Edition | str | None = None, level: str = "school") -> Path:
-    """Write the blank workbook (`vqr init`) for ``level`` of ``edition``, atomically."""
+    """Write the blank workbook (`vqr init`) for ``level`` (school, district or city), atomically."""
     output = Path(output)
+    level = _level(level)
     check_writable_target(output)
     buffer = io.BytesIO()
     build_blank_workbook(_edition(edition) or load_edition(), level).save(buffer)
@@ -115,4 +205,13 @@ def new_workbook(output: str | Path, *, edition: Edition | str | None = None, le
     return output
 
 
-__all__ = ["CheckResult", "RenderResult", "annotate_workbook", "check_workbook", "new_workbook", "render_report"]
+__all__ = [
+    "AggregateResult",
+    "CheckResult",
+    "RenderResult",
+    "aggregate_report",
+    "annotate_workbook",
+    "check_workbook",
+    "new_workbook",
+    "render_report",
+]

@@ -75,6 +75,13 @@ PROBLEM_CODES: dict[str, str] = {
     "image-not-found": "找不到图片文件",
     "image-too-large": "图片文件过大",
     "image-not-an-image": "图片文件不是可用的图片或已损坏",
+    # 汇总（区县、市报告）
+    "duplicate-school": "同一学校（学校代码）的填报表出现多份",
+    "school-name-conflict": "同一学校代码在不同填报表中的名称不一致",
+    "similar-school-names": "名称几乎相同但学校代码不同",
+    "year-mismatch": "学校填报表的报告年度与汇总报告不一致",
+    "output-name-clash": "两个填报表会生成同名的报告文件",
+    "internal-error": "处理该文件时工具内部出错",
 }
 
 
@@ -97,6 +104,7 @@ class Problem:
     sheet: str = ""
     cell: str = ""
     indicator: str = ""
+    file: str = ""  # set when problems of several workbooks are reported together (batch, aggregate)
 
     @property
     def row(self) -> int | None:
@@ -110,10 +118,12 @@ class Problem:
             return f"{self.sheet}!{self.cell}"
         return self.sheet or "（文件）"
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self, with_file: bool = False) -> dict[str, str]:
+        """The JSON form of `vqr check --json` (public); ``with_file`` adds the file for batch output."""
         data = asdict(self)
         data["level"] = self.level.value
-        return {k: data[k] for k in ("level", "code", "sheet", "cell", "indicator", "message")}
+        keys = ("level", "code", "sheet", "cell", "indicator", "message") + (("file",) if with_file else ())
+        return {k: data[k] for k in keys}
 
 
 def problem(level: Level, code: str, message: str, **where: str) -> Problem:

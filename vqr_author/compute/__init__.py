@@ -2,12 +2,27 @@
 
 from vqr_author.compute.numbers import Change, quantize, ratio, total, weighted_mean, year_change
 from vqr_author.compute.records import RecordRow, RecordSet, compute_record_set
-from vqr_author.compute.report import CaseBlock, Report, SectionContent, build_report
+from vqr_author.compute.aggregate import Coverage, SchoolResult, compute_school
+from vqr_author.compute.report import (
+    CaseBlock,
+    Report,
+    ReportSource,
+    SectionContent,
+    build_report,
+    region_source,
+    school_source,
+)
 from vqr_author.compute.tables import Cell, HeaderCell, TableModel, Years
 from vqr_author.compute.values import IndicatorValue, compute_indicators
 
 __all__ = [
     "CaseBlock",
+    "Coverage",
+    "ReportSource",
+    "SchoolResult",
+    "compute_school",
+    "region_source",
+    "school_source",
     "Cell",
     "Change",
     "HeaderCell",

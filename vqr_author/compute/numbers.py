@@ -69,3 +69,19 @@ def year_change(kind: Kind, last: Decimal | None, this: Decimal | None, decimals
     if kind.is_percentage or kind is Kind.RATIO or last == 0:
         return Change(amount, None)
     return Change(amount, quantize((this - last) / last * HUNDRED, 2))
+
+
+def apportion(parts: Sequence[Decimal], decimals: int = 2) -> list[Decimal]:
+    """Shares (%) of ``parts`` in their total, rounded so that the shown shares add up to exactly 100
+    (largest remainder method); all zeros when the total is 0."""
+    whole = sum(parts, ZERO)
+    if whole == 0:
+        return [ZERO.quantize(Decimal(1).scaleb(-decimals)) for _ in parts]
+    unit = Decimal(1).scaleb(-decimals)
+    exact = [p * HUNDRED / whole for p in parts]
+    floors = [e.quantize(unit, rounding="ROUND_FLOOR") for e in exact]
+    missing = int((HUNDRED - sum(floors, ZERO)) / unit)
+    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:missing]:
+        floors[i] += unit
+    return floors

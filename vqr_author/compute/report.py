@@ -1,15 +1,70 @@
-"""Assemble the whole report model from a loaded workbook: titles, sections, tables, cases. Pure."""
+"""Assemble the whole report model: titles, sections, tables, cases. Pure.
+
+A report is built from a ReportSource — what one level of report draws on. A school report draws on
+its own workbook; a district or city report on its own workbook (封面, 正文, 案例) and the schools'
+computed data (see compute.aggregate). The same builder serves all levels; the edition says which
+tables each level shows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from vqr_author.compute.records import RecordSet, compute_record_set
-from vqr_author.compute.tables import TableModel, Years, indicator_table, record_table
-from vqr_author.compute.values import IndicatorValue, compute_indicators
+from vqr_author.compute.aggregate import (
+    Coverage,
+    SchoolResult,
+    aggregate_records,
+    aggregate_values,
+    compute_school,
+    group_schools,
+)
+from vqr_author.compute.records import RecordSet
+from vqr_author.compute.tables import (
+    TableModel,
+    Years,
+    coverage_note,
+    groups_table,
+    indicator_table,
+    record_table,
+    schools_table,
+    shares_table,
+)
+from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import Edition, Section, TableLayout
-from vqr_author.workbook.model import Case, Paragraph, SchoolWorkbook
+from vqr_author.workbook.contract import SCHOOL
+from vqr_author.workbook.model import Case, Paragraph, ReportWorkbook
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """What a report of one level draws on, computed."""
+
+    level: str
+    cover: dict[str, str]
+    paragraphs: tuple[Paragraph, ...]
+    cases: tuple[Case, ...]
+    values: dict[str, IndicatorValue]
+    records: dict[str, RecordSet]
+    schools: tuple[SchoolResult, ...] = ()  # district and city reports: the schools they aggregate
+    coverage: Coverage | None = None
+
+
+def school_source(edition: Edition, book: ReportWorkbook) -> ReportSource:
+    school = compute_school(edition, book)
+    cover = {key: book.cover_text(key) for key in book.cover}
+    return ReportSource(SCHOOL, cover, book.paragraphs, book.cases, school.values, school.records)
+
+
+def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[SchoolResult]) -> ReportSource:
+    """A district or city report: its own narrative and cases, then the schools' cases (with their
+    names), and values aggregated over the schools."""
+    schools = tuple(sorted(schools, key=lambda s: (s.cover("学校代码"), s.name)))
+    values, coverage = aggregate_values(edition, [s.book for s in schools])
+    school_cases = tuple(replace(case, source=school.name) for school in schools for case in school.book.cases)
+    cover = {key: region.cover_text(key) for key in region.cover}
+    return ReportSource(region.level, cover, region.paragraphs, region.cases + school_cases, values,
+                        aggregate_records(edition, schools), schools, coverage)
 
 
 @dataclass(frozen=True)
@@ -30,6 +85,7 @@ class SectionContent:
 @dataclass(frozen=True)
 class Report:
     edition: Edition
+    level: str
     title: str
     unit_name: str
     years: Years
@@ -53,11 +109,11 @@ def report_years(cover_year: str) -> Years:
     return Years(year - 1, year) if 1900 < year < 2200 else Years(None, None)
 
 
-def report_title(edition: Edition, cover: Mapping[str, str]) -> str:
+def report_title(edition: Edition, cover: Mapping[str, str], level: str = SCHOOL) -> str:
     explicit = cover.get("报告名称", "").strip()
     if explicit:
         return explicit
-    return edition.report_title.format_map(_Defaults(cover))
+    return edition.report_titles[level].format_map(_Defaults(cover))
 
 
 class _Defaults(dict):
@@ -77,32 +133,26 @@ def heading(edition: Edition, section: Section) -> str:
     return fmt.format(code=section.code, title=section.title)
 
 
-def build_report(
-    edition: Edition, book: SchoolWorkbook, values: Mapping[str, IndicatorValue] | None = None
-) -> Report:
-    values = dict(values) if values is not None else compute_indicators(edition, book.indicators)
-    cover = {key: book.cover_text(key) for key in book.cover}
-    years = report_years(cover.get("报告年度", ""))
-    records = {s.id: compute_record_set(s, book.records.get(s.id, ())) for s in edition.record_sheets}
-    title = report_title(edition, cover)
+def build_report(edition: Edition, source: ReportSource) -> Report:
+    years = report_years(source.cover.get("报告年度", ""))
+    title = report_title(edition, source.cover, source.level)
     body_number = iter(range(1, 1000))
     figure_number = iter(range(1, 10000))
 
     def tables_for(ids: tuple[str, ...]) -> tuple[TableModel, ...]:
         built = []
-        for table_id in ids:
-            layout = edition.table(table_id)
-            if layout.kind == "record" and not records[layout.sheet].rows:  # type: ignore[index]
-                continue  # an empty list sheet gives no table (validation warns about it)
-            number = layout.number if layout.is_annex else next(body_number)
-            built.append(_table(layout, values, records, years, number))
+        for layout in edition.tables_for(source.level, ids):
+            number = layout.number if layout.is_annex else None
+            table = _table(edition, layout, source, years)
+            if table is not None:
+                built.append(replace(table, number=number or next(body_number)))
         return tuple(built)
 
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
-        paragraphs = tuple(p for p in book.paragraphs if p.section == section.code)
+        paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         cases = tuple(
-            CaseBlock(c, next(figure_number) if c.image else None) for c in book.cases if c.section == section.code
+            CaseBlock(c, next(figure_number) if c.image else None) for c in source.cases if c.section == section.code
         )
         return SectionContent(section, heading(edition, section), paragraphs, tables, cases)
 
@@ -115,18 +165,30 @@ def build_report(
             sections.append(content(section, section.tables))
     if preface is None:
         preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), ())
-    unit_name = cover.get("单位名称", "")
-    declaration = edition.declaration.format_map(_Defaults({**cover, "报告名称": title}))
-    return Report(edition, title, unit_name, years, cover, declaration, values, records, preface, tuple(sections))
+    unit_name = source.cover.get("单位名称") or source.cover.get("区域名称", "")
+    declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, "报告名称": title}))
+    return Report(edition, source.level, title, unit_name, years, source.cover, declaration, source.values,
+                  source.records, preface, tuple(sections))
 
 
-def _table(
-    layout: TableLayout,
-    values: Mapping[str, IndicatorValue],
-    records: Mapping[str, RecordSet],
-    years: Years,
-    number: int,
-) -> TableModel:
+def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Years) -> TableModel | None:
+    """The table of ``layout`` for this source, or None when there is nothing to show."""
     if layout.kind == "record":
-        return record_table(layout, records[layout.sheet], years, number)  # type: ignore[index]
-    return indicator_table(layout, values, years, number)
+        records = source.records[layout.sheet]  # type: ignore[index]
+        return record_table(layout, records, years) if records.rows else None
+    if layout.kind == "schools":
+        return schools_table(edition, layout, source.schools, source.values, years) if source.schools else None
+    if layout.kind == "groups":
+        if not source.schools:
+            return None
+        groups = {name: (len(members), aggregate_values(edition, [s.book for s in members])[0])
+                  for name, members in group_schools(source.schools, layout.by).items()}  # type: ignore[arg-type]
+        return groups_table(edition, layout, groups, len(source.schools), source.values, years)
+    if layout.kind == "shares":
+        records = source.records[layout.sheet]  # type: ignore[index]
+        return shares_table(edition, layout, records, years) if records.rows else None
+    table = indicator_table(layout, source.values, years)
+    if source.coverage is not None:
+        note = coverage_note(edition, layout, source.coverage)
+        table = replace(table, note=" ".join(n for n in (table.note, note) if n))
+    return table

@@ -5,9 +5,10 @@ The renderer turns a TableModel into Word XML and decides nothing about numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from vqr_author.compute.display import (
     DASH,
@@ -16,12 +17,22 @@ from vqr_author.compute.display import (
     format_points,
     format_value,
 )
-from vqr_author.compute.numbers import year_change
+from vqr_author.compute.numbers import apportion, total, year_change
 from vqr_author.compute.records import RecordRow, RecordSet
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import Kind, RecordColumn, TableLayout, TableRow
+from vqr_author.edition.model import SCHOOLS_FIELD, Edition, Kind, RecordColumn, TableLayout, TableRow
+
+if TYPE_CHECKING:
+    from vqr_author.compute.aggregate import Coverage
 
 Align = Literal["left", "center", "right"]
+
+
+class SchoolLike(Protocol):
+    name: str
+    values: Mapping[str, IndicatorValue]
+
+    def cover(self, key: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class TableModel:
     header: tuple[tuple[HeaderCell, ...], ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str | None = None
+    lead: str | None = None  # a sentence written before the table (e.g. the top-N ranking)
 
     @property
     def caption(self) -> str:
@@ -110,9 +122,7 @@ def _indicator_rows(layout: TableLayout, values: Mapping[str, IndicatorValue]) -
     return rows
 
 
-def indicator_table(
-    layout: TableLayout, values: Mapping[str, IndicatorValue], years: Years, number: int
-) -> TableModel:
+def indicator_table(layout: TableLayout, values: Mapping[str, IndicatorValue], years: Years) -> TableModel:
     has_groups = any(r.group for r in layout.rows)
     head = ["指标", "单位", years.header("last"), years.header("this")]
     if layout.kind == "comparison":
@@ -125,7 +135,7 @@ def indicator_table(
         id=layout.id,
         title=years.fill(layout.title),
         annex=layout.is_annex,
-        number=number,
+        number=None,
         header=(tuple(HeaderCell(h) for h in head),),
         rows=tuple(_indicator_rows(layout, values)),
         note=layout.note,
@@ -133,6 +143,8 @@ def indicator_table(
 
 
 def _record_cells(col: RecordColumn, records: RecordSet, row: RecordRow, bold: bool) -> list[Cell]:
+    if col.field == SCHOOLS_FIELD:
+        return [Cell(format_value(row.get(SCHOOLS_FIELD), Kind.COUNT, 0), "right", bold=bold)]
     spec = records.sheet.field(col.field)
     refs = row.refs.get(col.field, frozenset())
     this = row.get(col.field)
@@ -151,7 +163,7 @@ def _record_cells(col: RecordColumn, records: RecordSet, row: RecordRow, bold: b
     ]
 
 
-def record_table(layout: TableLayout, records: RecordSet, years: Years, number: int) -> TableModel:
+def record_table(layout: TableLayout, records: RecordSet, years: Years) -> TableModel:
     top: list[HeaderCell] = []
     sub: list[HeaderCell] = []
     grouped = any(c.compare for c in layout.columns)
@@ -175,8 +187,130 @@ def record_table(layout: TableLayout, records: RecordSet, years: Years, number: 
         id=layout.id,
         title=years.fill(layout.title),
         annex=False,
-        number=number,
+        number=None,
         header=header,
         rows=tuple(rows),
         note=layout.note,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# District and city tables
+def indicator_header(edition: Edition, code: str) -> str:
+    ind = edition.indicator(code)
+    return ind.name if ind.kind is Kind.RATIO or not ind.unit else f"{ind.name}（{ind.unit}）"
+
+
+def _this_year_cells(edition: Edition, codes: tuple[str, ...], values: Mapping[str, IndicatorValue],
+                     bold: bool = False) -> list[Cell]:
+    cells = []
+    for code in codes:
+        ind = edition.indicator(code)
+        cells.append(Cell(format_value(values[code].this, ind.kind, ind.decimals), "right", bold=bold))
+    return cells
+
+
+def schools_table(
+    edition: Edition, layout: TableLayout, schools: Sequence[SchoolLike], totals: Mapping[str, IndicatorValue],
+    years: Years,
+) -> TableModel:
+    """A row per school (its own values) and a 合计 row (the pooled aggregate)."""
+    head = ["学校", "办学性质", *(indicator_header(edition, c) for c in layout.indicators)]
+    rows = [
+        (Cell(s.name), Cell(s.cover("办学性质") or DASH, "center"), *_this_year_cells(edition, layout.indicators, s.values))
+        for s in schools
+    ]
+    if layout.total_label:
+        rows.append((Cell(f"{layout.total_label}（{len(schools)} 所）", "center", bold=True), Cell("", "center"),
+                     *_this_year_cells(edition, layout.indicators, totals, bold=True)))
+    return TableModel(layout.id, years.fill(layout.title), False, None, (tuple(HeaderCell(h) for h in head),),
+                      tuple(rows), note=layout.note)
+
+
+def groups_table(
+    edition: Edition, layout: TableLayout, groups: Mapping[str, tuple[int, Mapping[str, IndicatorValue]]],
+    schools: int, totals: Mapping[str, IndicatorValue], years: Years,
+) -> TableModel:
+    """A row per group of schools (公办/民办, 区县): the group's own aggregate."""
+    choices = next((f.choices for f in edition.cover_fields if f.key == layout.by and f.choices), ())
+    order = sorted(groups, key=lambda g: (choices.index(g) if g in choices else len(choices), g))
+    head = [layout.by or "", "学校数（所）", *(indicator_header(edition, c) for c in layout.indicators)]
+    rows = [
+        (Cell(name, "center"), Cell(str(groups[name][0]), "right"),
+         *_this_year_cells(edition, layout.indicators, groups[name][1]))
+        for name in order
+    ]
+    if layout.total_label:
+        rows.append((Cell(layout.total_label, "center", bold=True), Cell(str(schools), "right", bold=True),
+                     *_this_year_cells(edition, layout.indicators, totals, bold=True)))
+    return TableModel(layout.id, years.fill(layout.title), False, None, (tuple(HeaderCell(h) for h in head),),
+                      tuple(rows), note=layout.note)
+
+
+def _share_groups(edition: Edition, layout: TableLayout, records: RecordSet) -> list[tuple[str, list[RecordRow]]]:
+    groups: dict[str, list[RecordRow]] = {}
+    for row in records.rows:
+        code = str(row.get("code") or "")
+        if layout.by == "category":
+            key = edition.major_categories.get(code[:2], "未填写或无法识别的专业代码")
+        else:
+            key = code or str(row.get("name") or "")
+        groups.setdefault(key, []).append(row)
+    return list(groups.items())
+
+
+def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, years: Years) -> TableModel:
+    """``layout.field`` summed by 专业大类 or by 专业, sorted, with shares that add up to exactly 100%,
+    and the top-N sentence written before the table."""
+    suffix = edition.outside_catalogue_suffix
+    spec = records.sheet.field(layout.field)  # type: ignore[arg-type]
+    unit = f"（{spec.unit}）" if spec.unit else ""
+    groups = []
+    for key, rows in _share_groups(edition, layout, records):
+        value = total(r.get(layout.field) for r in rows) or Decimal(0)  # type: ignore[arg-type]
+        outside = any(str(r.get("code") or "").endswith(suffix) for r in rows)
+        name = key if layout.by == "category" else str(rows[0].get("name") or key)
+        schools = total(r.get(SCHOOLS_FIELD) for r in rows)
+        groups.append((name, key, value, outside, schools))
+    groups.sort(key=lambda g: (-g[2], g[1]))
+    shares = apportion([g[2] for g in groups])
+    head: list[str] = ["序号", "专业大类"] if layout.by == "category" else ["序号", "专业代码", "专业名称", "开设学校数"]
+    head += [f"{spec.label}{unit}", "占比（%）"]
+    rows = []
+    for i, ((name, key, value, outside, schools), share) in enumerate(zip(groups, shares), start=1):
+        mark = "（含目录外专业）" if layout.by == "category" else "（目录外）"
+        label = name + (mark if outside else "")
+        cells = [Cell(str(i), "center"), Cell(label)]
+        if layout.by == "major":
+            cells = [Cell(str(i), "center"), Cell(key, "center"), Cell(label), Cell(format_value(schools, Kind.COUNT, 0), "right")]
+        rows.append((*cells, Cell(format_value(value, Kind.COUNT, 0), "right"), Cell(format_value(share, Kind.SHARE, 2), "right")))
+    whole = sum((g[2] for g in groups), Decimal(0))
+    filler = [Cell("")] * (len(head) - 3)
+    rows.append((Cell("合计", "center", bold=True), *filler, Cell(format_value(whole, Kind.COUNT, 0), "right", bold=True),
+                 Cell(format_value(sum(shares, Decimal(0)), Kind.SHARE, 2), "right", bold=True)))
+    lead = None
+    if layout.lead and layout.top and groups:
+        n = min(layout.top, len(groups))
+        names = "、".join(g[0] for g in groups[:n])
+        lead = layout.lead.format(n=n, names=names, share=format_value(sum(shares[:n], Decimal(0)), Kind.SHARE, 2))
+    return TableModel(layout.id, years.fill(layout.title), False, None, (tuple(HeaderCell(h) for h in head),),
+                      tuple(rows), note=layout.note, lead=lead)
+
+
+def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str:
+    """注：共 N 所学校填报 — and which values fewer schools reported, or could not be combined."""
+    codes = [r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]
+    partial = []
+    for code in dict.fromkeys(codes):
+        if code in coverage.not_pooled:
+            continue
+        last, this = coverage.reported[code]
+        if min(last, this) < coverage.schools:
+            partial.append(f"{edition.label(code)}（本年 {this} 所、上年 {last} 所）")
+    parts = [f"注：共 {coverage.schools} 所学校填报"]
+    if partial:
+        parts.append("以下指标部分学校未填报，按填报的学校合计或合并计算：" + "、".join(partial))
+    unpooled = [edition.label(c) for c in dict.fromkeys(codes) if c in coverage.not_pooled]
+    if unpooled:
+        parts.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
+    return "；".join(parts) + "。"

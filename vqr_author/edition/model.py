@@ -75,6 +75,7 @@ class Indicator(_Strict):
     decimals_override: int | None = Field(default=None, alias="decimals")
     required: bool = False
     hint: str = ""
+    pooled_by: str | None = None
 
     @property
     def is_derived(self) -> bool:
@@ -95,8 +96,13 @@ class Indicator(_Strict):
         return self
 
 
+ALL_LEVELS = ("学校", "区县", "市")
+SCHOOLS_FIELD = "schools"  # in aggregated record tables: how many schools a combined row comes from
+
+
 class CoverField(_Strict):
     key: str
+    levels: tuple[str, ...] = ALL_LEVELS
     required: bool = False
     hint: str = ""
     choices: tuple[str, ...] = ()
@@ -120,6 +126,10 @@ class RecordField(_Strict):
     def decimals(self) -> int:
         return DEFAULT_DECIMALS[self.kind]
 
+    @property
+    def label(self) -> str:
+        return self.header
+
 
 class DerivedField(_Strict):
     key: str
@@ -131,6 +141,10 @@ class DerivedField(_Strict):
     @property
     def decimals(self) -> int:
         return DEFAULT_DECIMALS[self.kind]
+
+    @property
+    def label(self) -> str:
+        return self.name
 
 
 class TotalRule(_Strict):
@@ -158,6 +172,7 @@ class CrossCheck(_Strict):
 class RecordSheet(_Strict):
     id: str
     sheet: str
+    group_by: str  # rows of several schools with the same value here are combined in aggregates
     hint: str = ""
     fields: tuple[RecordField, ...]
     derived: tuple[DerivedField, ...] = ()
@@ -206,14 +221,24 @@ class RecordColumn(_Strict):
 
 
 class TableLayout(_Strict):
+    """A table of the report. Kinds: comparison / annex / survey (indicator rows), record (rows of a
+    record sheet), schools (a row per school), groups (a row per group of schools, ``by`` a cover
+    field), shares (a record field summed ``by`` 专业大类 or 专业, with shares that add up to 100%)."""
+
     id: str
-    kind: Literal["comparison", "annex", "survey", "record"]
+    kind: Literal["comparison", "annex", "survey", "record", "schools", "groups", "shares"]
     title: str
+    levels: tuple[str, ...] = ALL_LEVELS
     number: int | None = None
     note: str | None = None
     rows: tuple[TableRow, ...] = ()
     sheet: str | None = None
     columns: tuple[RecordColumn, ...] = ()
+    indicators: tuple[str, ...] = ()
+    by: str | None = None
+    field: str | None = None
+    top: int | None = None
+    lead: str | None = None
     total_label: str | None = None
 
     @property
@@ -222,11 +247,17 @@ class TableLayout(_Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> TableLayout:
-        if self.kind == "record":
-            if not self.sheet or not self.columns:
-                raise ValueError(f"表 {self.id}：record 表必须给出 sheet 与 columns")
-        elif not self.rows:
-            raise ValueError(f"表 {self.id}：必须给出 rows")
+        needs = {
+            "record": ("sheet", "columns"),
+            "schools": ("indicators",),
+            "groups": ("indicators", "by"),
+            "shares": ("sheet", "field", "by"),
+        }.get(self.kind, ("rows",))
+        missing = [name for name in needs if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"表 {self.id}：{self.kind} 表必须给出 {'、'.join(missing)}")
+        if self.kind == "shares" and self.by not in ("category", "major"):
+            raise ValueError(f"表 {self.id}：shares 表的 by 只能是 category 或 major")
         if self.is_annex and self.number is None:
             raise ValueError(f"表 {self.id}：附表必须给出 number")
         return self
@@ -245,8 +276,8 @@ class Edition(_Strict):
     name: str
     school_type: str
     levels: tuple[str, ...]
-    report_title: str
-    declaration: str
+    report_titles: dict[str, str]
+    declarations: dict[str, str]
     publication_note: str = ""
     case_marker: str = "【案例分享】"
     thresholds: Thresholds = Thresholds()
@@ -257,6 +288,8 @@ class Edition(_Strict):
     preface_tables: tuple[str, ...] = ()
     heading_formats: dict[str, str]
     tables: tuple[TableLayout, ...]
+    major_categories: dict[str, str] = Field(default_factory=dict)
+    outside_catalogue_suffix: str = "W"
 
     _by_code: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _tables: dict[str, TableLayout] = PrivateAttr(default_factory=dict)
@@ -306,6 +339,12 @@ class Edition(_Strict):
     def narrative_sections(self) -> tuple[Section, ...]:
         return tuple(s for s in self.outline if s.narrative)
 
+    def cover_fields_for(self, level: str) -> tuple[CoverField, ...]:
+        return tuple(f for f in self.cover_fields if level in f.levels)
+
+    def tables_for(self, level: str, ids: tuple[str, ...]) -> tuple[TableLayout, ...]:
+        return tuple(self._tables[i] for i in ids if level in self._tables[i].levels)
+
     # ---- integrity -----------------------------------------------------------------------
     @model_validator(mode="after")
     def _references_resolve(self) -> Edition:
@@ -325,9 +364,21 @@ class Edition(_Strict):
                         problems.append(f"指标 {ind.code} 的公式引用了不存在的指标 {ref}")
                     elif ref in derived:
                         problems.append(f"指标 {ind.code} 的公式引用了派生指标 {ref}（只能引用填报指标）")
+        for ind in self.indicators:
+            if ind.pooled_by and ind.pooled_by not in seen:
+                problems.append(f"指标 {ind.code} 的 pooled_by {ind.pooled_by} 不存在")
+        for level in self.levels:
+            for what, mapping in (("report_titles", self.report_titles), ("declarations", self.declarations)):
+                if level not in mapping:
+                    problems.append(f"{what} 缺少层级“{level}”")
         table_ids = {t.id for t in self.tables}
         sheet_ids = {r.id for r in self.record_sheets}
         for table in self.tables:
+            for ref in table.indicators:
+                if ref not in seen:
+                    problems.append(f"表 {table.id} 引用了不存在的指标 {ref}")
+            if table.kind == "shares" and table.sheet not in sheet_ids:
+                problems.append(f"表 {table.id} 引用了不存在的清单 {table.sheet}")
             for row in table.rows:
                 for ref in (row.code, row.method, row.respondents):
                     if ref is not None and ref not in seen:
@@ -337,7 +388,7 @@ class Edition(_Strict):
                     problems.append(f"表 {table.id} 引用了不存在的清单 {table.sheet}")
                 else:
                     sheet = next(r for r in self.record_sheets if r.id == table.sheet)
-                    keys = {f.key for f in (*sheet.fields, *sheet.derived)}
+                    keys = {f.key for f in (*sheet.fields, *sheet.derived)} | {SCHOOLS_FIELD}
                     for col in table.columns:
                         for ref in (col.field, col.compare):
                             if ref is not None and ref not in keys:

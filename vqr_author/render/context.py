@@ -59,6 +59,7 @@ def _case(tpl: DocxTemplate, block: CaseBlock, marker: str, draft: Draft | None)
     return {
         "marker": marker,
         "title": case.title,
+        "source": case.source,
         "paragraphs": list(case.paragraphs),
         "image": _image(tpl, case.image, case.image_pixels) if case.image and case.image_pixels else None,
         "figure_number": block.figure_number,

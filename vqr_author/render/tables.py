@@ -127,6 +127,8 @@ def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
     widths = column_widths(model)
     prefix = "附表" if model.annex else "表"
     parts = []
+    if model.lead:
+        parts.append(ooxml.paragraph(ooxml.text_run(model.lead), "Normal"))
     if model.number is not None:
         parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None))
     parts.append(ooxml.table(_header_rows(model, widths) + _body_rows(model, widths, flagged_refs), widths))

@@ -10,7 +10,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CANDIDATE_DIRS = (PACKAGE_DIR / "_templates", PACKAGE_DIR.parent / "templates")
 
 
-def default_template(name: str = "school.docx") -> Path:
+def default_template(name: str = "report.docx") -> Path:
     for folder in CANDIDATE_DIRS:
         path = folder / name
         if path.is_file():

@@ -15,22 +15,24 @@ from vqr_author.validate.rules import (
     check_parts,
     check_records,
 )
-from vqr_author.workbook.model import SchoolWorkbook
+from vqr_author.workbook.contract import has_data_sheets
+from vqr_author.workbook.model import ReportWorkbook
 
 
 def validate(
     edition: Edition,
-    book: SchoolWorkbook,
+    book: ReportWorkbook,
     values: Mapping[str, IndicatorValue],
     records: Mapping[str, RecordSet],
 ) -> list[Problem]:
-    return [
-        *check_cover(edition, book),
-        *check_indicators(edition, book, values),
-        *check_parts(edition, book),
-        *check_records(edition, book, records, values),
-        *check_narrative(edition, book),
-    ]
+    problems = [*check_cover(edition, book)]
+    if has_data_sheets(book.level):
+        problems += [
+            *check_indicators(edition, book, values),
+            *check_parts(edition, book),
+            *check_records(edition, book, records, values),
+        ]
+    return problems + list(check_narrative(edition, book))
 
 
 __all__ = ["validate"]

@@ -18,7 +18,7 @@ from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import Edition, Indicator, Kind, RecordField, RecordSheet
 from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
-from vqr_author.workbook.model import Entry, Record, SchoolWorkbook
+from vqr_author.workbook.model import Entry, Record, ReportWorkbook
 
 YEARS = (("last", "上年"), ("this", "本年"))
 
@@ -68,8 +68,8 @@ def check_number(
         )
 
 
-def check_cover(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
-    for f in edition.cover_fields:
+def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
+    for f in edition.cover_fields_for(book.level):
         entry = book.cover.get(f.key)
         where = dict(sheet=c.SHEET_COVER, cell=entry.cell if entry else "", indicator=f.key)
         text = str(entry.value).strip() if entry and entry.value is not None else ""
@@ -88,7 +88,7 @@ def check_cover(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
 
 # ---------------------------------------------------------------------------------------------
 def check_indicators(
-    edition: Edition, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]
+    edition: Edition, book: ReportWorkbook, values: Mapping[str, IndicatorValue]
 ) -> Iterator[Problem]:
     for ind in edition.input_indicators:
         entry = book.indicators.get(ind.code)
@@ -138,7 +138,7 @@ def _first_cell(values: Mapping[str, IndicatorValue], codes: tuple[str, ...], wh
     return ""
 
 
-def _check_changes(edition: Edition, book: SchoolWorkbook, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
+def _check_changes(edition: Edition, book: ReportWorkbook, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
     limit = Decimal(str(edition.thresholds.yoy_warning_percent))
     min_count = Decimal(edition.thresholds.yoy_warning_min_count)
     for ind in edition.indicators:
@@ -160,7 +160,7 @@ def _check_changes(edition: Edition, book: SchoolWorkbook, values: Mapping[str, 
 
 
 # ---------------------------------------------------------------------------------------------
-def check_parts(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
+def check_parts(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
     """`其中` rows never exceed their parent; exhaustive parts add up to it (both years)."""
     groups: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
     for ind in edition.indicators:
@@ -211,7 +211,7 @@ def _check_group(
 
 # ---------------------------------------------------------------------------------------------
 def check_records(
-    edition: Edition, book: SchoolWorkbook, record_sets: Mapping[str, RecordSet], values: Mapping[str, IndicatorValue]
+    edition: Edition, book: ReportWorkbook, record_sets: Mapping[str, RecordSet], values: Mapping[str, IndicatorValue]
 ) -> Iterator[Problem]:
     for sheet in edition.record_sheets:
         records = book.records.get(sheet.id, ())
@@ -258,7 +258,7 @@ def _check_duplicates(sheet: RecordSheet, records: tuple[Record, ...]) -> Iterat
 
 
 def _cross_checks(
-    edition: Edition, sheet: RecordSheet, records: RecordSet, book: SchoolWorkbook,
+    edition: Edition, sheet: RecordSheet, records: RecordSet, book: ReportWorkbook,
     values: Mapping[str, IndicatorValue],
 ) -> Iterator[Problem]:
     if not records.rows:
@@ -287,7 +287,7 @@ def _cross_checks(
                        indicator=edition.label(check.indicator), **where)
 
 
-def check_narrative(edition: Edition, book: SchoolWorkbook) -> Iterator[Problem]:
+def check_narrative(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
     written = {p.section for p in book.paragraphs}
     for section in edition.narrative_sections:
         children = [s for s in edition.narrative_sections if s.code.startswith(section.code + ".")]

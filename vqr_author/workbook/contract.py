@@ -23,12 +23,29 @@ CASE_HEADERS = ("章节", "标题", "正文", "图片文件", "图片说明")
 KEY_EDITION = "报告版式"
 KEY_LEVEL = "报告层级"
 
-LEVELS = {"school": "学校"}
+# Report levels: the name used on the command line → the name written in 封面 (报告层级) and the edition.
+LEVELS = {"school": "学校", "district": "区县", "city": "市"}
+SCHOOL = "学校"
 
 # Excel's own limit for one cell; longer text cannot have been typed in Excel.
 MAX_CELL_TEXT = 32767
 
 
-def sheet_order(edition: Edition) -> list[str]:
-    """The sheets of a school workbook in the order `vqr init` writes them."""
-    return [SHEET_COVER, SHEET_INDICATORS, *(s.sheet for s in edition.record_sheets), SHEET_NARRATIVE, SHEET_CASES]
+def level_name(level: str) -> str:
+    """``school``/``district``/``city`` (command line) or 学校/区县/市 → 学校/区县/市."""
+    name = LEVELS.get(level, level)
+    if name not in LEVELS.values():
+        choices = "、".join(f"{k}（{v}）" for k, v in LEVELS.items())
+        raise ValueError(f"不支持的报告层级“{level}”。可用：{choices}。")
+    return name
+
+
+def has_data_sheets(level: str) -> bool:
+    """School workbooks carry the data; district and city workbooks only 封面, 正文 and 案例."""
+    return level == SCHOOL
+
+
+def sheet_order(edition: Edition, level: str = SCHOOL) -> list[str]:
+    """The sheets of a workbook of ``level`` in the order `vqr init` writes them."""
+    data = [SHEET_INDICATORS, *(s.sheet for s in edition.record_sheets)] if has_data_sheets(level) else []
+    return [SHEET_COVER, *data, SHEET_NARRATIVE, SHEET_CASES]

@@ -63,10 +63,11 @@ class Case:
     caption: str
     sheet: str
     row: int
+    source: str = ""  # in district and city reports: the school the case comes from
 
 
 @dataclass(frozen=True)
-class SchoolWorkbook:
+class ReportWorkbook:
     """Everything a school workbook supplies, already parsed; problems are reported separately."""
 
     path: Path

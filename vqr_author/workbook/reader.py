@@ -1,4 +1,4 @@
-"""Stage 2 — load a school workbook into a SchoolWorkbook, collecting every problem found on the way.
+"""Stage 2 — load a school workbook into a ReportWorkbook, collecting every problem found on the way.
 
 Sheets are located by name and columns by header text (so reordered columns are fine); every value
 keeps the cell it came from so later stages can say where a problem is.
@@ -25,7 +25,7 @@ from vqr_author.workbook import contract as c
 from vqr_author.workbook.cells import clean_text, parse_number, parse_text
 from vqr_author.workbook.files import open_workbook, sniff
 from vqr_author.workbook.images import resolve_image
-from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, SchoolWorkbook
+from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, ReportWorkbook
 
 _SPACE = re.compile(r"\s+")
 
@@ -89,10 +89,11 @@ def _formula_text(value: object) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-def load_school_workbook(
-    path: str | Path, edition: Edition | None = None
-) -> tuple[SchoolWorkbook, Edition, list[Problem]]:
-    """Read ``path``. Raises WorkbookUnreadable when it is not a readable workbook at all."""
+def load_workbook(
+    path: str | Path, edition: Edition | None = None, level: str = c.SCHOOL
+) -> tuple[ReportWorkbook, Edition, list[Problem]]:
+    """Read the workbook of a ``level`` report (学校, 区县 or 市) at ``path``.
+    Raises WorkbookUnreadable when it is not a readable workbook at all."""
     path = Path(path)
     sniff(path)
     session = _Session(path, open_workbook(path, data_only=False))
@@ -101,12 +102,13 @@ def load_school_workbook(
     cover_ws = sheets.get(c.SHEET_COVER)
     cover = _read_cover(session, cover_ws) if cover_ws is not None else {}
     edition = _resolve_edition(session, cover, edition)
-    level = str(cover.get(c.KEY_LEVEL, Entry()).value or c.LEVELS["school"])
-    if level != c.LEVELS["school"]:
+    declared_level = str(cover.get(c.KEY_LEVEL, Entry()).value or c.SCHOOL)
+    if declared_level != level:
         session.problems.append(error(
             "level-mismatch",
-            f"本填报表的报告层级是“{level}”，此命令生成学校报告，需要学校层级的填报表（vqr init 生成）。",
-            sheet=c.SHEET_COVER, cell=cover[c.KEY_LEVEL].cell,
+            f"本填报表的报告层级是“{declared_level}”，这里需要“{level}”层级的填报表。学校报告用学校填报表，"
+            "区县、市报告的封面和正文用 vqr init --level district/city 生成的填报表。",
+            sheet=c.SHEET_COVER, cell=cover[c.KEY_LEVEL].cell if c.KEY_LEVEL in cover else "",
         ))
 
     def sheet(name: str) -> Worksheet | None:
@@ -121,18 +123,20 @@ def load_school_workbook(
 
     if cover_ws is None:
         sheet(c.SHEET_COVER)
-    indicators_ws = sheet(c.SHEET_INDICATORS)
-    indicators = _read_indicators(session, indicators_ws, edition) if indicators_ws is not None else {}
-    records = {}
-    for spec in edition.record_sheets:
-        ws = sheet(spec.sheet)
-        records[spec.id] = _read_records(session, ws, spec) if ws is not None else ()
+    indicators: dict[str, IndicatorEntry] = {}
+    records: dict[str, tuple[Record, ...]] = {}
+    if c.has_data_sheets(level):
+        indicators_ws = sheet(c.SHEET_INDICATORS)
+        indicators = _read_indicators(session, indicators_ws, edition) if indicators_ws is not None else {}
+        for spec in edition.record_sheets:
+            ws = sheet(spec.sheet)
+            records[spec.id] = _read_records(session, ws, spec) if ws is not None else ()
     narrative_ws = sheet(c.SHEET_NARRATIVE)
     paragraphs = _read_narrative(session, narrative_ws, edition) if narrative_ws is not None else ()
     cases_ws = sheet(c.SHEET_CASES)
     cases = _read_cases(session, cases_ws, edition) if cases_ws is not None else ()
 
-    book = SchoolWorkbook(
+    book = ReportWorkbook(
         path=path,
         edition_id=edition.id,
         level=level,

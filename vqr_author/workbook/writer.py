@@ -52,16 +52,18 @@ KIND_HINTS = {
 }
 
 
-def build_blank_workbook(edition: Edition, level: str = "school") -> Workbook:
+def build_blank_workbook(edition: Edition, level: str = c.SCHOOL) -> Workbook:
+    """The blank form for ``level`` (学校, 区县 or 市)."""
     wb = Workbook()
     cover = wb.active
     cover.title = c.SHEET_COVER
     choices = wb.create_sheet(c.SHEET_CHOICES)
     section_range = _write_choices(choices, edition)
     _write_cover(cover, edition, level)
-    _write_indicators(wb.create_sheet(c.SHEET_INDICATORS), edition)
-    for sheet in edition.record_sheets:
-        _write_record_sheet(wb.create_sheet(sheet.sheet), sheet.fields, sheet.hint)
+    if c.has_data_sheets(level):
+        _write_indicators(wb.create_sheet(c.SHEET_INDICATORS), edition)
+        for sheet in edition.record_sheets:
+            _write_record_sheet(wb.create_sheet(sheet.sheet), sheet.fields, sheet.hint)
     _write_narrative(wb.create_sheet(c.SHEET_NARRATIVE), edition, section_range)
     _write_cases(wb.create_sheet(c.SHEET_CASES), section_range)
     wb.move_sheet(choices, offset=len(wb.sheetnames))
@@ -112,7 +114,7 @@ def _validation(kind: Kind, title: str) -> DataValidation | None:
 
 def _write_cover(ws: Worksheet, edition: Edition, level: str) -> None:
     _write_header(ws, c.COVER_HEADERS, (14, 48, 60), {"内容": "在此列填写封面与声明所需信息。"})
-    for field in edition.cover_fields:
+    for field in edition.cover_fields_for(level):
         hint = ("（必填）" if field.required else "（选填）") + field.hint
         if field.choices:
             hint += "；可选：" + "、".join(field.choices)
@@ -125,7 +127,7 @@ def _write_cover(ws: Worksheet, edition: Edition, level: str) -> None:
             ws.add_data_validation(dv)
             dv.add(f"B{row}")
     ws.append([c.KEY_EDITION, edition.id, "由工具写入，请勿修改：本填报表对应的报告版式"])
-    ws.append([c.KEY_LEVEL, c.LEVELS[level], "由工具写入，请勿修改：本填报表对应的报告层级"])
+    ws.append([c.KEY_LEVEL, level, "由工具写入，请勿修改：本填报表对应的报告层级"])
     for row in ws.iter_rows(min_row=2, max_col=3):
         key, value, hint = row
         key.fill = hint.fill = FIXED_FILL

@@ -1,0 +1,74 @@
+"""Which school is which: schools are identified by 学校代码, and spelling differences are reported
+before any total is computed (seed 002 spells one school three ways). Pure."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import combinations
+
+from vqr_author.problems import Problem, error, warning
+
+_NOISE = re.compile(r"[\s·•.,，。、()（）\-—_]")
+_PREFIX = re.compile(r"^(北京市|北京)")
+
+
+@dataclass(frozen=True)
+class SchoolIdentity:
+    file: str
+    code: str
+    name: str
+    year: str
+
+
+def _canonical(name: str) -> str:
+    return _PREFIX.sub("", _NOISE.sub("", unicodedata.normalize("NFKC", name)))
+
+
+def _similar(a: str, b: str) -> bool:
+    x, y = _canonical(a), _canonical(b)
+    return bool(x) and (x == y or SequenceMatcher(None, x, y).ratio() >= 0.9)
+
+
+def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]:
+    problems: list[Problem] = []
+    by_code: dict[str, list[SchoolIdentity]] = defaultdict(list)
+    for school in schools:
+        if school.code:
+            by_code[school.code].append(school)
+        if year and school.year and school.year != year:
+            problems.append(error(
+                "year-mismatch",
+                f"“{school.file}”的报告年度是 {school.year}，而本报告是 {year} 年度。请只汇总同一年度的填报表。",
+                sheet="封面", indicator="报告年度", file=school.file,
+            ))
+    for code, same in by_code.items():
+        if len(same) < 2:
+            continue
+        files = "、".join(f"“{s.file}”" for s in same)
+        if len({_canonical(s.name) for s in same}) == 1:
+            problems.append(error(
+                "duplicate-school",
+                f"学校代码 {code}（{same[0].name}）出现在 {len(same)} 个填报表中：{files}。同一学校只能汇总一份填报表，否则会重复计算，请删除多余的一份。",
+                sheet="封面", indicator="学校代码", file=same[1].file,
+            ))
+        else:
+            names = "；".join(f"“{s.file}”写作“{s.name}”" for s in same)
+            problems.append(error(
+                "school-name-conflict",
+                f"学校代码 {code} 在不同填报表中的单位名称不一致：{names}。请核实是否为同一所学校，并统一为规范全称。",
+                sheet="封面", indicator="单位名称", file=same[1].file,
+            ))
+    distinct = {s.code: s for s in schools if s.code}
+    for a, b in combinations(distinct.values(), 2):
+        if _similar(a.name, b.name):
+            problems.append(warning(
+                "similar-school-names",
+                f"“{a.name}”（代码 {a.code}，{a.file}）与“{b.name}”（代码 {b.code}，{b.file}）名称几乎相同但学校代码不同。"
+                "请确认是否为同一所学校；如是，请统一学校代码，否则汇总时会被当作两所学校。",
+                sheet="封面", indicator="单位名称", file=b.file,
+            ))
+    return problems
