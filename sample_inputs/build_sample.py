@@ -97,8 +97,10 @@ SURVEY_METHOD = {"F2-21": "全国统一网上调查", "F2-27": "问卷调查", "
                  "F2-31": "问卷及访谈", "F2-32": "问卷调查"}
 SURVEY_METHOD.update({f"F2-{n}": "全国统一网上调查" for n in range(22, 27)})
 SURVEY_METHOD.update({"F2-28": "问卷调查", "F2-29": "问卷及电话访问"})
-SURVEY_PEOPLE = {"F2-41": 2150, "F2-42": 2150, "F2-43": 2150, "F2-44": 2150, "F2-45": 2150, "F2-46": 2150,
-                 "F2-47": 1260, "F2-48": 760, "F2-49": 500, "F2-50": 238, "F2-51": 126, "F2-52": 1840}
+# 调查人次 (上年, 本年)
+SURVEY_PEOPLE = {"F2-41": (2010, 2150), "F2-42": (2010, 2150), "F2-43": (2010, 2150), "F2-44": (2010, 2150),
+                 "F2-45": (2010, 2150), "F2-46": (2010, 2150), "F2-47": (1190, 1260), "F2-48": (730, 760),
+                 "F2-49": (460, 500), "F2-50": (230, 238), "F2-51": (118, 126), "F2-52": (1760, 1840)}
 
 # 专业代码, 专业名称, 在校生数, 毕业生数, 就业人数, 对口就业人数, 升学人数, 起薪, 上年就业率, 上年对口就业率, 上年起薪
 MAJORS = [
@@ -140,7 +142,7 @@ def fill_workbook(wb, text: dict, indicators: dict[str, tuple[object, object]]) 
         elif code in SURVEY_METHOD:
             row[5].value = SURVEY_METHOD[code]
         elif code in SURVEY_PEOPLE:
-            row[5].value = SURVEY_PEOPLE[code]
+            row[4].value, row[5].value = SURVEY_PEOPLE[code]
     majors = wb["专业"]
     for i, values in enumerate(MAJORS, start=2):
         for col, value in enumerate(values, start=1):

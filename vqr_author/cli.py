@@ -43,6 +43,7 @@ EditionOption = Annotated[
     Optional[str], typer.Option("--edition", help=f"报告版式（默认按填报表“{contract.KEY_EDITION}”一行，或 {DEFAULT_EDITION}）。")
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="出现内部错误时把详细信息写入日志文件，并显示日志位置。")]
+LevelOption = Annotated[str, typer.Option("--level", help="报告层级：school（学校，默认）、district（区县）、city（市）。")]
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -94,7 +95,7 @@ def _summary(path: Path, result: api.CheckResult) -> str:
 @app.command()
 def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="要生成的空白填报表，例如 学校.xlsx。")],
-    level: Annotated[str, typer.Option("--level", help="报告层级：school（学校，默认）、district（区县）、city（市）。")] = "school",
+    level: LevelOption = "school",
     edition: EditionOption = None,
     force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖。")] = False,
     debug: DebugOption = False,
@@ -118,6 +119,7 @@ def check(
     annotate: Annotated[
         Optional[Path], typer.Option("--annotate", help="另存一份标出全部问题的填报表（含“问题清单”工作表），原文件不变。")
     ] = None,
+    level: LevelOption = "school",
     edition: EditionOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -125,7 +127,7 @@ def check(
 
     def action() -> int:
         try:
-            result = api.check_workbook(workbook, edition)
+            result = api.check_workbook(workbook, edition, level=level)
         except WorkbookUnreadable as exc:
             if not as_json:
                 raise
@@ -168,6 +170,49 @@ def render(
         kind = "草稿" if draft and check_result.errors else "报告"
         out.print(f"[green]✓[/] 已生成{kind}：{output}", highlight=False)
         return EXIT_ERRORS if check_result.errors else EXIT_OK
+
+    _run(action, debug)
+
+
+def _by_file(problems: list[Problem]) -> Table:
+    table = _problems_table([])
+    table.columns[1].header = "文件 · 位置"
+    for p in problems:
+        level = "[red]错误[/]" if p.level is Level.ERROR else "[yellow]警告[/]"
+        table.add_row(level, f"{p.file} · {p.place}" if p.file else p.place, p.indicator or "—", p.message)
+    return table
+
+
+@app.command()
+def aggregate(
+    region: Annotated[Path, typer.Argument(help="区县（或市）填报表：封面、正文、案例（vqr init --level district 生成）。")],
+    schools: Annotated[list[Path], typer.Argument(help="各学校的填报表（可用 *.xlsx）。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="生成的汇总报告，例如 区县报告.docx。")],
+    level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
+    draft: Annotated[bool, typer.Option("--draft", help="即使有错误也生成草稿，并在报告中列出全部问题。")] = False,
+    template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
+    edition: EditionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部问题（含所在文件）。")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """汇总各学校的填报表，生成区县（或市）质量年度报告：数量相加，比率按合并口径重新计算。"""
+
+    def action() -> int:
+        result = api.aggregate_report(region, list(schools), output, level=level, draft=draft, edition=edition,
+                                      template=template)
+        problems = result.problems
+        if as_json:
+            print(json.dumps([p.as_dict(with_file=True) for p in problems], ensure_ascii=False, indent=2))
+        elif problems:
+            out.print(_by_file(problems))
+        errors = len(result.errors)
+        console = err if as_json else out
+        console.print(f"汇总 {len(result.schools)} 所学校：{errors} 个错误，{len(problems) - errors} 个警告。", highlight=False)
+        if not result.written:
+            console.print("[red]未生成报告[/]：请先修改上面的错误，或加 --draft 生成草稿。", highlight=False)
+            return EXIT_ERRORS
+        console.print(f"[green]✓[/] 已生成{'草稿' if errors else '报告'}：{output}", highlight=False)
+        return EXIT_ERRORS if errors else EXIT_OK
 
     _run(action, debug)
 

@@ -298,19 +298,18 @@ def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, year
 
 
 def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str:
-    """注：共 N 所学校填报 — and which values fewer schools reported, or could not be combined."""
-    codes = [r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]
-    partial = []
-    for code in dict.fromkeys(codes):
-        if code in coverage.not_pooled:
-            continue
+    """共 N 所学校填报 — and which values fewer schools reported (grouped by how many), or could not
+    be combined because the schools' rates have no common base."""
+    codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
+    partial: dict[tuple[int, int], list[str]] = {}
+    for code in codes:
         last, this = coverage.reported[code]
-        if min(last, this) < coverage.schools:
-            partial.append(f"{edition.label(code)}（本年 {this} 所、上年 {last} 所）")
-    parts = [f"注：共 {coverage.schools} 所学校填报"]
-    if partial:
-        parts.append("以下指标部分学校未填报，按填报的学校合计或合并计算：" + "、".join(partial))
-    unpooled = [edition.label(c) for c in dict.fromkeys(codes) if c in coverage.not_pooled]
+        if code not in coverage.not_pooled and min(last, this) < coverage.schools:
+            partial.setdefault((this, last), []).append(edition.label(code))
+    parts = [f"共 {coverage.schools} 所学校填报"]
+    for (this, last), labels in partial.items():
+        parts.append(f"{'、'.join(labels)}本年 {this} 所、上年 {last} 所学校填报，按填报的学校计算")
+    unpooled = [edition.label(c) for c in codes if c in coverage.not_pooled]
     if unpooled:
         parts.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
     return "；".join(parts) + "。"

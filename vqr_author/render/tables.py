@@ -25,29 +25,32 @@ def _is_text_column(model: TableModel, col: int) -> bool:
 
 
 def column_widths(model: TableModel, total: int = TEXT_WIDTH) -> list[int]:
-    """Widths from content: numbers get what they need on one line, text columns share the rest."""
+    """Widths from content. Numbers never wrap; headers may wrap onto three lines; text columns
+    take what is left, the main one (the longest) first."""
     ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
-    need = [0] * ncols
+    body = [0] * ncols
     for row in model.rows:
         for c, cell in enumerate(row):
-            need[c] = max(need[c], _units(cell.text + DRAFT_MARK) + 2 * cell.indent * 2)
+            body[c] = max(body[c], _units(cell.text + DRAFT_MARK) + 2 * cell.indent * 2)
+    header = [0] * ncols
     for row in _header_grid(model, ncols):
         for col, hc in row:
             if hc is not None and hc.colspan == 1:
-                need[col] = max(need[col], (_units(hc.text) + 1) // 2)  # a header may wrap onto two lines
-    widths = [n * HALF_EM + PADDING for n in need]
-    text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -need[c])
-    spare = total - sum(widths)
+                header[col] = max(header[col], -(-_units(hc.text) // 3))
+    text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -body[c])
+    preferred = [max(b, h) * HALF_EM + PADDING for b, h in zip(body, header)]
+    minimal = [MIN_TEXT_COLUMN if c in text_cols else b * HALF_EM + PADDING for c, b in enumerate(body)]
+    minimal = [min(m, p) for m, p in zip(minimal, preferred)]
+    spare = total - sum(preferred)
     if spare >= 0:
+        widths = preferred
         widths[text_cols[0] if text_cols else ncols - 1] += spare  # the main text column takes the room
+    elif sum(minimal) <= total:
+        room = total - sum(minimal)
+        wanted = sum(p - m for p, m in zip(preferred, minimal))
+        widths = [m + (p - m) * room // wanted for p, m in zip(preferred, minimal)]
     else:
-        for c in text_cols:  # shrink text columns first, widest first; text wraps gracefully
-            cut = min(-spare, max(0, widths[c] - MIN_TEXT_COLUMN))
-            widths[c] -= cut
-            spare += cut
-        if spare < 0:
-            scale = total / sum(widths)
-            widths = [int(w * scale) for w in widths]
+        widths = [m * total // sum(minimal) for m in minimal]
     widths[-1] += total - sum(widths)
     return widths
 
