@@ -18,9 +18,11 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vqr_author import api
+from vqr_author import api, batch
+from vqr_author.compute.report import report_title
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.problems import Level, Problem, error
@@ -215,6 +217,80 @@ def aggregate(
         return EXIT_ERRORS if errors else EXIT_OK
 
     _run(action, debug)
+
+
+def _batch_table(result: batch.BatchResult) -> Table:
+    table = Table(header_style="bold", expand=True)
+    for name, kw in (("文件", {"overflow": "fold", "ratio": 2}), ("学校", {"overflow": "fold", "ratio": 2}),
+                     ("状态", {"no_wrap": True}), ("错误", {"justify": "right"}), ("警告", {"justify": "right"}),
+                     ("用时", {"justify": "right"})):
+        table.add_column(name, **kw)
+    for o in result.outcomes:
+        status = f"[green]{o.status}[/]" if o.succeeded else f"[red]{o.status}[/]"
+        table.add_row(o.input, o.school or "—", status, str(o.errors), str(o.warnings), f"{o.seconds:.1f}s")
+    return table
+
+
+@app.command(name="batch")
+def batch_command(
+    folder: Annotated[Path, typer.Argument(help="存放各学校填报表的文件夹（含子文件夹）。")],
+    out_dir: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹：各校报告、汇总.xlsx 和处理记录。")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", help="并行进程数，默认为 CPU 核数。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="全部重新生成（默认只生成内容有变化的）。")] = False,
+    aggregate_with: Annotated[
+        Optional[Path], typer.Option("--aggregate", help="同时用这个区县（市）填报表汇总成功的学校，生成汇总报告。")
+    ] = None,
+    level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
+    template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
+    edition: EditionOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """批量生成文件夹中每份学校填报表的报告，写出汇总.xlsx；有问题的文件不影响其他文件。"""
+
+    def action() -> int:
+        exclude = [aggregate_with] if aggregate_with else []
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=out, transient=True) as bar:
+            task = bar.add_task("处理中", total=None)
+
+            def tick(outcome: batch.Outcome) -> None:
+                bar.update(task, advance=1, description=f"处理中：{outcome.input}")
+
+            bar.update(task, total=len(batch.find_workbooks(folder, exclude=[out_dir, *exclude])) if folder.is_dir() else 0)
+            result = batch.run_batch(folder, out_dir, jobs=jobs, force=force, edition=edition, template=template,
+                                     progress=tick, exclude=exclude)
+        out.print(_batch_table(result))
+        done = sum(o.succeeded for o in result.outcomes)
+        skipped = sum(o.status == batch.UNCHANGED for o in result.outcomes)
+        out.print(f"共 {len(result.outcomes)} 份填报表：{done} 份成功（其中 {skipped} 份未变化、未重新生成），"
+                  f"{len(result.failed)} 份未生成。详见 {result.summary}", highlight=False)
+        code = EXIT_OK if result.ok else EXIT_ERRORS
+        if aggregate_with is not None:
+            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition))
+        return code
+
+    _run(action, debug)
+
+
+def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
+                           edition: Optional[str]) -> int:
+    good = [result.folder / o.input for o in result.outcomes if o.succeeded]
+    left_out = [o.input for o in result.outcomes if not o.succeeded]
+    region_check = api.check_workbook(region, edition, level=level)
+    title = report_title(region_check.edition, {k: region_check.book.cover_text(k) for k in region_check.book.cover},
+                         region_check.book.level)
+    target = result.out_dir / (batch.safe_name(title) + ".docx")
+    aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
+                                      template=template)
+    if left_out:
+        out.print(f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{'、'.join(left_out)}。"
+                  "汇总报告按草稿生成。", highlight=False)
+    if not aggregated.written:
+        out.print("[red]未生成汇总报告[/]：", highlight=False)
+        out.print(_by_file(aggregated.problems))
+        return EXIT_ERRORS
+    out.print(f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{target}", highlight=False)
+    return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
 
 
 @app.command()

@@ -39,7 +39,9 @@ def _load_file(path: Path) -> Edition:
     except yaml.YAMLError as exc:
         raise EditionError(f"版式文件 {path} 不是有效的 YAML：{exc}") from exc
     try:
-        return Edition.model_validate(raw)
+        edition = Edition.model_validate(raw)
     except ValidationError as exc:
         details = "；".join(f"{'.'.join(map(str, e['loc'])) or '（根）'}：{e['msg']}" for e in exc.errors())
         raise EditionError(f"版式文件 {path} 有误：{details}") from exc
+    edition._source = path
+    return edition

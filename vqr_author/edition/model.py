@@ -7,6 +7,7 @@ the edition is loaded, so a broken edition fails at start-up with a message nami
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -296,6 +297,7 @@ class Edition(_Strict):
     _sheets: dict[str, RecordSheet] = PrivateAttr(default_factory=dict)
     _sections: dict[str, Section] = PrivateAttr(default_factory=dict)
     _labels: dict[str, str] = PrivateAttr(default_factory=dict)
+    _source: Path | None = PrivateAttr(default=None)
 
     def model_post_init(self, __context: object) -> None:
         self._by_code = {i.code: i for i in self.indicators}
@@ -303,6 +305,11 @@ class Edition(_Strict):
         self._tables = {t.id: t for t in self.tables}
         self._sheets = {r.id: r for r in self.record_sheets}
         self._sections = {s.code: s for s in self.outline}
+
+    @property
+    def source(self) -> Path | None:
+        """The edition file this edition was loaded from."""
+        return self._source
 
     # ---- lookups -------------------------------------------------------------------------
     def indicator(self, code: str) -> Indicator:
