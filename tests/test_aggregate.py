@@ -201,3 +201,27 @@ def test_errors_in_a_school_refuse_the_aggregate_unless_draft(tmp_path):
     assert not refused.written and not out.exists()
     assert any(p.file == "海川艺术职业学校.xlsx" and p.code == "not-a-number" for p in refused.errors)
     assert aggregate_report(DISTRICT_DIR / "海川区.xlsx", sorted(folder.glob("*.xlsx")), out, draft=True).written
+
+
+def test_every_derived_value_equals_the_pooled_recomputation(district_report, edition):
+    """Recompute each rate / ratio / per-student value of the district from the schools' own inputs."""
+    out, schools = district_report
+    results = [check_workbook(p) for p in schools]
+    document = docx.Document(str(out))
+    printed = {}
+    for number, title in ((3, "教学资源表"), (1, "人才培养质量计分卡")):
+        for label, cells in _rows(_table(document, title)).items():
+            printed[label.removeprefix("其中：")] = cells[3]
+    checked = 0
+    for ind in edition.derived_indicators:
+        f = ind.formula
+        complete = [r.book.indicators for r in results
+                    if all(r.book.indicators[c].this.number is not None for c in f.inputs)]
+        numerator = sum(sum(b[c].this.number for c in f.numerator) for b in complete)
+        denominator = sum(b[f.denominator].this.number for b in complete)
+        expected = (numerator * D(str(f.scale)) / denominator).quantize(D(1).scaleb(-ind.decimals), "ROUND_HALF_UP")
+        if ind.name in printed:
+            shown = printed[ind.name].removesuffix(":1")
+            assert D(shown) == expected, ind.name
+            checked += 1
+    assert checked >= 5

@@ -124,3 +124,37 @@ def test_batch_command_with_aggregate(inbox, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "北京市海川区中等职业教育质量年度报告（2024年度）.docx").exists()
     assert "5 份成功" in done.stdout
+
+
+def test_twenty_schools_two_broken_then_one_fixed(tmp_path):
+    """The issue's scenario: 20 workbooks, 2 broken → 18 reports; fix one → only that one is rendered."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "sample_inputs"))
+    from synth import SchoolSpec, save, school_workbook
+
+    from vqr_author.edition import load_edition
+
+    edition = load_edition()
+    text = yaml.safe_load((ROOT / "sample_inputs" / "sample_text.yaml").read_text(encoding="utf-8"))
+    inbox = tmp_path / "收集"
+    for i in range(20):
+        spec = SchoolSpec(f"北京市测试第{i + 1}职业学校", f"41119900{i:02d}", "北京市测试区", "公办", 500 + i, 5)
+        save(school_workbook(edition, spec, text), inbox / f"学校{i + 1:02d}.xlsx")
+    _set(inbox / "学校03.xlsx", "F6-06", None)  # a required value missing
+    _set(inbox / "学校11.xlsx", "F2-01", 0.97)  # a rate typed as a fraction
+    out = tmp_path / "输出"
+    first = batch.run_batch(inbox, out, jobs=2)
+    assert sum(o.succeeded for o in first.outcomes) == 18
+    assert len(list(out.glob("*.docx"))) == 18
+    failed = {Path(o.input).name: {p["code"] for p in o.problems if p["level"] == "error"} for o in first.failed}
+    assert failed == {"学校03.xlsx": {"required-missing"}, "学校11.xlsx": {"rate-as-fraction"}}
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")["问题"]
+    errors = [r for r in summary.iter_rows(min_row=2, values_only=True) if r[2] == "错误"]
+    assert {(r[0], r[6]) for r in errors} == {("学校03.xlsx", "required-missing"), ("学校11.xlsx", "rate-as-fraction")}
+    _set(inbox / "学校11.xlsx", "F2-01", 97)
+    second = batch.run_batch(inbox, out, jobs=2)
+    rendered = sorted(Path(o.input).name for o in second.outcomes if o.status in (batch.OK, batch.OK_WARNINGS))
+    assert rendered == ["学校11.xlsx"]
+    assert _statuses(second)["学校03.xlsx"] == batch.HAS_ERRORS
+    assert len(list(out.glob("*.docx"))) == 19
