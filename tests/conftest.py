@@ -56,3 +56,27 @@ def edit(tmp_path: Path) -> Editor:
         return path
 
     return apply
+
+
+def table_after(document, caption: str):
+    """The table that follows the table caption (style TableCaption) ending with ``caption``."""
+    import docx
+
+    found = False
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
+            is_caption = child.xpath("./w:pPr/w:pStyle/@w:val") == ["TableCaption"]
+            found = found or (is_caption and text.endswith(caption))
+        elif child.tag.endswith("}tbl") and found:
+            return docx.table.Table(child, document)
+    raise AssertionError(f"no table captioned {caption}")
+
+
+def rows_by_label(table, label_col: int = 0) -> dict[str, list[str]]:
+    """Body rows of a one-header-row table, keyed by the text of ``label_col`` (first occurrence)."""
+    rows: dict[str, list[str]] = {}
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        rows.setdefault(cells[label_col], cells)
+    return rows

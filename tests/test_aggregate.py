@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import ROOT, indicator_row
+from conftest import ROOT, indicator_row, rows_by_label, table_after
 from vqr_author import aggregate_report, check_workbook
 from vqr_author.compute.aggregate import aggregate_values
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
@@ -86,30 +86,14 @@ def district_report(tmp_path_factory) -> tuple[Path, list[Path]]:
     return out, schools
 
 
-def _table(document, caption: str):
-    body = document.element.body
-    found = False
-    for child in body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-            found = found or (child.xpath("./w:pPr/w:pStyle/@w:val") == ["TableCaption"] and text.endswith(caption))
-        elif child.tag.endswith("}tbl") and found:
-            return docx.table.Table(child, document)
-    raise AssertionError(caption)
-
-
-def _rows(table, label_col=0):
-    return {row.cells[label_col].text: [c.text for c in row.cells] for row in table.rows[1:]}
-
-
 def test_district_annex_totals_equal_the_sums_of_the_schools(district_report):
     out, schools = district_report
     results = [check_workbook(p) for p in schools]
-    annex6 = _rows(_table(docx.Document(str(out)), "落实政策表"))
+    annex6 = rows_by_label(table_after(docx.Document(str(out)), "落实政策表"))
     for label, code in (("全日制在校生人数", "F6-01"), ("教职工总数", "F6-05"), ("其中：专任教师总数", "F6-06")):
         expected = sum(r.report.indicators[code].this for r in results)
         assert D(annex6[label][3]) == expected, label
-    annex3 = _rows(_table(docx.Document(str(out)), "教学资源表"))
+    annex3 = rows_by_label(table_after(docx.Document(str(out)), "教学资源表"))
     students = sum(r.report.indicators["F6-01"].this for r in results)
     teachers = sum(r.report.indicators["F6-06"].this for r in results)
     double = sum(r.report.indicators["SZ01"].this for r in results)
@@ -120,10 +104,10 @@ def test_district_annex_totals_equal_the_sums_of_the_schools(district_report):
 def test_district_report_has_per_school_and_school_type_tables(district_report):
     out, schools = district_report
     document = docx.Document(str(out))
-    per_school = _table(document, "2024年各学校主要指标")
+    per_school = table_after(document, "2024年各学校主要指标")
     assert len(per_school.rows) == 1 + len(schools) + 1
     assert per_school.rows[-1].cells[0].text == f"合计（{len(schools)} 所）"
-    types = _rows(_table(document, "2024年分办学性质主要指标"))
+    types = rows_by_label(table_after(document, "2024年分办学性质主要指标"))
     assert types["公办"][1] == "4" and types["民办"][1] == "1" and types["合计"][1] == "5"
     text = "\n".join(p.text for p in document.paragraphs)
     assert "（北京市海川职业学校）" in text  # cases from the school workbooks, with their school
@@ -132,7 +116,7 @@ def test_district_report_has_per_school_and_school_type_tables(district_report):
 
 def test_district_major_categories_add_up_to_100(district_report):
     out, _ = district_report
-    table = _table(docx.Document(str(out)), "分专业大类在校生占比")
+    table = table_after(docx.Document(str(out)), "分专业大类在校生占比")
     shares = [D(row.cells[-1].text) for row in table.rows[1:-1]]
     assert sum(shares) == D("100.00") and table.rows[-1].cells[-1].text == "100.00"
     assert shares == sorted(shares, reverse=True)
@@ -163,10 +147,10 @@ def test_city_report_from_schools_of_several_districts(tmp_path, edition):
     result = aggregate_report(city, schools, out, level="city")
     assert result.written, [p.message for p in result.errors]
     document = docx.Document(str(out))
-    districts = _rows(_table(document, "2024年各区县主要指标"))
+    districts = rows_by_label(table_after(document, "2024年各区县主要指标"))
     assert districts["北京市甲区"][1] == "2" and districts["合计"][1] == "4"
     for caption in ("分专业大类在校生占比", "分专业在校生占比"):
-        table = _table(document, caption)
+        table = table_after(document, caption)
         assert sum(D(row.cells[-1].text) for row in table.rows[1:-1]) == D("100.00")
     text = "\n".join(p.text for p in document.paragraphs)
     assert "排在校生人数前 5 位的专业大类依次为" in text and "占总数的" in text
@@ -210,7 +194,7 @@ def test_every_derived_value_equals_the_pooled_recomputation(district_report, ed
     document = docx.Document(str(out))
     printed = {}
     for number, title in ((3, "教学资源表"), (1, "人才培养质量计分卡")):
-        for label, cells in _rows(_table(document, title)).items():
+        for label, cells in rows_by_label(table_after(document, title)).items():
             printed[label.removeprefix("其中：")] = cells[3]
     checked = 0
     for ind in edition.derived_indicators:

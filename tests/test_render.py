@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from conftest import rows_by_label, table_after
 from vqr_author import check_workbook, render_report
 from vqr_author.errors import OutputError
 from vqr_author.output import atomic
@@ -29,28 +30,6 @@ def all_text(path: Path) -> str:
         for row in table.rows:
             parts += [c.text for c in row.cells]
     return "\n".join(parts)
-
-
-def table_after(document, caption: str):
-    """The table that follows the table caption (style TableCaption) ending with ``caption``."""
-    body = document.element.body
-    found = False
-    for child in body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-            is_caption = child.xpath("./w:pPr/w:pStyle/@w:val") == ["TableCaption"]
-            found = found or (is_caption and text.endswith(caption))
-        elif child.tag.endswith("}tbl") and found:
-            return docx.table.Table(child, document)
-    raise AssertionError(f"no table captioned {caption}")
-
-
-def rows_by_label(table, label_col: int) -> dict[str, list[str]]:
-    rows = {}
-    for row in table.rows[1:]:
-        cells = [c.text for c in row.cells]
-        rows.setdefault(cells[label_col], cells)
-    return rows
 
 
 def test_report_contains_every_part(rendered):
