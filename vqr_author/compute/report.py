@@ -20,6 +20,7 @@ from vqr_author.compute.aggregate import (
     group_schools,
 )
 from vqr_author.compute.records import RecordSet
+from vqr_author.compute.sentences import render_sentences
 from vqr_author.compute.tables import (
     TableModel,
     Years,
@@ -77,7 +78,8 @@ class CaseBlock:
 class SectionContent:
     section: Section
     heading: str
-    paragraphs: tuple[Paragraph, ...]
+    leads: tuple[str, ...]  # data sentences written from the computed values
+    paragraphs: tuple[Paragraph, ...]  # the unit's own narrative
     tables: tuple[TableModel, ...]
     cases: tuple[CaseBlock, ...]
 
@@ -148,13 +150,16 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
                 built.append(replace(table, number=number or next(body_number)))
         return tuple(built)
 
+    school_covers = [{key: s.cover(key) for key in s.book.cover} for s in source.schools]
+
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
+        leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         cases = tuple(
             CaseBlock(c, next(figure_number) if c.image else None) for c in source.cases if c.section == section.code
         )
-        return SectionContent(section, heading(edition, section), paragraphs, tables, cases)
+        return SectionContent(section, heading(edition, section), leads, paragraphs, tables, cases)
 
     sections = []
     preface = None
@@ -164,7 +169,7 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         else:
             sections.append(content(section, section.tables))
     if preface is None:
-        preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), ())
+        preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), (), ())
     unit_name = source.cover.get("单位名称") or source.cover.get("区域名称", "")
     declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, "报告名称": title}))
     return Report(edition, source.level, title, unit_name, years, source.cover, declaration, source.values,

@@ -6,11 +6,15 @@ the edition is loaded, so a broken edition fails at start-up with a message nami
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Literal
 
+from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from vqr_author.edition.templates import compile_sentence
 
 
 class Kind(str, Enum):
@@ -291,6 +295,7 @@ class Edition(_Strict):
     tables: tuple[TableLayout, ...]
     major_categories: dict[str, str] = Field(default_factory=dict)
     outside_catalogue_suffix: str = "W"
+    sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
 
     _by_code: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _tables: dict[str, TableLayout] = PrivateAttr(default_factory=dict)
@@ -374,6 +379,7 @@ class Edition(_Strict):
         for ind in self.indicators:
             if ind.pooled_by and ind.pooled_by not in seen:
                 problems.append(f"指标 {ind.code} 的 pooled_by {ind.pooled_by} 不存在")
+        problems += _sentence_problems(self.sentences, seen, {s.code for s in self.outline})
         for level in self.levels:
             for what, mapping in (("report_titles", self.report_titles), ("declarations", self.declarations)):
                 if level not in mapping:
@@ -451,3 +457,23 @@ def _unambiguous_labels(indicators: tuple[Indicator, ...], by_code: dict[str, In
     for ind in indicators:
         label(ind)
     return labels
+
+
+_CODE_ARGUMENT = re.compile(r"\b(?:q|n|change|growth)\(\s*['\"]([^'\"]+)['\"]")
+
+
+def _sentence_problems(sentences: dict[str, dict[str, tuple[str, ...]]], codes: set[str], sections: set[str]) -> list[str]:
+    """Sentence templates must compile and name only indicators and sections that exist."""
+    problems = []
+    for level, by_section in sentences.items():
+        for section, templates in by_section.items():
+            if section not in sections:
+                problems.append(f"sentences.{level} 引用了不存在的章节 {section}")
+            for text in templates:
+                try:
+                    compile_sentence(text)
+                except TemplateSyntaxError as exc:
+                    problems.append(f"sentences.{level}.{section} 的句子“{text}”语法有误：{exc.message}")
+                problems += [f"sentences.{level}.{section} 引用了不存在的指标 {code}"
+                             for code in _CODE_ARGUMENT.findall(text) if code not in codes]
+    return problems

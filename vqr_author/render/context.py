@@ -90,6 +90,7 @@ def build_context(report: Report, tpl: DocxTemplate, draft: Draft | None = None)
             "heading": c.heading,
             "level": c.section.level,
             "new_page": c.section.new_page,
+            "leads": list(c.leads),
             "paragraphs": [p.text for p in c.paragraphs],
             "tables": _tables(c, flagged),
             "cases": [_case(tpl, b, marker, draft) for b in c.cases],
@@ -114,6 +115,7 @@ def build_context(report: Report, tpl: DocxTemplate, draft: Draft | None = None)
         },
         "declaration": report.declaration,
         "preface": {
+            "leads": list(report.preface.leads),
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged),
         },

@@ -1,0 +1,85 @@
+"""Data sentences of the report, written from the edition's sentence templates. Pure.
+
+The edition holds the wording (``sentences:`` level → section → list of templates); these functions
+put the computed values in. Templates are Jinja, run in a sandbox with only the functions below:
+
+    q('GM01')          912人 (this year; q('GM01', 'last') for last year)
+    n('TJ53')          59.15 — the number alone, when the sentence says the unit itself
+    change('GM01')     较上年增加67人，增长7.93% — or 提高/下降 … 个百分点 for rates, 基本持平 within thresholds
+    growth('GM01')     较上年增长7.93%
+    schools()          5 (district/city: how many schools)
+    schools_by('办学性质')  公办4所、民办1所
+    年度, 上年度        2024, 2023
+
+A sentence that needs a value the workbook does not have is left out, never written with a gap.
+User text reaches a sentence only as a value; it is never run as a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from vqr_author.compute.display import format_value
+from vqr_author.compute.phrases import change_phrase, growth_phrase, quantity
+from vqr_author.compute.values import IndicatorValue
+from vqr_author.edition.model import Edition
+from vqr_author.edition.templates import compile_sentence
+
+
+class _Missing(Exception):
+    """A value the sentence needs is not there."""
+
+
+def _needed(text: str | None) -> str:
+    if text is None:
+        raise _Missing
+    return text
+
+
+def render_sentences(
+    edition: Edition,
+    level: str,
+    section: str,
+    values: Mapping[str, IndicatorValue],
+    year: int | None,
+    school_covers: Sequence[Mapping[str, str]] = (),
+) -> tuple[str, ...]:
+    """The data sentences of ``section`` for a report of ``level``, joined into one paragraph."""
+    templates = edition.sentences.get(level, {}).get(section, ())
+    if not templates:
+        return ()
+    since = f"{year - 1}年" if year else "上年"
+    thresholds = edition.thresholds
+
+    def q(code: str, which: str = "this") -> str:
+        return _needed(quantity(values[code], which, thresholds.wan_from))
+
+    def n(code: str, which: str = "this") -> str:
+        v = values[code]
+        value = getattr(v, which)
+        return _needed(None if value is None else format_value(value, v.indicator.kind, v.indicator.decimals))
+
+    def change(code: str) -> str:
+        return _needed(change_phrase(values[code], thresholds, since))
+
+    def growth(code: str) -> str:
+        return _needed(growth_phrase(values[code], thresholds, since))
+
+    def schools() -> int:
+        return len(school_covers)
+
+    def schools_by(field: str) -> str:
+        counts: dict[str, int] = {}
+        for cover in school_covers:
+            counts[cover.get(field) or "未填写"] = counts.get(cover.get(field) or "未填写", 0) + 1
+        return "、".join(f"{name}{n}所" for name, n in counts.items())
+
+    context = {"q": q, "n": n, "change": change, "growth": growth, "schools": schools, "schools_by": schools_by,
+               "年度": year or "本", "上年度": (year - 1) if year else "上"}
+    written = []
+    for template in templates:
+        try:
+            written.append(compile_sentence(template).render(context))
+        except _Missing:
+            continue
+    return ("".join(written),) if written else ()

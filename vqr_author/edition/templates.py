@@ -1,0 +1,16 @@
+"""The edition's sentence templates are Jinja, compiled once, in a sandbox (they can only call the
+functions the computation passes them)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+@lru_cache(maxsize=512)
+def compile_sentence(text: str) -> Template:
+    return _ENV.from_string(text)
