@@ -14,6 +14,7 @@ from vqr_author.api import (  # noqa: E402 — the version is read by modules im
     aggregate_report,
     annotate_workbook,
     check_workbook,
+    diff_reports,
     new_workbook,
     render_report,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "aggregate_report",
     "annotate_workbook",
     "check_workbook",
+    "diff_reports",
     "new_workbook",
     "render_report",
 ]

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
 from vqr_author.compute import Report, SchoolResult, build_report, region_source, school_source
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.edition import Edition, load_edition
@@ -25,6 +26,7 @@ from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
+from vqr_author.workbook.carry import Carried, carry_over
 from vqr_author.workbook.contract import SCHOOL, level_name
 
 
@@ -112,7 +114,22 @@ def render_report(
         return RenderResult(result, None)
     data = render_docx(result.report, template_path, Draft(result.problems) if draft else None)  # type: ignore[arg-type]
     write_atomic(output, data)
+    snapshot = take_snapshot(result.edition, result.book, result.report)  # type: ignore[arg-type]
+    write_atomic(manifest_path(output), manifest_bytes(result.path, result.edition, snapshot, template_path))
     return RenderResult(result, output)
+
+
+def diff_reports(old: str | Path, new: str | Path, edition: Edition | str | None = None) -> Changes:
+    """What changes between two versions of a school report. ``old`` is a workbook, or a report
+    rendered by render_report (its .vqr.json record is read); ``new`` is a workbook."""
+
+    def snapshot(path: Path) -> Snapshot:
+        result = check_workbook(path, edition)
+        return take_snapshot(result.edition, result.book, result.report)  # type: ignore[arg-type]
+
+    old, new = Path(old), Path(new)
+    before = read_manifest(old) if old.suffix.lower() == ".docx" else snapshot(old)
+    return compare(before, snapshot(new))
 
 
 @dataclass(frozen=True)
@@ -194,15 +211,31 @@ def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
     return output
 
 
-def new_workbook(output: str | Path, *, edition: Edition | str | None = None, level: str = "school") -> Path:
-    """Write the blank workbook (`vqr init`) for ``level`` (school, district or city), atomically."""
+def new_workbook(
+    output: str | Path, *, edition: Edition | str | None = None, level: str = "school",
+    previous: str | Path | None = None,
+) -> Carried | None:
+    """Write the blank workbook (`vqr init`) for ``level`` (school, district or city), atomically.
+
+    With ``previous`` (last year's workbook) the new one starts filled: 上年 = last year's 本年
+    (indicators matched by code, or by an indicator's previous codes when the edition changed), the
+    per-专业 comparison columns = last year's computed rates, and the 封面 fields that do not change;
+    narrative and cases stay empty. Returns what was carried over and which indicators did not match.
+    """
     output = Path(output)
     level = _level(level)
     check_writable_target(output)
+    ed = _edition(edition) or load_edition()
+    wb = build_blank_workbook(ed, level)
+    carried = None
+    if previous is not None:
+        book, previous_edition, _ = load_workbook(Path(previous), None, level)
+        records = school_source(previous_edition, book).records if level == SCHOOL else {}
+        carried = carry_over(wb, ed, book, previous_edition, records)
     buffer = io.BytesIO()
-    build_blank_workbook(_edition(edition) or load_edition(), level).save(buffer)
+    wb.save(buffer)
     write_atomic(output, buffer.getvalue())
-    return output
+    return carried
 
 
 __all__ = [
@@ -212,6 +245,7 @@ __all__ = [
     "aggregate_report",
     "annotate_workbook",
     "check_workbook",
+    "diff_reports",
     "new_workbook",
     "render_report",
 ]

@@ -98,17 +98,29 @@ def _summary(path: Path, result: api.CheckResult) -> str:
 def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="要生成的空白填报表，例如 学校.xlsx。")],
     level: LevelOption = "school",
+    previous: Annotated[
+        Optional[Path], typer.Option("--from", help="去年的填报表：上年数据、专业比较列和封面信息自动带入，正文和案例留空。")
+    ] = None,
     edition: EditionOption = None,
     force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖。")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """生成空白填报表（Excel），学校在其中填写指标、正文和案例。"""
+    """生成空白填报表（Excel），学校在其中填写指标、正文和案例；--from 用去年的填报表生成今年的。"""
 
     def action() -> int:
         if output.exists() and not force:
             raise VqrError(f"“{output}”已存在。为避免覆盖已填写的内容，工具没有写入；如确需覆盖，请加 --force。")
-        api.new_workbook(output, edition=edition, level=level)
-        out.print(f"[green]✓[/] 已生成空白填报表：{output}", highlight=False)
+        carried = api.new_workbook(output, edition=edition, level=level, previous=previous)
+        if carried is None:
+            out.print(f"[green]✓[/] 已生成空白填报表：{output}", highlight=False)
+            return EXIT_OK
+        out.print(f"[green]✓[/] 已由 {carried.previous_year} 年度填报表生成 {carried.year or '新'} 年度填报表：{output}"
+                  f"（带入上年数据 {carried.carried} 项）", highlight=False)
+        if carried.new_indicators:
+            out.print(f"[yellow]以下指标去年的填报表中没有，“上年”需要手工填写[/]：{'、'.join(carried.new_indicators)}", highlight=False)
+        if carried.dropped_indicators:
+            out.print(f"[yellow]去年填报表中的以下指标在新版式中没有对应项，未带入[/]：{'、'.join(carried.dropped_indicators)}",
+                      highlight=False)
         return EXIT_OK
 
     _run(action, debug)
@@ -291,6 +303,44 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
         return EXIT_ERRORS
     out.print(f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{target}", highlight=False)
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="原来的填报表（.xlsx），或 vqr render 生成的报告（.docx，读取旁边的 .vqr.json 记录）。")],
+    new: Annotated[Path, typer.Argument(help="修改后的填报表（.xlsx）。")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供其他系统读取）。")] = False,
+    edition: EditionOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """列出两版填报表之间改动的单元格，以及报告中随之变化的计算结果、表格单元格和文字。"""
+
+    def action() -> int:
+        changes = api.diff_reports(old, new, edition)
+        if as_json:
+            print(json.dumps(changes.as_dict(), ensure_ascii=False, indent=2))
+            return EXIT_ERRORS if not changes.empty else EXIT_OK
+        if changes.empty:
+            out.print("两版之间没有差别：重新生成的报告与原来的完全相同。", highlight=False)
+            return EXIT_OK
+        sections = (
+            ("填报数据的改动", changes.inputs, ("位置", "项目", "原值", "新值"), ("place", "item", "old", "new")),
+            ("报告中随之变化的计算结果", changes.values, ("指标", "项目", "原值", "新值"), ("indicator", "field", "old", "new")),
+            ("报告中随之变化的表格单元格", changes.tables, ("表", "行", "列", "原值", "新值"), ("table", "row", "column", "old", "new")),
+            ("报告中随之变化的文字", changes.sentences, ("章节", "原文", "新文"), ("section", "old", "new")),
+        )
+        for title, rows, headers, keys in sections:
+            if not rows:
+                continue
+            table = Table(title=f"{title}（{len(rows)} 处）", title_justify="left", header_style="bold", expand=True)
+            for header in headers:
+                table.add_column(header, overflow="fold")
+            for row in rows:
+                table.add_row(*(row[k] for k in keys))
+            out.print(table)
+        return EXIT_ERRORS
+
+    _run(action, debug)
 
 
 @app.command()

@@ -81,6 +81,7 @@ class Indicator(_Strict):
     required: bool = False
     hint: str = ""
     pooled_by: str | None = None
+    previous_codes: tuple[str, ...] = ()  # codes this indicator had in earlier editions (vqr init --from)
 
     @property
     def is_derived(self) -> bool:
