@@ -138,6 +138,8 @@ def define_styles(doc) -> None:
     style(doc, "TableNote", "表注", east_asia=FONT_SONG, size=10.5, line_pt=18, after=6)
     style(doc, "TableText", "表格文字", east_asia=FONT_SONG, size=10.5)
     style(doc, "TableHeader", "表头文字", east_asia=FONT_HEI, size=10.5, align=center)
+    style(doc, "TableTextSmall", "表格文字（小）", east_asia=FONT_SONG, size=9)
+    style(doc, "TableHeaderSmall", "表头文字（小）", east_asia=FONT_HEI, size=9, align=center)
     style(doc, "Figure", "图片", east_asia=FONT_SONG, size=12, align=center, keep_next=True)
     case_title = style(doc, "CaseTitle", "案例标题", east_asia=FONT_HEI, size=15, line_pt=28, before=6, keep_next=True)
     box(case_title)
@@ -191,6 +193,16 @@ def setup_section(section, *, start_page: int | None = None) -> None:
         sect.append(parse_xml(f'<w:pgNumType {W} w:start="{start_page}"/>'))
 
 
+def charts(doc, container: str) -> None:
+    """Each chart: the picture, then its caption 图 N (a SEQ field shared with the case photos)."""
+    para(doc, f"{{%p for chart in {container}.charts %}}", "Normal")
+    para(doc, "{{ chart.image }}", "Figure")
+    p = para(doc, "", "FigureCaption")
+    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ chart.number }}")
+         + '<w:r><w:t xml:space="preserve"> {{ chart.title }}</w:t></w:r>')
+    para(doc, "{%p endfor %}", "Normal")
+
+
 def cover(doc) -> None:
     para(doc, "{%p if draft %}", "Normal")
     para(doc, "草稿：本报告存在 {{ draft.errors }} 个错误、{{ draft.warnings }} 个警告，未通过校验，不得发布", "DraftNotice")
@@ -238,6 +250,7 @@ def front_matter(doc) -> None:
     para(doc, "{%p for table in preface.tables %}", "Normal")
     para(doc, "{{p table }}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
+    charts(doc, "preface")
     page_break(doc)
     para(doc, "目　　录", "PageTitle")
     begin = para(doc, "", "TOC1")
@@ -274,6 +287,7 @@ def body(doc) -> None:
     para(doc, "{%p for table in section.tables %}", "Normal")
     para(doc, "{{p table }}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
+    charts(doc, "section")
     para(doc, "{%p for case in section.cases %}", "Normal")
     para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle")
     para(doc, "{%p for text in case.paragraphs %}", "Normal")

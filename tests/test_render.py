@@ -174,11 +174,25 @@ def test_rendering_twice_gives_identical_files(sample, tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_case_photos_are_embedded_with_numbered_captions(rendered):
+def test_photos_and_charts_are_numbered_in_document_order(rendered):
     document = docx.Document(str(rendered))
-    assert len(document.inline_shapes) == 6
+    assert len(document.inline_shapes) == 6 + 3  # case photos and the school's charts
     captions = [p.text for p in document.paragraphs if re.match(r"^图 \d+ ", p.text)]
-    assert [c.split()[1] for c in captions] == [str(n) for n in range(1, 7)]
+    assert [c.split()[1] for c in captions] == [str(n) for n in range(1, 10)]
+    assert "图 1 2023年、2024年招生、在校生与毕业生人数" in captions
+
+
+def test_charts_are_drawn_and_not_blank(rendered):
+    import io
+    import zipfile
+
+    from PIL import Image, ImageStat
+
+    with zipfile.ZipFile(rendered) as zf:
+        charts = [zf.read(n) for n in zf.namelist() if n.startswith("word/media/")]
+    drawn = [Image.open(io.BytesIO(data)).convert("L") for data in charts]
+    assert len(drawn) == 9
+    assert all(ImageStat.Stat(image).stddev[0] > 10 for image in drawn)  # not a blank or single-colour image
 
 
 def test_east_asian_fonts_are_set(rendered):

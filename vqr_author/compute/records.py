@@ -68,7 +68,7 @@ def combine_rows(sheet: RecordSheet, rows: Sequence[RecordRow]) -> RecordRow:
         if rule is not None:
             pairs = [(r.get(f.key), r.get(rule.weighted_by)) for r in rows]
             values[f.key] = quantize(weighted_mean(pairs), f.decimals)  # type: ignore[arg-type]
-        elif f.kind in (Kind.COUNT, Kind.AMOUNT):
+        elif f.kind in (Kind.COUNT, Kind.AMOUNT) and f.summable:
             values[f.key] = total(r.get(f.key) for r in rows)  # type: ignore[misc]
         elif f.kind is Kind.TEXT:
             values[f.key] = next((r.get(f.key) for r in rows if r.get(f.key)), None)

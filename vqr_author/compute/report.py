@@ -19,6 +19,7 @@ from vqr_author.compute.aggregate import (
     compute_school,
     group_schools,
 )
+from vqr_author.compute.charts import ChartModel, indicator_chart, record_chart, schools_chart, shares_chart
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.sentences import render_sentences
 from vqr_author.compute.tables import (
@@ -32,7 +33,7 @@ from vqr_author.compute.tables import (
     shares_table,
 )
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import Edition, Section, TableLayout
+from vqr_author.edition.model import ChartLayout, Edition, Section, TableLayout
 from vqr_author.workbook.contract import SCHOOL
 from vqr_author.workbook.model import Case, Paragraph, ReportWorkbook
 
@@ -81,6 +82,7 @@ class SectionContent:
     leads: tuple[str, ...]  # data sentences written from the computed values
     paragraphs: tuple[Paragraph, ...]  # the unit's own narrative
     tables: tuple[TableModel, ...]
+    charts: tuple[ChartModel, ...]
     cases: tuple[CaseBlock, ...]
 
 
@@ -101,6 +103,10 @@ class Report:
     @property
     def tables(self) -> tuple[TableModel, ...]:
         return tuple(t for s in (self.preface, *self.sections) for t in s.tables)
+
+    @property
+    def charts(self) -> tuple[ChartModel, ...]:
+        return tuple(c for s in (self.preface, *self.sections) for c in s.charts)
 
 
 def report_years(cover_year: str) -> Years:
@@ -152,14 +158,19 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
 
     school_covers = [{key: s.cover(key) for key in s.book.cover} for s in source.schools]
 
+    def charts_for(ids: tuple[str, ...]) -> tuple[ChartModel, ...]:
+        built = (_chart(edition, layout, source, years) for layout in edition.charts_for(source.level, ids))
+        return tuple(replace(chart, number=next(figure_number)) for chart in built if chart and not chart.empty)
+
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
         leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
+        charts = charts_for(section.charts)
         cases = tuple(
             CaseBlock(c, next(figure_number) if c.image else None) for c in source.cases if c.section == section.code
         )
-        return SectionContent(section, heading(edition, section), leads, paragraphs, tables, cases)
+        return SectionContent(section, heading(edition, section), leads, paragraphs, tables, charts, cases)
 
     sections = []
     preface = None
@@ -169,11 +180,23 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         else:
             sections.append(content(section, section.tables))
     if preface is None:
-        preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), (), ())
+        preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), (), (), ())
     unit_name = source.cover.get("单位名称") or source.cover.get("区域名称", "")
     declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, "报告名称": title}))
     return Report(edition, source.level, title, unit_name, years, source.cover, declaration, source.values,
                   source.records, preface, tuple(sections))
+
+
+def _chart(edition: Edition, layout: ChartLayout, source: ReportSource, years: Years) -> ChartModel | None:
+    """The chart of ``layout`` for this source, or None when it has nothing to draw from."""
+    if layout.kind == "indicators":
+        return indicator_chart(edition, layout, source.values, years)
+    if layout.kind == "schools":
+        return schools_chart(edition, layout, source.schools, years) if source.schools else None
+    records = source.records[layout.sheet]  # type: ignore[index]
+    if not records.rows:
+        return None
+    return record_chart(layout, records, years) if layout.kind == "record" else shares_chart(edition, layout, records, years)
 
 
 def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Years) -> TableModel | None:

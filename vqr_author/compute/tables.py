@@ -247,11 +247,12 @@ def groups_table(
                       tuple(rows), note=layout.note)
 
 
-def _share_groups(edition: Edition, layout: TableLayout, records: RecordSet) -> list[tuple[str, list[RecordRow]]]:
+def share_groups(edition: Edition, by: str, records: RecordSet) -> list[tuple[str, list[RecordRow]]]:
+    """Rows of the 专业 sheet grouped by 专业大类 (the code's first two digits) or by 专业 (the code)."""
     groups: dict[str, list[RecordRow]] = {}
     for row in records.rows:
         code = str(row.get("code") or "")
-        if layout.by == "category":
+        if by == "category":
             key = edition.major_categories.get(code[:2], "未填写或无法识别的专业代码")
         else:
             key = code or str(row.get("name") or "")
@@ -266,7 +267,7 @@ def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, year
     spec = records.sheet.field(layout.field)  # type: ignore[arg-type]
     unit = f"（{spec.unit}）" if spec.unit else ""
     groups = []
-    for key, rows in _share_groups(edition, layout, records):
+    for key, rows in share_groups(edition, layout.by, records):  # type: ignore[arg-type]
         value = total(r.get(layout.field) for r in rows) or Decimal(0)  # type: ignore[arg-type]
         outside = any(str(r.get("code") or "").endswith(suffix) for r in rows)
         name = key if layout.by == "category" else str(rows[0].get("name") or key)

@@ -127,10 +127,12 @@ class RecordField(_Strict):
     parent: str | None = None
     parts: Parts | None = None
     range: tuple[float, float] | None = None
+    decimals_override: int | None = Field(default=None, alias="decimals")
+    summable: bool = True  # False for averages typed per row (起薪): they have no plain total
 
     @property
     def decimals(self) -> int:
-        return DEFAULT_DECIMALS[self.kind]
+        return self.decimals_override if self.decimals_override is not None else DEFAULT_DECIMALS[self.kind]
 
     @property
     def label(self) -> str:
@@ -197,6 +199,7 @@ class Section(_Strict):
     title: str
     front: bool = False
     tables: tuple[str, ...] = ()
+    charts: tuple[str, ...] = ()
     narrative: bool = True
     new_page: bool = False
 
@@ -269,6 +272,33 @@ class TableLayout(_Strict):
         return self
 
 
+class ChartLayout(_Strict):
+    """A chart (图 N). Kinds: indicators (bars per indicator; ``compare`` adds last year), record
+    (bars per row of a record sheet, one series per field), schools (a bar per school),
+    shares (a record field summed by 专业大类)."""
+
+    id: str
+    kind: Literal["indicators", "record", "schools", "shares"]
+    title: str
+    levels: tuple[str, ...] = ALL_LEVELS
+    indicators: tuple[str, ...] = ()
+    compare: bool = False
+    short_labels: bool = False
+    sheet: str | None = None
+    fields: tuple[str, ...] = ()
+    label_field: str | None = None
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ChartLayout:
+        needs = {"indicators": ("indicators",), "schools": ("indicators",), "record": ("sheet", "fields"),
+                 "shares": ("sheet", "fields")}[self.kind]
+        missing = [name for name in needs if not getattr(self, name)]
+        if missing:
+            raise ValueError(f"图 {self.id}：{self.kind} 图必须给出 {'、'.join(missing)}")
+        return self
+
+
 class Thresholds(_Strict):
     flat_percent: float = 1.0
     flat_points: float = 0.5
@@ -294,12 +324,14 @@ class Edition(_Strict):
     preface_tables: tuple[str, ...] = ()
     heading_formats: dict[str, str]
     tables: tuple[TableLayout, ...]
+    charts: tuple[ChartLayout, ...] = ()
     major_categories: dict[str, str] = Field(default_factory=dict)
     outside_catalogue_suffix: str = "W"
     sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
 
     _by_code: dict[str, Indicator] = PrivateAttr(default_factory=dict)
     _tables: dict[str, TableLayout] = PrivateAttr(default_factory=dict)
+    _charts: dict[str, ChartLayout] = PrivateAttr(default_factory=dict)
     _sheets: dict[str, RecordSheet] = PrivateAttr(default_factory=dict)
     _sections: dict[str, Section] = PrivateAttr(default_factory=dict)
     _labels: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -309,6 +341,7 @@ class Edition(_Strict):
         self._by_code = {i.code: i for i in self.indicators}
         self._labels = _unambiguous_labels(self.indicators, self._by_code)
         self._tables = {t.id: t for t in self.tables}
+        self._charts = {c.id: c for c in self.charts}
         self._sheets = {r.id: r for r in self.record_sheets}
         self._sections = {s.code: s for s in self.outline}
 
@@ -357,6 +390,9 @@ class Edition(_Strict):
 
     def tables_for(self, level: str, ids: tuple[str, ...]) -> tuple[TableLayout, ...]:
         return tuple(self._tables[i] for i in ids if level in self._tables[i].levels)
+
+    def charts_for(self, level: str, ids: tuple[str, ...]) -> tuple[ChartLayout, ...]:
+        return tuple(self._charts[i] for i in ids if level in self._charts[i].levels)
 
     # ---- integrity -----------------------------------------------------------------------
     @model_validator(mode="after")
@@ -407,10 +443,22 @@ class Edition(_Strict):
                         for ref in (col.field, col.compare):
                             if ref is not None and ref not in keys:
                                 problems.append(f"表 {table.id} 引用了清单 {sheet.id} 中不存在的列 {ref}")
+        chart_ids = {c.id for c in self.charts}
         for section in self.outline:
             for ref in section.tables:
                 if ref not in table_ids:
                     problems.append(f"章节 {section.code} 引用了不存在的表 {ref}")
+            for ref in section.charts:
+                if ref not in chart_ids:
+                    problems.append(f"章节 {section.code} 引用了不存在的图 {ref}")
+        for chart in self.charts:
+            problems += [f"图 {chart.id} 引用了不存在的指标 {ref}" for ref in chart.indicators if ref not in seen]
+            if chart.sheet is not None and chart.sheet not in sheet_ids:
+                problems.append(f"图 {chart.id} 引用了不存在的清单 {chart.sheet}")
+            elif chart.sheet is not None:
+                sheet = next(r for r in self.record_sheets if r.id == chart.sheet)
+                keys = {f.key for f in (*sheet.fields, *sheet.derived)}
+                problems += [f"图 {chart.id} 引用了清单 {sheet.id} 中不存在的列 {ref}" for ref in chart.fields if ref not in keys]
         for ref in self.preface_tables:
             if ref not in table_ids:
                 problems.append(f"前言引用了不存在的表 {ref}")

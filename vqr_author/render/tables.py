@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
-from vqr_author.compute.tables import HeaderCell, TableModel
+from vqr_author.compute.tables import Cell, HeaderCell, TableModel
 from vqr_author.render import ooxml
 
 TEXT_WIDTH = int(15.6 * ooxml.CM)
 DRAFT_FILL = "FFC7CE"
 DRAFT_MARK = "※"
-HALF_EM = 120  # twips per half-width character at 五号 (10.5 pt), with room for wider fallback fonts
-PADDING = 320  # cell margins and a little air
 MIN_TEXT_COLUMN = int(2.4 * ooxml.CM)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Type size of a table: 五号 normally, 小五 for tables too wide for the page at 五号."""
+
+    half_em: int  # twips per half-width character, with room for wider fallback fonts
+    padding: int  # cell margins and a little air
+    text_style: str
+    header_style: str
+
+
+NORMAL = Metrics(120, 320, "TableText", "TableHeader")
+COMPACT = Metrics(100, 220, "TableTextSmall", "TableHeaderSmall")
 
 
 def _units(text: str) -> int:
@@ -24,22 +37,29 @@ def _is_text_column(model: TableModel, col: int) -> bool:
     return any(_units(row[col].text) > len(row[col].text) for row in model.rows if col < len(row))
 
 
-def column_widths(model: TableModel, total: int = TEXT_WIDTH) -> list[int]:
+def _flagged(cell: Cell, flagged_refs: Collection[str]) -> bool:
+    return bool(flagged_refs) and not cell.refs.isdisjoint(flagged_refs)
+
+
+def column_widths(
+    model: TableModel, total: int = TEXT_WIDTH, metrics: Metrics = NORMAL, flagged_refs: Collection[str] = ()
+) -> list[int] | None:
     """Widths from content. Numbers never wrap; headers may wrap onto three lines; text columns
-    take what is left, the main one (the longest) first."""
+    take what is left, the main one (the longest) first. None when the numbers alone do not fit."""
     ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
     body = [0] * ncols
     for row in model.rows:
         for c, cell in enumerate(row):
-            body[c] = max(body[c], _units(cell.text + DRAFT_MARK) + 2 * cell.indent * 2)
+            shown = cell.text + (DRAFT_MARK if _flagged(cell, flagged_refs) else "")
+            body[c] = max(body[c], _units(shown) + 4 * cell.indent)
     header = [0] * ncols
     for row in _header_grid(model, ncols):
         for col, hc in row:
             if hc is not None and hc.colspan == 1:
                 header[col] = max(header[col], -(-_units(hc.text) // 3))
     text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -body[c])
-    preferred = [max(b, h) * HALF_EM + PADDING for b, h in zip(body, header)]
-    minimal = [MIN_TEXT_COLUMN if c in text_cols else b * HALF_EM + PADDING for c, b in enumerate(body)]
+    preferred = [max(b, h) * metrics.half_em + metrics.padding for b, h in zip(body, header)]
+    minimal = [MIN_TEXT_COLUMN if c in text_cols else b * metrics.half_em + metrics.padding for c, b in enumerate(body)]
     minimal = [min(m, p) for m, p in zip(minimal, preferred)]
     spare = total - sum(preferred)
     if spare >= 0:
@@ -50,9 +70,19 @@ def column_widths(model: TableModel, total: int = TEXT_WIDTH) -> list[int]:
         wanted = sum(p - m for p, m in zip(preferred, minimal))
         widths = [m + (p - m) * room // wanted for p, m in zip(preferred, minimal)]
     else:
-        widths = [m * total // sum(minimal) for m in minimal]
+        return None
     widths[-1] += total - sum(widths)
     return widths
+
+
+def table_layout(model: TableModel, flagged_refs: Collection[str] = ()) -> tuple[list[int], Metrics]:
+    """Widths and type size: 五号 when the table fits, 小五 when only that fits, else squeezed."""
+    for metrics in (NORMAL, COMPACT):
+        widths = column_widths(model, TEXT_WIDTH, metrics, flagged_refs)
+        if widths is not None:
+            return widths, metrics
+    ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
+    return [TEXT_WIDTH // ncols] * (ncols - 1) + [TEXT_WIDTH - TEXT_WIDTH // ncols * (ncols - 1)], COMPACT
 
 
 def _header_grid(model: TableModel, ncols: int) -> list[list[tuple[int, HeaderCell | None]]]:
@@ -82,7 +112,7 @@ def _header_grid(model: TableModel, ncols: int) -> list[list[tuple[int, HeaderCe
     return grid
 
 
-def _header_rows(model: TableModel, widths: list[int]) -> str:
+def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
     out = []
     above: dict[int, HeaderCell] = {}
     for placed in _header_grid(model, len(widths)):
@@ -90,18 +120,18 @@ def _header_rows(model: TableModel, widths: list[int]) -> str:
         for col, hc in placed:
             if hc is None:
                 span = above[col].colspan
-                xml.append(ooxml.cell(ooxml.paragraph("", "TableHeader"), sum(widths[col:col + span]),
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.header_style), sum(widths[col:col + span]),
                                       span=span, vmerge="continue"))
                 continue
             above[col] = hc
-            xml.append(ooxml.cell(ooxml.paragraph(ooxml.text_run(hc.text), "TableHeader", align="center"),
+            xml.append(ooxml.cell(ooxml.paragraph(ooxml.text_run(hc.text), metrics.header_style, align="center"),
                                   sum(widths[col:col + hc.colspan]), span=hc.colspan,
                                   vmerge="restart" if hc.rowspan > 1 else None, fill="F2F2F2"))
         out.append(ooxml.row("".join(xml), header=True))
     return "".join(out)
 
 
-def _body_rows(model: TableModel, widths: list[int], flagged_refs: Collection[str]) -> str:
+def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_refs: Collection[str]) -> str:
     out = []
     rows = model.rows
     for r, cells in enumerate(rows):
@@ -112,13 +142,13 @@ def _body_rows(model: TableModel, widths: list[int], flagged_refs: Collection[st
             below = rows[r + 1][c].merge_key if r + 1 < len(rows) else None
             vmerge = None
             if key is not None and key == above:
-                xml.append(ooxml.cell(ooxml.paragraph("", "TableText"), widths[c], vmerge="continue"))
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style), widths[c], vmerge="continue"))
                 continue
             if key is not None and key == below:
                 vmerge = "restart"
-            flagged = bool(flagged_refs) and not cell.refs.isdisjoint(flagged_refs)
+            flagged = _flagged(cell, flagged_refs)
             text = cell.text + (DRAFT_MARK if flagged else "")
-            content = ooxml.paragraph(ooxml.text_run(text, bold=cell.bold), "TableText", align=cell.align,
+            content = ooxml.paragraph(ooxml.text_run(text, bold=cell.bold), metrics.text_style, align=cell.align,
                                       indent_chars=2 * cell.indent)
             xml.append(ooxml.cell(content, widths[c], vmerge=vmerge, fill=DRAFT_FILL if flagged else None))
         out.append(ooxml.row("".join(xml)))
@@ -127,14 +157,15 @@ def _body_rows(model: TableModel, widths: list[int], flagged_refs: Collection[st
 
 def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
     """Caption above (表 N / 附表 N as a SEQ field), the table, and its note below."""
-    widths = column_widths(model)
+    widths, metrics = table_layout(model, flagged_refs)
     prefix = "附表" if model.annex else "表"
     parts = []
     if model.lead:
         parts.append(ooxml.paragraph(ooxml.text_run(model.lead), "Normal"))
     if model.number is not None:
         parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None))
-    parts.append(ooxml.table(_header_rows(model, widths) + _body_rows(model, widths, flagged_refs), widths))
+    rows = _header_rows(model, widths, metrics) + _body_rows(model, widths, metrics, flagged_refs)
+    parts.append(ooxml.table(rows, widths))
     if model.note:
         parts.append(ooxml.paragraph(ooxml.text_run(f"注：{model.note}"), "TableNote"))
     else:
