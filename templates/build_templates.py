@@ -120,12 +120,15 @@ def define_styles(doc) -> None:
     style(doc, "Heading2", "Heading 2", east_asia=FONT_KAI, size=16, bold=True, line_pt=28, before=6, after=3, keep_next=True, outline=1)
     style(doc, "Title", "Title", east_asia=FONT_TITLE, size=22, align=center, line_pt=40, before=0, after=0)
     style(doc, "CoverSub", "封面署名", east_asia=FONT_KAI, size=16, align=center, line_pt=32)
-    style(doc, "PageTitle", "页标题", east_asia=FONT_HEI, size=18, align=center, line_pt=40, after=18, keep_next=True)
+    page_title = style(doc, "PageTitle", "页标题", east_asia=FONT_HEI, size=18, align=center, line_pt=40, after=18,
+                       keep_next=True)
+    page_title.paragraph_format.page_break_before = True
     style(doc, "Signature", "落款", east_asia=FONT_FANG, size=16, align=right, line_pt=36)
     style(doc, "Centered", "居中正文", east_asia=FONT_FANG, size=16, align=center, line_pt=28)
     style(doc, "TOC1", "toc 1", east_asia=FONT_HEI, size=14, line_pt=26)
     style(doc, "TOC2", "toc 2", east_asia=FONT_FANG, size=14, line_pt=26)
-    for sid in ("TOC1", "TOC2"):
+    style(doc, "TOC2List", "表图目录", east_asia=FONT_FANG, size=12, line_pt=22)
+    for sid in ("TOC1", "TOC2", "TOC2List"):
         ppr = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr()
         twips = int(TEXT_WIDTH_CM * 567)
         ppr.append(parse_xml(f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" w:pos="{twips}"/></w:tabs>'))
@@ -222,16 +225,12 @@ def front_matter(doc) -> None:
     para(doc, "以下问题修正前，本报告只能作为草稿使用。表格中标记为红底并带“※”的数值与这些问题有关。", "Normal")
     para(doc, "{{p draft.table }}", "Normal")
     para(doc, "{%p endif %}", "Normal")
-    para(doc, "{%p if draft %}", "Normal")
-    page_break(doc)
-    para(doc, "{%p endif %}", "Normal")
     para(doc, "年报公开形式及网址", "PageTitle")
     para(doc, "{{ publication.note }}", "Normal")
     para(doc, "{%p if publication.form %}", "Normal")
     para(doc, "{{ publication.form }}", "Centered")
     para(doc, "{%p endif %}", "Normal")
     para(doc, "{{ publication.url }}", "Centered")
-    page_break(doc)
     para(doc, "内容真实性责任声明", "PageTitle")
     para(doc, "{{ declaration }}", "Normal")
     para(doc, "特此声明。", "Normal")
@@ -239,7 +238,6 @@ def front_matter(doc) -> None:
     para(doc, "单位名称（盖章）：　　　　　　　　　　", "Signature")
     para(doc, "法定代表人（签名）：　　　　　　　　　　", "Signature")
     para(doc, "年　　月　　日　　　　　", "Signature")
-    page_break(doc)
     para(doc, "前　　言", "PageTitle")
     para(doc, "{%p for text in preface.paragraphs %}", "Normal")
     para(doc, "{{ text }}", "Normal")
@@ -251,7 +249,6 @@ def front_matter(doc) -> None:
     para(doc, "{{p table }}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
     charts(doc, "preface")
-    page_break(doc)
     para(doc, "目　　录", "PageTitle")
     begin = para(doc, "", "TOC1")
     runs(begin, '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -266,14 +263,19 @@ def front_matter(doc) -> None:
     para(doc, "{%p endfor %}", "Normal")
     end = para(doc, "", "TOC1")
     runs(end, '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    para(doc, "{%p for list in lists %}", "Normal")
+    para(doc, "{{ list.title }}", "PageTitle")
+    para(doc, "{%p for entry in list.entries %}", "Normal")
+    runs(para(doc, "{{ entry.text }}", "TOC2List"), '<w:r><w:tab/></w:r><w:r><w:t>{{ entry.page }}</w:t></w:r>')
+    para(doc, "{%p endfor %}", "Normal")
+    para(doc, "{%p endfor %}", "Normal")
 
 
 def body(doc) -> None:
     para(doc, "{%p for section in sections %}", "Normal")
     para(doc, "{%p if section.new_page %}", "Normal")
-    page_break(doc)
-    para(doc, "{%p endif %}", "Normal")
-    para(doc, "{%p if section.level == 1 %}", "Normal")
+    para(doc, "{{ section.heading }}", "Heading1").paragraph_format.page_break_before = True
+    para(doc, "{%p elif section.level == 1 %}", "Normal")
     para(doc, "{{ section.heading }}", "Heading1")
     para(doc, "{%p else %}", "Normal")
     para(doc, "{{ section.heading }}", "Heading2")

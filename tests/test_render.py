@@ -177,7 +177,7 @@ def test_rendering_twice_gives_identical_files(sample, tmp_path):
 def test_photos_and_charts_are_numbered_in_document_order(rendered):
     document = docx.Document(str(rendered))
     assert len(document.inline_shapes) == 6 + 3  # case photos and the school's charts
-    captions = [p.text for p in document.paragraphs if re.match(r"^图 \d+ ", p.text)]
+    captions = [p.text for p in document.paragraphs if p.style.style_id in ("FigureCaption", "CaseCaption")]
     assert [c.split()[1] for c in captions] == [str(n) for n in range(1, 10)]
     assert "图 1 2023年、2024年招生、在校生与毕业生人数" in captions
 

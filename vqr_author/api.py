@@ -22,7 +22,9 @@ from vqr_author.errors import OutputError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_writable_target, write_atomic
 from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
+from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
 from vqr_author.render import Draft, default_template, render_docx
+from vqr_author.render.context import contents
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
@@ -59,10 +61,45 @@ class CheckResult:
 class RenderResult:
     check: CheckResult
     output: Path | None  # None when rendering was refused because of errors
+    pdf: Path | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. why no PDF was made
 
     @property
     def written(self) -> bool:
         return self.output is not None
+
+
+@dataclass(frozen=True)
+class Produced:
+    docx: bytes
+    pdf: bytes | None
+    notes: list[str]
+
+
+def produce(report: Report, template: Path, draft: Draft | None = None, pdf: bool = False) -> Produced:
+    """The .docx, and with ``pdf`` the PDF laid out by LibreOffice — whose page numbers are then
+    written into the 目录 and the lists of tables, figures and cases of the .docx."""
+    document = render_docx(report, template, draft)
+    if not pdf:
+        return Produced(document, None, [])
+    soffice = find_soffice()
+    if soffice is None:
+        return Produced(document, None, [f"没有生成 PDF：{INSTALL_HINT}Word 报告已正常生成。"])
+    try:
+        pages = numbered_pages(docx_to_pdf(document, soffice))
+        located = {name: locate([e.text for e in entries], pages) for name, entries in contents(report).items()}
+        document = render_docx(report, template, draft, located)
+        return Produced(document, docx_to_pdf(document, soffice), [])
+    except PdfError as exc:
+        return Produced(document, None, [str(exc)])
+
+
+def _write(produced: Produced, output: Path) -> Path | None:
+    write_atomic(output, produced.docx)
+    if produced.pdf is None:
+        return None
+    write_atomic(output.with_suffix(".pdf"), produced.pdf)
+    return output.with_suffix(".pdf")
 
 
 def _edition(edition: Edition | str | None) -> Edition | None:
@@ -100,11 +137,12 @@ def render_report(
     draft: bool = False,
     edition: Edition | str | None = None,
     template: str | Path | None = None,
+    pdf: bool = False,
 ) -> RenderResult:
     """Render the report of a school workbook to ``output`` (.docx), atomically.
 
     With errors and without ``draft`` nothing is written. With ``draft`` the report is written and
-    every problem is marked visibly in it.
+    every problem is marked visibly in it. With ``pdf`` a PDF is written beside it (LibreOffice).
     """
     output = Path(output)
     check_writable_target(output)
@@ -112,11 +150,11 @@ def render_report(
     result = check_workbook(path, edition)
     if result.errors and not draft:
         return RenderResult(result, None)
-    data = render_docx(result.report, template_path, Draft(result.problems) if draft else None)  # type: ignore[arg-type]
-    write_atomic(output, data)
+    produced = produce(result.report, template_path, Draft(result.problems) if draft else None, pdf)  # type: ignore[arg-type]
+    pdf_path = _write(produced, output)
     snapshot = take_snapshot(result.edition, result.book, result.report)  # type: ignore[arg-type]
     write_atomic(manifest_path(output), manifest_bytes(result.path, result.edition, snapshot, template_path))
-    return RenderResult(result, output)
+    return RenderResult(result, output, pdf_path, produced.notes)
 
 
 def diff_reports(old: str | Path, new: str | Path, edition: Edition | str | None = None) -> Changes:
@@ -141,6 +179,8 @@ class AggregateResult:
     unreadable: list[tuple[Path, WorkbookUnreadable]]
     identity: list[Problem]
     output: Path | None
+    pdf: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
@@ -169,6 +209,7 @@ def aggregate_report(
     draft: bool = False,
     edition: Edition | str | None = None,
     template: str | Path | None = None,
+    pdf: bool = False,
 ) -> AggregateResult:
     """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
     workbooks the data. Nothing is written when any workbook has errors, unless ``draft``."""
@@ -195,9 +236,9 @@ def aggregate_report(
         return result
     source = region_source(region.edition, region.book, [s.school() for s in schools])
     report = build_report(region.edition, source)
-    data = render_docx(report, template_path, Draft(result.problems) if draft else None)
-    write_atomic(output, data)
-    return replace(result, output=output)
+    produced = produce(report, template_path, Draft(result.problems) if draft else None, pdf)
+    pdf_path = _write(produced, output)
+    return replace(result, output=output, pdf=pdf_path, notes=produced.notes)
 
 
 def annotate_workbook(result: CheckResult, output: str | Path) -> Path:

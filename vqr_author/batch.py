@@ -18,22 +18,23 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from vqr_author import __version__
-from vqr_author.api import check_workbook
+from vqr_author.api import check_workbook, produce
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import VqrError
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX
 from vqr_author.problems import Level, Problem, error
-from vqr_author.render import Draft, default_template, render_docx
+from vqr_author.render import default_template
 
 MANIFEST = "vqr-manifest.json"
+MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warnings", "input_hash", "images")
 SUMMARY = "汇总.xlsx"
 PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
 
@@ -96,6 +97,8 @@ class Outcome:
     input_hash: str = ""
     images: dict[str, str] = field(default_factory=dict)  # image path (relative to the input) → hash
     document: bytes | None = None  # the rendered .docx, written by the parent
+    pdf: bytes | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:
@@ -108,7 +111,7 @@ class Task:
     input: str
     template: str
     edition: str | None
-    draft: bool = False
+    pdf: bool = False
 
 
 def render_one(task: Task) -> Outcome:
@@ -129,7 +132,8 @@ def render_one(task: Task) -> Outcome:
         if result.errors:
             outcome.status = HAS_ERRORS
         else:
-            outcome.document = render_docx(result.report, Path(task.template))  # type: ignore[arg-type]
+            produced = produce(result.report, Path(task.template), pdf=task.pdf)  # type: ignore[arg-type]
+            outcome.document, outcome.pdf, outcome.notes = produced.docx, produced.pdf, produced.notes
             outcome.status = OK_WARNINGS if result.warnings else OK
     except VqrError as exc:
         outcome.status = UNREADABLE
@@ -174,6 +178,8 @@ class Manifest:
                 return None
         except (OSError, KeyError):
             return None
+        if environment.get("pdf") == "yes" and not output.with_suffix(".pdf").is_file():
+            return None
         fields = {k: entry.get(k) for k in ("school", "code", "year", "output", "warnings", "input_hash", "images")}
         return Outcome(relative, UNCHANGED, **fields)  # type: ignore[arg-type]
 
@@ -182,9 +188,9 @@ class Manifest:
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def environment(template: Path, edition: Edition) -> dict[str, str]:
+def environment(template: Path, edition: Edition, pdf: bool = False) -> dict[str, str]:
     return {"tool_version": __version__, "template": file_hash(template), "edition": edition.id,
-            "edition_file": file_hash(edition.source) if edition.source else ""}
+            "edition_file": file_hash(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,6 +268,7 @@ def run_batch(
     template: str | Path | None = None,
     progress: Callable[[Outcome], None] = lambda o: None,
     exclude: Iterable[Path] = (),
+    pdf: bool = False,
 ) -> BatchResult:
     folder, out_dir = Path(folder), Path(out_dir)
     if not folder.is_dir():
@@ -269,7 +276,7 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     ed = load_edition(edition) if isinstance(edition, str) else (edition or load_edition())
     template_path = Path(template) if template else default_template()
-    env = environment(template_path, ed)
+    env = environment(template_path, ed, pdf)
     edition_arg = str(ed.source) if ed.source else None
     manifest = Manifest.read(out_dir)
     inputs = [str(p.relative_to(folder)) for p in find_workbooks(folder, exclude=[out_dir, *exclude])]
@@ -281,7 +288,7 @@ def run_batch(
             outcomes[relative] = previous
             progress(previous)
         else:
-            tasks.append(Task(str(folder), relative, str(template_path), edition_arg))
+            tasks.append(Task(str(folder), relative, str(template_path), edition_arg, pdf))
     for outcome in _run_pool(tasks, jobs or os.cpu_count() or 1, progress):
         outcomes[outcome.input] = outcome
     ordered = [outcomes[i] for i in inputs]
@@ -289,9 +296,11 @@ def run_batch(
     for o in ordered:
         if o.document is not None:
             write_atomic(out_dir / o.output, o.document)
+        if o.pdf is not None:
+            write_atomic((out_dir / o.output).with_suffix(".pdf"), o.pdf)
     manifest.environment = env
     manifest.entries = {
-        o.input: {**{k: v for k, v in asdict(o).items() if k not in ("document", "problems", "input", "seconds")},
+        o.input: {**{k: getattr(o, k) for k in MANIFEST_FIELDS},
                   "output_hash": file_hash(out_dir / o.output) if o.succeeded else ""}
         for o in ordered
     }

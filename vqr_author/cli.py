@@ -45,6 +45,7 @@ EditionOption = Annotated[
     Optional[str], typer.Option("--edition", help=f"报告版式（默认按填报表“{contract.KEY_EDITION}”一行，或 {DEFAULT_EDITION}）。")
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="出现内部错误时把详细信息写入日志文件，并显示日志位置。")]
+PdfOption = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF，并把真实页码填入目录。")]
 LevelOption = Annotated[str, typer.Option("--level", help="报告层级：school（学校，默认）、district（区县）、city（市）。")]
 
 
@@ -72,6 +73,21 @@ def _run(action: Callable[[], int], debug: bool) -> None:
         err.print(f"[bold red]工具内部错误：[/]处理过程中出现了意外情况。{detail}", highlight=False)
         code = EXIT_INTERNAL
     raise typer.Exit(code)
+
+
+SAMPLE_KEYWORD = "sample"
+SAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "sample_inputs" / "school" / "海川职业学校.xlsx"
+
+
+def _sample() -> Path:
+    if not SAMPLE_WORKBOOK.is_file():
+        raise VqrError("示例填报表只在源代码仓库中（sample_inputs/school/），当前安装中没有。请给出填报表的路径。")
+    return SAMPLE_WORKBOOK
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        err.print(f"[yellow]注意：[/]{note}", highlight=False)
 
 
 def _problems_table(problems: list[Problem]) -> Table:
@@ -163,26 +179,32 @@ def check(
 
 @app.command()
 def render(
-    workbook: Annotated[Path, typer.Argument(help="填报表（.xlsx）。")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="生成的 Word 报告，例如 报告.docx。")],
+    workbook: Annotated[Path, typer.Argument(help="填报表（.xlsx）；写 sample 则使用仓库中的示例学校。")],
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="生成的 Word 报告，默认为当前文件夹中的“填报表名-报告.docx”。")
+    ] = None,
     draft: Annotated[bool, typer.Option("--draft", help="即使有错误也生成草稿，并在报告中醒目标出每个问题。")] = False,
+    pdf: PdfOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板（默认使用内置模板）。")] = None,
     edition: EditionOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """生成 Word 报告。填报表有错误时不生成（可用 --draft 生成草稿）。"""
+    """生成 Word 报告（--pdf 同时生成 PDF）。填报表有错误时不生成（可用 --draft 生成草稿）。"""
 
     def action() -> int:
-        result = api.render_report(workbook, output, draft=draft, edition=edition, template=template)
+        source = _sample() if str(workbook) == SAMPLE_KEYWORD and not workbook.exists() else workbook
+        target = output or Path(f"{source.stem}-报告.docx")
+        result = api.render_report(source, target, draft=draft, edition=edition, template=template, pdf=pdf)
         check_result = result.check
         if check_result.problems:
             out.print(_problems_table(check_result.problems))
-        out.print(_summary(workbook, check_result), highlight=False)
+        out.print(_summary(source, check_result), highlight=False)
         if not result.written:
             out.print(f"[red]未生成报告[/]：请先修改上面的 {len(check_result.errors)} 个错误，或加 --draft 生成草稿。", highlight=False)
             return EXIT_ERRORS
         kind = "草稿" if draft and check_result.errors else "报告"
-        out.print(f"[green]✓[/] 已生成{kind}：{output}", highlight=False)
+        out.print(f"[green]✓[/] 已生成{kind}：{target}" + (f" 和 {result.pdf}" if result.pdf else ""), highlight=False)
+        _notes(result.notes)
         return EXIT_ERRORS if check_result.errors else EXIT_OK
 
     _run(action, debug)
@@ -204,6 +226,7 @@ def aggregate(
     output: Annotated[Path, typer.Option("-o", "--output", help="生成的汇总报告，例如 区县报告.docx。")],
     level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
     draft: Annotated[bool, typer.Option("--draft", help="即使有错误也生成草稿，并在报告中列出全部问题。")] = False,
+    pdf: PdfOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
     edition: EditionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部问题（含所在文件）。")] = False,
@@ -213,7 +236,7 @@ def aggregate(
 
     def action() -> int:
         result = api.aggregate_report(region, list(schools), output, level=level, draft=draft, edition=edition,
-                                      template=template)
+                                      template=template, pdf=pdf)
         problems = result.problems
         if as_json:
             print(json.dumps([p.as_dict(with_file=True) for p in problems], ensure_ascii=False, indent=2))
@@ -225,7 +248,9 @@ def aggregate(
         if not result.written:
             console.print("[red]未生成报告[/]：请先修改上面的错误，或加 --draft 生成草稿。", highlight=False)
             return EXIT_ERRORS
-        console.print(f"[green]✓[/] 已生成{'草稿' if errors else '报告'}：{output}", highlight=False)
+        console.print(f"[green]✓[/] 已生成{'草稿' if errors else '报告'}：{output}"
+                      + (f" 和 {result.pdf}" if result.pdf else ""), highlight=False)
+        _notes(result.notes)
         return EXIT_ERRORS if errors else EXIT_OK
 
     _run(action, debug)
@@ -253,6 +278,7 @@ def batch_command(
         Optional[Path], typer.Option("--aggregate", help="同时用这个区县（市）填报表汇总成功的学校，生成汇总报告。")
     ] = None,
     level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
+    pdf: PdfOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
     edition: EditionOption = None,
     debug: DebugOption = False,
@@ -270,22 +296,23 @@ def batch_command(
 
             bar.update(task, total=len(batch.find_workbooks(folder, exclude=[out_dir, *exclude])) if folder.is_dir() else 0)
             result = batch.run_batch(folder, out_dir, jobs=jobs, force=force, edition=edition, template=template,
-                                     progress=tick, exclude=exclude)
+                                     progress=tick, exclude=exclude, pdf=pdf)
         out.print(_batch_table(result))
+        _notes(sorted({note for o in result.outcomes for note in o.notes}))
         done = sum(o.succeeded for o in result.outcomes)
         skipped = sum(o.status == batch.UNCHANGED for o in result.outcomes)
         out.print(f"共 {len(result.outcomes)} 份填报表：{done} 份成功（其中 {skipped} 份未变化、未重新生成），"
                   f"{len(result.failed)} 份未生成。详见 {result.summary}", highlight=False)
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:
-            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition))
+            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf))
         return code
 
     _run(action, debug)
 
 
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
-                           edition: Optional[str]) -> int:
+                           edition: Optional[str], pdf: bool) -> int:
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.outcomes if not o.succeeded]
     region_check = api.check_workbook(region, edition, level=level)
@@ -293,7 +320,7 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
                          region_check.book.level)
     target = result.out_dir / (batch.safe_name(title) + ".docx")
     aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
-                                      template=template)
+                                      template=template, pdf=pdf)
     if left_out:
         out.print(f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{'、'.join(left_out)}。"
                   "汇总报告按草稿生成。", highlight=False)

@@ -304,6 +304,7 @@ class Thresholds(_Strict):
     flat_points: float = 0.5
     yoy_warning_percent: float = 50
     yoy_warning_min_count: int = 20
+    list_min_items: int = 5  # from this many tables / figures / cases a report gets a 表目录 / 图目录 / 案例目录
     wan_from: int = 100000
 
 
