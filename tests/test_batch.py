@@ -107,8 +107,9 @@ def crash_on_art_school(task: batch.Task) -> batch.Outcome:
     return batch.render_one(task)
 
 
-def test_a_crashing_worker_only_fails_its_own_input(inbox):
-    tasks = [batch.Task(str(inbox), str(p.relative_to(inbox)), str(ROOT / "templates" / "report.docx"), None)
+def test_a_crashing_worker_only_fails_its_own_input(inbox, tmp_path):
+    tasks = [batch.Task(str(inbox), str(p.relative_to(inbox)), str(ROOT / "templates" / "report.docx"), None,
+                        str(tmp_path))
              for p in batch.find_workbooks(inbox)]
     outcomes = batch._run_pool(tasks, 2, lambda o: None, worker=crash_on_art_school)
     statuses = {Path(o.input).name: o.status for o in outcomes}

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
-from vqr_author.compute import Report, SchoolResult, build_report, region_source, school_source
+from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import OutputError, VqrError, WorkbookUnreadable
@@ -24,6 +25,7 @@ from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
 from vqr_author.render import Draft, default_template, render_docx
+from vqr_author.render.charts import draw
 from vqr_author.render.context import contents
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
@@ -37,8 +39,13 @@ class CheckResult:
     path: Path
     edition: Edition
     book: ReportWorkbook
-    report: Report | None  # the school's own report; None for district and city workbooks
+    source: ReportSource | None  # the school's computed values; None for district and city workbooks
     problems: list[Problem] = field(default_factory=list)
+
+    @cached_property
+    def report(self) -> Report | None:
+        """The school's whole report (tables, sentences, charts), built when first asked for."""
+        return build_report(self.edition, self.source) if self.source else None
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,8 +60,8 @@ class CheckResult:
         return not self.errors
 
     def school(self) -> SchoolResult:
-        assert self.report is not None
-        return SchoolResult(self.book, self.report.indicators, self.report.records)
+        assert self.source is not None
+        return SchoolResult(self.book, self.source.values, self.source.records)
 
 
 @dataclass(frozen=True)
@@ -79,16 +86,17 @@ class Produced:
 def produce(report: Report, template: Path, draft: Draft | None = None, pdf: bool = False) -> Produced:
     """The .docx, and with ``pdf`` the PDF laid out by LibreOffice — whose page numbers are then
     written into the 目录 and the lists of tables, figures and cases of the .docx."""
-    document = render_docx(report, template, draft)
     if not pdf:
-        return Produced(document, None, [])
+        return Produced(render_docx(report, template, draft), None, [])
+    drawn = {chart.id: draw(chart) for chart in report.charts}
+    document = render_docx(report, template, draft, drawn=drawn)
     soffice = find_soffice()
     if soffice is None:
         return Produced(document, None, [f"没有生成 PDF：{INSTALL_HINT}Word 报告已正常生成。"])
     try:
         pages = numbered_pages(docx_to_pdf(document, soffice))
         located = {name: locate([e.text for e in entries], pages) for name, entries in contents(report).items()}
-        document = render_docx(report, template, draft, located)
+        document = render_docx(report, template, draft, located, drawn)
         return Produced(document, docx_to_pdf(document, soffice), [])
     except PdfError as exc:
         return Produced(document, None, [str(exc)])
@@ -119,11 +127,11 @@ def check_workbook(path: str | Path, edition: Edition | str | None = None, level
     in ``result.problems``."""
     level = _level(level)
     book, ed, problems = load_workbook(Path(path), _edition(edition), level)
-    report = build_report(ed, school_source(ed, book)) if level == SCHOOL else None
-    values = report.indicators if report else {}
-    records = report.records if report else {}
+    source = school_source(ed, book) if level == SCHOOL else None
+    values = source.values if source else {}
+    records = source.records if source else {}
     problems = in_reading_order([*problems, *validate(ed, book, values, records)], sheet_order(ed, level))
-    return CheckResult(Path(path), ed, book, report, problems)
+    return CheckResult(Path(path), ed, book, source, problems)
 
 
 def _template(template: str | Path | None) -> Path:

@@ -25,11 +25,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from vqr_author import __version__
-from vqr_author.api import check_workbook, produce
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import VqrError
 from vqr_author.output import write_atomic
-from vqr_author.output.atomic import TEMP_PREFIX
+from vqr_author.output.atomic import TEMP_PREFIX, remove_stale_temporaries, stage
 from vqr_author.problems import Level, Problem, error
 from vqr_author.render import default_template
 
@@ -96,8 +95,8 @@ class Outcome:
     problems: list[dict[str, str]] = field(default_factory=list)
     input_hash: str = ""
     images: dict[str, str] = field(default_factory=dict)  # image path (relative to the input) → hash
-    document: bytes | None = None  # the rendered .docx, written by the parent
-    pdf: bytes | None = None
+    output_hash: str = ""
+    staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, final name) in the output folder
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -111,11 +110,14 @@ class Task:
     input: str
     template: str
     edition: str | None
+    out_dir: str
     pdf: bool = False
 
 
 def render_one(task: Task) -> Outcome:
     """Check and render one workbook (runs in a worker process). Never raises."""
+    from vqr_author.api import check_workbook, produce  # loaded in the workers; the parent stays light
+
     started = time.perf_counter()
     path = Path(task.folder) / task.input
     outcome = Outcome(task.input, CRASHED)
@@ -133,7 +135,11 @@ def render_one(task: Task) -> Outcome:
             outcome.status = HAS_ERRORS
         else:
             produced = produce(result.report, Path(task.template), pdf=task.pdf)  # type: ignore[arg-type]
-            outcome.document, outcome.pdf, outcome.notes = produced.docx, produced.pdf, produced.notes
+            outcome.notes, outcome.output_hash = produced.notes, sha256(produced.docx)
+            out_dir = Path(task.out_dir)
+            outcome.staged.append((str(stage(out_dir, produced.docx)), outcome.output))
+            if produced.pdf is not None:
+                outcome.staged.append((str(stage(out_dir, produced.pdf)), str(Path(outcome.output).with_suffix(".pdf"))))
             outcome.status = OK_WARNINGS if result.warnings else OK
     except VqrError as exc:
         outcome.status = UNREADABLE
@@ -251,7 +257,7 @@ def _mark_clashes(outcomes: list[Outcome]) -> None:
             continue
         inputs = "、".join(f"“{o.input}”" for o in same)
         for o in same:
-            o.status, o.document = CLASH, None
+            o.status = CLASH
             o.errors += 1
             o.problems.append(error("output-name-clash",
                                     f"{inputs} 都会生成“{name}”（学校代码、单位名称和年度相同）。为避免互相覆盖，均未生成。"
@@ -274,6 +280,7 @@ def run_batch(
     if not folder.is_dir():
         raise VqrError(f"“{folder}”不是文件夹。请给出存放各学校填报表的文件夹。")
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
     ed = load_edition(edition) if isinstance(edition, str) else (edition or load_edition())
     template_path = Path(template) if template else default_template()
     env = environment(template_path, ed, pdf)
@@ -288,20 +295,22 @@ def run_batch(
             outcomes[relative] = previous
             progress(previous)
         else:
-            tasks.append(Task(str(folder), relative, str(template_path), edition_arg, pdf))
+            tasks.append(Task(str(folder), relative, str(template_path), edition_arg, str(out_dir), pdf))
     for outcome in _run_pool(tasks, jobs or os.cpu_count() or 1, progress):
         outcomes[outcome.input] = outcome
     ordered = [outcomes[i] for i in inputs]
     _mark_clashes(ordered)
-    for o in ordered:
-        if o.document is not None:
-            write_atomic(out_dir / o.output, o.document)
-        if o.pdf is not None:
-            write_atomic((out_dir / o.output).with_suffix(".pdf"), o.pdf)
+    for o in ordered:  # the workers staged their files; only reports that clash with none are put in place
+        for temporary, final in o.staged:
+            if o.status == CLASH:
+                Path(temporary).unlink(missing_ok=True)
+            else:
+                os.replace(temporary, out_dir / final)
+    previous = manifest.entries
     manifest.environment = env
     manifest.entries = {
         o.input: {**{k: getattr(o, k) for k in MANIFEST_FIELDS},
-                  "output_hash": file_hash(out_dir / o.output) if o.succeeded else ""}
+                  "output_hash": (o.output_hash or previous.get(o.input, {}).get("output_hash", "")) if o.succeeded else ""}
         for o in ordered
     }
     manifest.write(out_dir)

@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vqr_author import api, batch
-from vqr_author.compute.report import report_title
+import vqr_author as api  # the library API, loaded on first use (see vqr_author.__init__)
+from vqr_author import batch
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.problems import Level, Problem, error
@@ -315,6 +315,8 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
                            edition: Optional[str], pdf: bool) -> int:
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.outcomes if not o.succeeded]
+    from vqr_author.compute.report import report_title
+
     region_check = api.check_workbook(region, edition, level=level)
     title = report_title(region_check.edition, {k: region_check.book.cover_text(k) for k in region_check.book.cover},
                          region_check.book.level)

@@ -12,6 +12,7 @@ from vqr_author.edition.model import Edition
 from vqr_author.errors import EditionError
 
 DATA_DIR = Path(__file__).parent / "data"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
 DEFAULT_EDITION = "zhongzhi-2024"
 
 
@@ -33,7 +34,7 @@ def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
 @lru_cache(maxsize=8)
 def _load_file(path: Path) -> Edition:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         raise EditionError(f"无法读取版式文件 {path}：{exc.strerror}") from exc
     except yaml.YAMLError as exc:

@@ -52,10 +52,9 @@ def check_writable_target(path: Path) -> None:
         raise OutputError(f"“{path}”是只读文件，无法覆盖。请关闭正在打开它的程序（如 Word）或取消只读后重试。")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    check_writable_target(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    remove_stale_temporaries(folder)
+def stage(folder: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file in ``folder``, flushed to disk; the caller renames it
+    into place (os.replace) or removes it. Nothing is left behind if writing fails."""
     fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
@@ -64,10 +63,25 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入“{path}”：{exc.strerror or exc}。请检查磁盘空间和文件是否被其他程序占用。") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    check_writable_target(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    remove_stale_temporaries(folder)
+    tmp = None
+    try:
+        tmp = stage(folder, data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"无法写入“{path}”：{exc.strerror or exc}。请检查磁盘空间和文件是否被其他程序占用。") from exc
+    except BaseException:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise

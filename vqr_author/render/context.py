@@ -75,8 +75,8 @@ def _tables(content: SectionContent, flagged: Collection[str]) -> list[Markup]:
     return [Markup(table_block(t, flagged)) for t in content.tables]
 
 
-def _charts(tpl: DocxTemplate, content: SectionContent) -> list[dict[str, Any]]:
-    return [{"image": InlineImage(tpl, io.BytesIO(draw(chart)), width=Mm(CHART_WIDTH_MM)),
+def _charts(tpl: DocxTemplate, content: SectionContent, drawn: Mapping[str, bytes]) -> list[dict[str, Any]]:
+    return [{"image": InlineImage(tpl, io.BytesIO(drawn.get(chart.id) or draw(chart)), width=Mm(CHART_WIDTH_MM)),
              "number": chart.number, "title": chart.title} for chart in content.charts]
 
 
@@ -121,9 +121,15 @@ def _entries(entries: list[ContentsEntry], pages: Sequence[str] | None) -> list[
 
 
 def build_context(
-    report: Report, tpl: DocxTemplate, draft: Draft | None = None, pages: Mapping[str, Sequence[str]] | None = None
+    report: Report,
+    tpl: DocxTemplate,
+    draft: Draft | None = None,
+    pages: Mapping[str, Sequence[str]] | None = None,
+    drawn: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
-    """``pages``: printed page numbers for each entry of contents(report), when the layout is known."""
+    """``pages``: printed page numbers for each entry of contents(report), when the layout is known;
+    ``drawn``: charts already drawn (PNG by chart id), e.g. for a second pass."""
+    drawn = drawn or {}
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
     cover = report.cover
@@ -136,7 +142,7 @@ def build_context(
             "leads": list(c.leads),
             "paragraphs": [p.text for p in c.paragraphs],
             "tables": _tables(c, flagged),
-            "charts": _charts(tpl, c),
+            "charts": _charts(tpl, c, drawn),
             "cases": [_case(tpl, b, marker, draft) for b in c.cases],
         }
         for c in report.sections
@@ -162,7 +168,7 @@ def build_context(
             "leads": list(report.preface.leads),
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged),
-            "charts": _charts(tpl, report.preface),
+            "charts": _charts(tpl, report.preface, drawn),
         },
         "toc": _entries(listed["toc"], (pages or {}).get("toc")),
         "lists": [

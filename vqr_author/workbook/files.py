@@ -11,6 +11,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -34,8 +35,17 @@ NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 
 
-def sniff(path: Path) -> None:
-    """Raise Unreadable unless ``path`` looks like an .xlsx workbook of sane size."""
+@dataclass(frozen=True)
+class SheetScan:
+    """What the raw XML of a sheet says before any parser builds it."""
+
+    merged: tuple[str, ...] = ()  # merged ranges, e.g. "E5:F6"
+    uncached_formulas: dict[str, str] = field(default_factory=dict)  # cell → formula without a saved result
+
+
+def sniff(path: Path) -> dict[str, SheetScan]:
+    """Raise WorkbookUnreadable unless ``path`` looks like an .xlsx workbook of sane size; return
+    what the scan of each sheet found (by sheet name)."""
     name = path.name
     if not path.exists():
         raise WorkbookUnreadable("file-not-found", f"找不到文件“{path}”。请检查文件名和所在文件夹。")
@@ -64,7 +74,7 @@ def sniff(path: Path) -> None:
         )
     if not head.startswith(ZIP_MAGIC):
         raise WorkbookUnreadable("not-a-workbook", f"“{name}”不是 Excel 工作簿（.xlsx）。{_guess_kind(head)}请使用 vqr init 生成的填报表。")
-    _check_zip(path, name)
+    return _check_zip(path, name)
 
 
 def _guess_kind(head: bytes) -> str:
@@ -90,7 +100,7 @@ def _corrupt(name: str, exc: BaseException) -> WorkbookUnreadable:
     )
 
 
-def _check_zip(path: Path, name: str) -> None:
+def _check_zip(path: Path, name: str) -> dict[str, SheetScan]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -111,8 +121,7 @@ def _check_zip(path: Path, name: str) -> None:
                     f"“{name}”解压后有 {max(total, xml) // (1024 * 1024)} MB，远大于正常填报表，工具拒绝读取。"
                     "请检查是否误粘贴了大量数据或图片，删除后另存再试。",
                 )
-            for sheet, part in _sheet_parts(zf):
-                _scan_sheet(zf, part, sheet, name)
+            return {sheet: _scan_sheet(zf, part, sheet, name) for sheet, part in _sheet_parts(zf)}
     except WorkbookUnreadable:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
@@ -136,14 +145,23 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z0-9:]+)\"")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb"\br=\"([A-Z]+\d+)\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 CHUNK = 1 << 20
 
 
-def _scan_sheet(zf: zipfile.ZipFile, member: str, sheet: str, name: str) -> None:
+def _scan_sheet(zf: zipfile.ZipFile, member: str, sheet: str, name: str) -> SheetScan:
     """Count rows and cells in the raw XML, chunk by chunk (bounded memory, no parsing), and refuse
-    sheets far beyond a real form before openpyxl would build them in memory."""
+    sheets far beyond a real form before any parser would build them in memory. Also note merged
+    ranges and formulas that have no saved result (so a read-only load can report both)."""
     cells = 0
     tail = b""
+    merged: list[str] = []
+    formulas = False
     with zf.open(member) as fh:
         while chunk := fh.read(CHUNK):
             data = tail + chunk
@@ -157,9 +175,27 @@ def _scan_sheet(zf: zipfile.ZipFile, member: str, sheet: str, name: str) -> None
                 raise _sheet_too_large(name, sheet, f"第 {last_row} 行有内容或格式（上限 {MAX_SHEET_ROWS} 行）")
             if len(tail) > CHUNK:  # no tag start for a whole chunk: not a worksheet we can read
                 raise WorkbookUnreadable("corrupt-workbook", f"“{name}”的工作表“{sheet}”内容异常，无法读取。请用 Excel 重新保存。")
+            merged += [m.decode() for m in _MERGE.findall(scan)]
+            formulas = formulas or bool(_FORMULA_TAG.search(scan))
         cells += len(_CELL.findall(tail))
         if cells > MAX_SHEET_CELLS or max((int(r) for r in _ROW.findall(tail)), default=0) > MAX_SHEET_ROWS:
             raise _sheet_too_large(name, sheet, f"超过上限（{MAX_SHEET_ROWS} 行或 {MAX_SHEET_CELLS} 个单元格）")
+        merged += [m.decode() for m in _MERGE.findall(tail)]
+        formulas = formulas or bool(_FORMULA_TAG.search(tail))
+    return SheetScan(tuple(merged), _uncached_formulas(zf.read(member)) if formulas else {})
+
+
+def _uncached_formulas(xml: bytes) -> dict[str, str]:
+    """Cells that hold a formula but no saved result (a file written by a program, never opened in Excel)."""
+    found = {}
+    for match in _CELL_ELEMENT.finditer(xml):
+        inner = match.group(2) or b""
+        formula = _FORMULA.search(inner)
+        ref = _REF.search(match.group(1))
+        if ref and (formula or _FORMULA_TAG.search(inner)) and not _VALUE.search(inner):
+            text = formula.group(1).decode("utf-8", "replace") if formula else "共享公式"
+            found[ref.group(1).decode()] = text
+    return found
 
 
 def _sheet_too_large(name: str, sheet: str, what: str) -> WorkbookUnreadable:
@@ -170,11 +206,11 @@ def _sheet_too_large(name: str, sheet: str, what: str) -> WorkbookUnreadable:
     )
 
 
-def open_workbook(path: Path, data_only: bool) -> Workbook:
+def open_workbook(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; not the user's concern
-            return openpyxl.load_workbook(path, data_only=data_only)
+            return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
     except WorkbookUnreadable:
         raise
     except Exception as exc:  # openpyxl raises many types for damaged files
@@ -182,3 +218,49 @@ def open_workbook(path: Path, data_only: bool) -> Workbook:
             "corrupt-workbook",
             f"“{path.name}”无法作为 Excel 工作簿读取（{type(exc).__name__}）。请用 Excel 打开后重新保存一份 .xlsx 再试。",
         ) from exc
+
+
+@dataclass
+class SheetGrid:
+    """The cells of one sheet as read (value and number format), with what the raw scan found."""
+
+    title: str
+    cells: dict[tuple[int, int], tuple[object, str]]
+    scan: SheetScan
+    max_row: int = 0
+    max_column: int = 0
+
+    def value(self, row: int, column: int) -> object:
+        return self.cells.get((row, column), (None, ""))[0]
+
+    def number_format(self, row: int, column: int) -> str:
+        return self.cells.get((row, column), (None, ""))[1]
+
+
+def read_grids(path: Path, scans: dict[str, SheetScan]) -> dict[str, SheetGrid]:
+    """Every sheet's cells, read once, in openpyxl's read-only (streaming) mode with saved formula
+    results; the file is closed before anything else happens."""
+    book = open_workbook(path, data_only=True, read_only=True)
+    grids = {}
+    try:
+        for ws in book.worksheets:
+            cells: dict[tuple[int, int], tuple[object, str]] = {}
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is not None:
+                        cells[(cell.row, cell.column)] = (value, cell.number_format or "")
+            grid = SheetGrid(ws.title, cells, scans.get(ws.title, SheetScan()))
+            grid.max_row = max((r for r, _ in cells), default=0)
+            grid.max_column = max((c for _, c in cells), default=0)
+            grids[ws.title] = grid
+    except WorkbookUnreadable:
+        raise
+    except Exception as exc:  # openpyxl raises many types for damaged sheets
+        raise WorkbookUnreadable(
+            "corrupt-workbook",
+            f"“{path.name}”无法作为 Excel 工作簿读取（{type(exc).__name__}）。请用 Excel 打开后重新保存一份 .xlsx 再试。",
+        ) from exc
+    finally:
+        book.close()
+    return grids

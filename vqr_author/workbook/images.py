@@ -52,17 +52,23 @@ def resolve_image(name: str, folder: Path) -> tuple[Path | None, tuple[int, int]
 
 
 def _decode(path: Path) -> tuple[int, int] | None:
-    """Open and fully decode the image (a truncated or forged file fails here, not in Word)."""
+    """Check the image is whole (a truncated or forged file fails here, not in Word), cheaply:
+    a PNG's chunk checksums, a JPEG's end-of-image marker; other formats are fully decoded."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_IMAGE_PIXELS
         try:
             with Image.open(path) as image:
-                if image.format not in FORMATS:
+                kind, size = image.format, image.size
+                if kind not in FORMATS:
                     return None
-                image.verify()
-            with Image.open(path) as image:
-                image.load()
-                return image.size
+                if kind == "PNG":
+                    image.verify()
+                elif kind == "JPEG":
+                    if not path.read_bytes().rstrip(b"\0").endswith(b"\xff\xd9"):
+                        raise OSError("truncated JPEG")
+                else:
+                    image.load()
+                return size
         finally:
             Image.MAX_IMAGE_PIXELS = previous

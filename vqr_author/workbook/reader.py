@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils.cell import range_boundaries
 
 from vqr_author.edition import Edition, Kind, load_edition
 from vqr_author.edition.model import RecordSheet
@@ -23,7 +21,7 @@ from vqr_author.errors import EditionError
 from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.cells import clean_text, parse_number, parse_text
-from vqr_author.workbook.files import open_workbook, sniff
+from vqr_author.workbook.files import SheetGrid, read_grids, sniff
 from vqr_author.workbook.images import resolve_image
 from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, ReportWorkbook
 
@@ -37,30 +35,27 @@ def normalise(text: object) -> str:
 
 @dataclass
 class _Session:
-    """State of one load: the workbook, lazily its cached formula values, and the problems found."""
+    """State of one load: the workbook's sheets as read, and the problems found."""
 
     path: Path
-    book: Workbook
     problems: list[Problem] = field(default_factory=list)
-    _cached: Workbook | None = None
+    _reported: set[tuple[str, str]] = field(default_factory=set)
 
-    def raw(self, ws: Worksheet, row: int, col: int, what: str = "") -> object:
-        cell = ws.cell(row=row, column=col)
-        if cell.data_type != "f":
-            return cell.value
-        if self._cached is None:
-            self._cached = open_workbook(self.path, data_only=True)
-        cached = self._cached[ws.title].cell(row=row, column=col).value
-        if cached is None:
+    def raw(self, ws: SheetGrid, row: int, col: int, what: str = "") -> object:
+        """The cell's value; a formula with no saved result is reported (once) and reads as empty."""
+        coordinate = f"{get_column_letter(col)}{row}"
+        formula = ws.scan.uncached_formulas.get(coordinate)
+        if formula is not None and (ws.title, coordinate) not in self._reported:
+            self._reported.add((ws.title, coordinate))
             self.problems.append(error(
                 "formula-without-value",
-                f"单元格是公式（{_formula_text(cell.value)}），但文件中没有保存计算结果（常见于程序生成、未用 Excel 打开保存过的文件）。"
+                f"单元格是公式（={formula[:60]}），但文件中没有保存计算结果（常见于程序生成、未用 Excel 打开保存过的文件）。"
                 "请在 Excel 中打开并保存一次，或直接填写数值。",
-                sheet=ws.title, cell=cell.coordinate, indicator=what,
+                sheet=ws.title, cell=coordinate, indicator=what,
             ))
-        return cached
+        return ws.value(row, col)
 
-    def text(self, ws: Worksheet, row: int, col: int, what: str = "") -> str | None:
+    def text(self, ws: SheetGrid, row: int, col: int, what: str = "") -> str | None:
         raw = self.raw(ws, row, col, what)
         text = parse_text(raw)
         if text is None:
@@ -83,11 +78,6 @@ class _Session:
         return cleaned.text.strip() or None
 
 
-def _formula_text(value: object) -> str:
-    text = getattr(value, "text", value)
-    return str(text)[:60]
-
-
 # ---------------------------------------------------------------------------------------------
 def load_workbook(
     path: str | Path, edition: Edition | None = None, level: str = c.SCHOOL
@@ -95,9 +85,9 @@ def load_workbook(
     """Read the workbook of a ``level`` report (学校, 区县 or 市) at ``path``.
     Raises WorkbookUnreadable when it is not a readable workbook at all."""
     path = Path(path)
-    sniff(path)
-    session = _Session(path, open_workbook(path, data_only=False))
-    sheets = {normalise(name): session.book[name] for name in session.book.sheetnames}
+    grids = read_grids(path, sniff(path))
+    session = _Session(path)
+    sheets = {normalise(name): grid for name, grid in grids.items()}
 
     cover_ws = sheets.get(c.SHEET_COVER)
     cover = _read_cover(session, cover_ws) if cover_ws is not None else {}
@@ -111,7 +101,7 @@ def load_workbook(
             sheet=c.SHEET_COVER, cell=cover[c.KEY_LEVEL].cell if c.KEY_LEVEL in cover else "",
         ))
 
-    def sheet(name: str) -> Worksheet | None:
+    def sheet(name: str) -> SheetGrid | None:
         ws = sheets.get(normalise(name))
         if ws is None:
             session.problems.append(error(
@@ -150,7 +140,7 @@ def load_workbook(
 
 
 # ---------------------------------------------------------------------------------------------
-def _header_columns(session: _Session, ws: Worksheet, expected: tuple[str, ...]) -> dict[str, int] | None:
+def _header_columns(session: _Session, ws: SheetGrid, expected: tuple[str, ...]) -> dict[str, int] | None:
     """Map the expected headers to column numbers (any order). A missing header is an error — its data
     could not be read — and makes the sheet unusable (None)."""
     found: dict[str, int] = {}
@@ -179,18 +169,20 @@ def _header_columns(session: _Session, ws: Worksheet, expected: tuple[str, ...])
     return columns
 
 
-def _data_rows(ws: Worksheet) -> Iterator[int]:
+def _data_rows(ws: SheetGrid) -> Iterator[int]:
     return iter(range(2, (ws.max_row or 1) + 1))
 
 
-def _merged_over(ws: Worksheet, columns: set[int]) -> list[str]:
-    return [
-        str(rng) for rng in ws.merged_cells.ranges
-        if rng.max_row >= 2 and any(rng.min_col <= col <= rng.max_col for col in columns)
-    ]
+def _merged_over(ws: SheetGrid, columns: set[int]) -> list[str]:
+    found = []
+    for ref in ws.scan.merged:
+        min_col, _, max_col, max_row = range_boundaries(ref)
+        if max_row >= 2 and any(min_col <= col <= max_col for col in columns):
+            found.append(ref)
+    return found
 
 
-def _report_merges(session: _Session, ws: Worksheet, columns: set[int]) -> None:
+def _report_merges(session: _Session, ws: SheetGrid, columns: set[int]) -> None:
     for rng in _merged_over(ws, columns):
         session.problems.append(error(
             "merged-cells",
@@ -199,7 +191,7 @@ def _report_merges(session: _Session, ws: Worksheet, columns: set[int]) -> None:
         ))
 
 
-def _read_cover(session: _Session, ws: Worksheet) -> dict[str, Entry]:
+def _read_cover(session: _Session, ws: SheetGrid) -> dict[str, Entry]:
     cover: dict[str, Entry] = {}
     for row in _data_rows(ws):
         key = parse_text(session.raw(ws, row, 1))
@@ -234,14 +226,11 @@ def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edit
         return load_edition()
 
 
-def _read_number(session: _Session, ws: Worksheet, row: int, col: int, kind: Kind, unit: str, what: str) -> Entry:
+def _read_number(session: _Session, ws: SheetGrid, row: int, col: int, kind: Kind, unit: str, what: str) -> Entry:
     coordinate = f"{get_column_letter(col)}{row}"
     if kind is Kind.TEXT:
         return Entry(session.text(ws, row, col, what), ws.title, coordinate)
-    cell = ws.cell(row=row, column=col)
-    if isinstance(cell, MergedCell):
-        return Entry(None, ws.title, coordinate)
-    parsed = parse_number(session.raw(ws, row, col, what), cell.number_format, unit)
+    parsed = parse_number(session.raw(ws, row, col, what), ws.number_format(row, col), unit)
     if parsed.error:
         session.problems.append(error(parsed.error, _NUMBER_MESSAGES[parsed.error].format(found=parsed.detail),
                                       sheet=ws.title, cell=coordinate, indicator=what))
@@ -257,7 +246,7 @@ _NUMBER_MESSAGES = {
 }
 
 
-def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict[str, IndicatorEntry]:
+def _read_indicators(session: _Session, ws: SheetGrid, edition: Edition) -> dict[str, IndicatorEntry]:
     columns = _header_columns(session, ws, c.INDICATOR_HEADERS)
     if columns is None:
         return {}
@@ -313,7 +302,7 @@ def _read_indicators(session: _Session, ws: Worksheet, edition: Edition) -> dict
     return entries
 
 
-def _read_records(session: _Session, ws: Worksheet, spec: RecordSheet) -> tuple[Record, ...]:
+def _read_records(session: _Session, ws: SheetGrid, spec: RecordSheet) -> tuple[Record, ...]:
     headers = tuple(f.header for f in spec.fields)
     columns = _header_columns(session, ws, headers)
     if columns is None:
@@ -340,7 +329,7 @@ def _section_lookup(edition: Edition) -> Callable[[str], str | None]:
     return lambda text: names.get(normalise(text))
 
 
-def _unknown_section(session: _Session, ws: Worksheet, cell: str, text: str) -> None:
+def _unknown_section(session: _Session, ws: SheetGrid, cell: str, text: str) -> None:
     session.problems.append(error(
         "unknown-section",
         f"章节“{text}”不在报告大纲中。请从下拉列表中选择章节（例如“1.1 立德树人”）。",
@@ -348,7 +337,7 @@ def _unknown_section(session: _Session, ws: Worksheet, cell: str, text: str) -> 
     ))
 
 
-def _read_narrative(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Paragraph, ...]:
+def _read_narrative(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Paragraph, ...]:
     columns = _header_columns(session, ws, c.NARRATIVE_HEADERS)
     if columns is None:
         return ()
@@ -377,7 +366,7 @@ def _read_narrative(session: _Session, ws: Worksheet, edition: Edition) -> tuple
     return tuple(paragraphs)
 
 
-def _read_cases(session: _Session, ws: Worksheet, edition: Edition) -> tuple[Case, ...]:
+def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Case, ...]:
     columns = _header_columns(session, ws, c.CASE_HEADERS)
     if columns is None:
         return ()

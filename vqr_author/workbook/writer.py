@@ -194,8 +194,8 @@ def _write_record_sheet(ws: Worksheet, fields: tuple[RecordField, ...], sheet_hi
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{RECORD_ROWS + 1}")
-        for row in range(2, RECORD_ROWS + 2):
-            ws.cell(row=row, column=col).number_format = NUMBER_FORMATS[field.kind]
+        # the column's format applies to every row a school will type into, without writing empty cells
+        ws.column_dimensions[letter].number_format = NUMBER_FORMATS[field.kind]
 
 
 def _section_dropdown(ws: Worksheet, section_range: str, column: str) -> None:

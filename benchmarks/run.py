@@ -1,0 +1,197 @@
+"""Measure the tool side by side with a bare docxtpl render, in one run, and print the ratios.
+
+    python benchmarks/run.py [--n 8] [--runs 5] [--json benchmarks/results.json]
+
+1. End-to-end render of one school (load + validate + compute + charts + render + save), median of
+   --runs, and in the same run a bare docxtpl render of the same template with the same, already
+   computed context (charts drawn, tables built): their ratio is the tool's overhead.
+2. The end-to-end time split by stage.
+3. `vqr batch` over N workbooks with 1 worker and with all cores: throughput and scaling.
+4. An incremental re-run after one workbook changed, as a fraction of the full batch.
+5. Peak RSS of a worker process, for N and for 4N workbooks.
+6. `vqr check` time per workbook, as a fraction of the render.
+
+Timings are medians of repeated runs on this machine; nothing here is asserted by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from vqr_author import check_workbook, render_report  # noqa: E402
+from vqr_author.compute import build_report, school_source  # noqa: E402
+from vqr_author.render import default_template  # noqa: E402
+from vqr_author.render.charts import draw  # noqa: E402
+from vqr_author.render.context import build_context  # noqa: E402
+from vqr_author.render.docx import new_template, save_docx  # noqa: E402
+from vqr_author.validate import validate  # noqa: E402
+from vqr_author.workbook import load_workbook  # noqa: E402
+
+TARGETS = {"overhead": 1.3, "scaling_2_cores": 1.7, "incremental_fraction": 0.05, "worker_rss_mb": 250,
+           "check_fraction": 0.10}
+
+
+def median_seconds(action, runs: int) -> float:  # noqa: ANN001
+    action()  # warm up: imports, caches, first-touch costs are not what a batch pays per workbook
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def bare_docxtpl(context_factory, template: Path) -> None:  # noqa: ANN001
+    """What any docxtpl user pays: open the template, render the prepared context, save."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(str(template))
+    tpl.render(context_factory(tpl), autoescape=True)
+    tpl.save(io.BytesIO())
+
+
+def stages(workbook: Path, template: Path, runs: int) -> dict[str, float]:
+    """The end-to-end render split by stage (each stage timed on its own, median of runs)."""
+    timings: dict[str, list[float]] = {k: [] for k in ("load", "validate", "compute", "charts", "render", "save")}
+    for _ in range(runs + 1):
+        t0 = time.perf_counter()
+        book, edition, problems = load_workbook(workbook)
+        t1 = time.perf_counter()
+        report = build_report(edition, school_source(edition, book))
+        t2 = time.perf_counter()
+        validate(edition, book, report.indicators, report.records)
+        t3 = time.perf_counter()
+        drawn = {chart.id: draw(chart) for chart in report.charts}
+        t4 = time.perf_counter()
+        tpl = new_template(template)
+        tpl.render(build_context(report, tpl, drawn=drawn), autoescape=True, jinja_env=tpl.jinja_env)
+        t5 = time.perf_counter()
+        save_docx(tpl)
+        t6 = time.perf_counter()
+        for key, value in zip(timings, (t1 - t0, t3 - t2, t2 - t1, t4 - t3, t5 - t4, t6 - t5)):
+            value and timings[key].append(value)
+    return {k: statistics.median(v[1:]) for k, v in timings.items()}
+
+
+def batch_seconds(folder: Path, out: Path, jobs: int) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(folder), "-o", str(out), "--jobs", str(jobs),
+                    "--force"], check=False, capture_output=True)
+    return time.perf_counter() - started
+
+
+def worker_rss_mb(folder: Path, out: Path) -> float:
+    """Peak RSS of the single worker process of a one-worker batch."""
+    script = (
+        "import resource, sys\n"
+        "from vqr_author import batch\n"
+        "batch.run_batch(sys.argv[1], sys.argv[2], jobs=1, force=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(folder), str(out)], capture_output=True, text=True,
+                          check=True)
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=8, help="workbooks in the batch measurements")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions for the medians")
+    parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    template = default_template()
+    with tempfile.TemporaryDirectory(prefix="vqr-bench-") as tmp:
+        folder = Path(tmp) / "学校"
+        paths = generate(args.n, folder)
+        workbook = paths[0]
+        out = Path(tmp) / "报告.docx"
+
+        end_to_end = median_seconds(lambda: render_report(workbook, out), args.runs)
+        report = check_workbook(workbook).report
+        drawn = {chart.id: draw(chart) for chart in report.charts}  # charts drawn before the clock starts
+        bare = median_seconds(lambda: bare_docxtpl(lambda tpl: build_context(report, tpl, drawn=drawn), template),
+                              args.runs)
+        split = stages(workbook, template, args.runs)
+        check = median_seconds(lambda: check_workbook(workbook), args.runs)
+
+        one = batch_seconds(folder, Path(tmp) / "out1", 1)
+        many = batch_seconds(folder, Path(tmp) / "outN", cores)
+        shutil.copyfile(paths[-1], paths[-1].with_suffix(".bak"))
+        full = batch_seconds(folder, Path(tmp) / "inc", cores)
+        import openpyxl
+
+        wb = openpyxl.load_workbook(paths[1])
+        wb["指标"]["F6"].value = (wb["指标"]["F6"].value or 0) + 1
+        wb.save(paths[1])
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(folder), "-o", str(Path(tmp) / "inc"),
+                        "--jobs", str(cores)], capture_output=True, check=False)
+        incremental = time.perf_counter() - started
+        paths[-1].with_suffix(".bak").unlink()
+
+        rss_n = worker_rss_mb(folder, Path(tmp) / "rssN")
+        generate(3 * args.n, folder, offset=args.n)
+        rss_4n = worker_rss_mb(folder, Path(tmp) / "rss4N")
+
+    results = {
+        "machine": {"cpus": cores, "python": platform.python_version(), "platform": platform.platform()},
+        "n": args.n,
+        "runs": args.runs,
+        "render_seconds": round(end_to_end, 3),
+        "bare_docxtpl_seconds": round(bare, 3),
+        "overhead": round(end_to_end / bare, 2),
+        "stages_seconds": {k: round(v, 3) for k, v in split.items()},
+        "batch_1_worker_per_second": round(args.n / one, 2),
+        f"batch_{cores}_workers_per_second": round(args.n / many, 2),
+        "scaling": round(one / many, 2),
+        "incremental_fraction": round(incremental / full, 3),
+        "worker_rss_mb": {"n": round(rss_n), "4n": round(rss_4n)},
+        "check_seconds": round(check, 3),
+        "check_fraction": round(check / end_to_end, 3),
+        "targets": TARGETS,
+    }
+    print_table(results, cores)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def print_table(r: dict, cores: int) -> None:
+    rows = [
+        ("end-to-end render, one school", f"{r['render_seconds']:.3f} s", ""),
+        ("bare docxtpl render, same template and context", f"{r['bare_docxtpl_seconds']:.3f} s", ""),
+        ("overhead (render ÷ bare docxtpl)", f"{r['overhead']:.2f}×", f"≤ {TARGETS['overhead']}×"),
+        *((f"  stage: {k}", f"{v:.3f} s", "") for k, v in r["stages_seconds"].items()),
+        ("batch, 1 worker", f"{r['batch_1_worker_per_second']:.2f} workbooks/s", ""),
+        (f"batch, {cores} workers", f"{r[f'batch_{cores}_workers_per_second']:.2f} workbooks/s", ""),
+        (f"scaling ({cores} workers ÷ 1)", f"{r['scaling']:.2f}×", f"≥ {TARGETS['scaling_2_cores']}× (2 cores)"),
+        ("incremental re-run after one change", f"{r['incremental_fraction']:.1%} of full", f"≤ {TARGETS['incremental_fraction']:.0%}"),
+        ("worker peak RSS, N → 4N", f"{r['worker_rss_mb']['n']} → {r['worker_rss_mb']['4n']} MB", f"≤ {TARGETS['worker_rss_mb']} MB, flat"),
+        ("check, per workbook", f"{r['check_seconds']:.3f} s = {r['check_fraction']:.1%} of render", f"≤ {TARGETS['check_fraction']:.0%}"),
+    ]
+    width = max(len(a) for a, _, _ in rows)
+    print(f"\nvqr_author benchmark — N = {r['n']}, median of {r['runs']} runs, {r['machine']['cpus']} CPUs, Python {r['machine']['python']}")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:<34}{target}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
