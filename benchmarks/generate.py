@@ -2,15 +2,19 @@
 
 Sizes like the sample: 15 专业, 10 cases with photos (JPEG photos of realistic size, ~0.3–0.5 MB),
 ~50 paragraphs, every annex table filled. Built with sample_inputs/synth.py, so each workbook is
-internally consistent and passes `vqr check`.
+internally consistent and passes `vqr check`. Like a workbook a school saved in Excel or WPS, the
+text is kept in a shared string table (openpyxl itself writes every string inline in the sheet).
 
     python benchmarks/generate.py 20 目标文件夹
 """
 
 from __future__ import annotations
 
+import io
 import random
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -43,6 +47,38 @@ def photo(path: Path, seed: int) -> None:
     image.save(path, quality=85)
 
 
+_INLINE = re.compile(rb'(<c [^>]*?)t="inlineStr"([^>]*)><is><t(?: [^>]*)?>(.*?)</t></is></c>', re.S)
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+
+
+def as_saved_by_excel(path: Path) -> None:
+    """Move the inline strings of every sheet into xl/sharedStrings.xml, as Excel and WPS save them."""
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return match.group(1) + b't="s"' + match.group(2) + b"><v>%d</v></c>" % index
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    for name in parts:
+        if name.startswith("xl/worksheets/sheet"):
+            parts[name] = _INLINE.sub(shared, parts[name])
+    items = b"".join(b'<si><t xml:space="preserve">%s</t></si>' % text for text in strings)
+    parts["xl/sharedStrings.xml"] = SST % (len(strings), len(strings), items)
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>'))
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+        b'<Relationship Id="rIdSharedStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+
+
 def generate(count: int, folder: Path, offset: int = 0) -> list[Path]:
     edition = load_edition()
     text = yaml.safe_load((ROOT / "sample_inputs" / "sample_text.yaml").read_text(encoding="utf-8"))
@@ -61,7 +97,9 @@ def generate(count: int, folder: Path, offset: int = 0) -> list[Path]:
     for n in range(offset, offset + count):
         spec = SchoolSpec(f"北京市基准测试第{n + 1}职业学校", f"42{n:08d}", "北京市测试区", "公办", 1000 + n, codes,
                           cases=tuple(range(PHOTOS)))
-        paths.append(save(school_workbook(edition, spec, text), folder / f"学校{n + 1:04d}.xlsx"))
+        path = save(school_workbook(edition, spec, text), folder / f"学校{n + 1:04d}.xlsx")
+        as_saved_by_excel(path)
+        paths.append(path)
     return paths
 
 

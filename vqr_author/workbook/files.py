@@ -214,10 +214,7 @@ def open_workbook(path: Path, data_only: bool, read_only: bool = False) -> Workb
     except WorkbookUnreadable:
         raise
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise WorkbookUnreadable(
-            "corrupt-workbook",
-            f"“{path.name}”无法作为 Excel 工作簿读取（{type(exc).__name__}）。请用 Excel 打开后重新保存一份 .xlsx 再试。",
-        ) from exc
+        raise _corrupt(path.name, exc) from exc
 
 
 @dataclass
@@ -257,10 +254,7 @@ def read_grids(path: Path, scans: dict[str, SheetScan]) -> dict[str, SheetGrid]:
     except WorkbookUnreadable:
         raise
     except Exception as exc:  # openpyxl raises many types for damaged sheets
-        raise WorkbookUnreadable(
-            "corrupt-workbook",
-            f"“{path.name}”无法作为 Excel 工作簿读取（{type(exc).__name__}）。请用 Excel 打开后重新保存一份 .xlsx 再试。",
-        ) from exc
+        raise _corrupt(path.name, exc) from exc
     finally:
         book.close()
     return grids
