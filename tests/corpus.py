@@ -26,7 +26,7 @@ SAMPLE_DIR = ROOT / "sample_inputs" / "school"
 SAMPLE_NAME = "海川职业学校.xlsx"
 sys.path.insert(0, str(ROOT))
 
-from vqr_author.workbook.files import _sheet_parts  # noqa: E402
+from vqr_author.workbook.files import sheet_parts  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def zip_edited(fn: Callable[[str, bytes, dict[str, str]], bytes], prepare=None) 
     def build(folder: Path) -> Path:
         path = edited(prepare)(folder) if prepare else sample_copy(folder)
         with zipfile.ZipFile(path) as zf:
-            sheets = {member: sheet for sheet, member in _sheet_parts(zf)}
+            sheets = {member: sheet for sheet, member in sheet_parts(zf)}
             parts = [(info, zf.read(info.filename)) for info in zf.infolist()]
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -7,6 +7,8 @@ the edition is loaded, so a broken edition fails at start-up with a message nami
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 from pathlib import Path
 from typing import Literal
@@ -308,6 +310,16 @@ class Thresholds(_Strict):
     wan_from: int = 100000
 
 
+@dataclass(frozen=True)
+class _Index:
+    by_code: dict[str, Indicator]
+    labels: dict[str, str]
+    tables: dict[str, TableLayout]
+    charts: dict[str, ChartLayout]
+    sheets: dict[str, RecordSheet]
+    sections: dict[str, Section]
+
+
 class Edition(_Strict):
     id: str
     name: str
@@ -330,21 +342,16 @@ class Edition(_Strict):
     outside_catalogue_suffix: str = "W"
     sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
 
-    _by_code: dict[str, Indicator] = PrivateAttr(default_factory=dict)
-    _tables: dict[str, TableLayout] = PrivateAttr(default_factory=dict)
-    _charts: dict[str, ChartLayout] = PrivateAttr(default_factory=dict)
-    _sheets: dict[str, RecordSheet] = PrivateAttr(default_factory=dict)
-    _sections: dict[str, Section] = PrivateAttr(default_factory=dict)
-    _labels: dict[str, str] = PrivateAttr(default_factory=dict)
     _source: Path | None = PrivateAttr(default=None)
 
-    def model_post_init(self, __context: object) -> None:
-        self._by_code = {i.code: i for i in self.indicators}
-        self._labels = _unambiguous_labels(self.indicators, self._by_code)
-        self._tables = {t.id: t for t in self.tables}
-        self._charts = {c.id: c for c in self.charts}
-        self._sheets = {r.id: r for r in self.record_sheets}
-        self._sections = {s.code: s for s in self.outline}
+    @cached_property
+    def _index(self) -> _Index:
+        # Built once, then a plain attribute: lookups run thousands of times per report, and a
+        # pydantic private attribute costs a __getattr__ call each time.
+        by_code = {i.code: i for i in self.indicators}
+        return _Index(by_code, _unambiguous_labels(self.indicators, by_code), {t.id: t for t in self.tables},
+                      {c.id: c for c in self.charts}, {r.id: r for r in self.record_sheets},
+                      {s.code: s for s in self.outline})
 
     @property
     def source(self) -> Path | None:
@@ -353,14 +360,14 @@ class Edition(_Strict):
 
     # ---- lookups -------------------------------------------------------------------------
     def indicator(self, code: str) -> Indicator:
-        return self._by_code[code]
+        return self._index.by_code[code]
 
     def has_indicator(self, code: str) -> bool:
-        return code in self._by_code
+        return code in self._index.by_code
 
     def label(self, code: str) -> str:
         """The indicator's name, made unambiguous where the catalogue repeats it (国家级数量 …)."""
-        return self._labels[code]
+        return self._index.labels[code]
 
     @property
     def input_indicators(self) -> tuple[Indicator, ...]:
@@ -374,13 +381,13 @@ class Edition(_Strict):
         return tuple(i for i in self.indicators if i.parent == code)
 
     def table(self, table_id: str) -> TableLayout:
-        return self._tables[table_id]
+        return self._index.tables[table_id]
 
     def record_sheet(self, sheet_id: str) -> RecordSheet:
-        return self._sheets[sheet_id]
+        return self._index.sheets[sheet_id]
 
     def section(self, code: str) -> Section:
-        return self._sections[code]
+        return self._index.sections[code]
 
     @property
     def narrative_sections(self) -> tuple[Section, ...]:
@@ -390,10 +397,10 @@ class Edition(_Strict):
         return tuple(f for f in self.cover_fields if level in f.levels)
 
     def tables_for(self, level: str, ids: tuple[str, ...]) -> tuple[TableLayout, ...]:
-        return tuple(self._tables[i] for i in ids if level in self._tables[i].levels)
+        return tuple(self._index.tables[i] for i in ids if level in self._index.tables[i].levels)
 
     def charts_for(self, level: str, ids: tuple[str, ...]) -> tuple[ChartLayout, ...]:
-        return tuple(self._charts[i] for i in ids if level in self._charts[i].levels)
+        return tuple(self._index.charts[i] for i in ids if level in self._index.charts[i].levels)
 
     # ---- integrity -----------------------------------------------------------------------
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""Look at a file before trusting it as a workbook, and open it with openpyxl.
+"""Look at a file before trusting it as a workbook (``xlsx.read_grids`` then reads its cells).
 
 Anything that makes the file unreadable as a whole raises WorkbookUnreadable (exit code 2) with a
 message that says what the file really is and what to do.
@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from openpyxl.workbook.workbook import Workbook
 
 from vqr_author.errors import WorkbookUnreadable
 
@@ -93,7 +90,7 @@ def _guess_kind(head: bytes) -> str:
     return "它看起来是文本文件。"
 
 
-def _corrupt(name: str, exc: BaseException) -> WorkbookUnreadable:
+def corrupt(name: str, exc: BaseException) -> WorkbookUnreadable:
     return WorkbookUnreadable(
         "corrupt-workbook",
         f"“{name}”已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。请用 Excel 打开确认，或重新保存一份。",
@@ -121,15 +118,15 @@ def _check_zip(path: Path, name: str) -> dict[str, SheetScan]:
                     f"“{name}”解压后有 {max(total, xml) // (1024 * 1024)} MB，远大于正常填报表，工具拒绝读取。"
                     "请检查是否误粘贴了大量数据或图片，删除后另存再试。",
                 )
-            return {sheet: _scan_sheet(zf, part, sheet, name) for sheet, part in _sheet_parts(zf)}
+            return {sheet: _scan_sheet(zf, part, sheet, name) for sheet, part in sheet_parts(zf)}
     except WorkbookUnreadable:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,
             ParseError, DefusedXmlException, RuntimeError, NotImplementedError, UnicodeError) as exc:
-        raise _corrupt(name, exc) from exc
+        raise corrupt(name, exc) from exc
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+def sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, zip member) of every worksheet, read from the workbook's own relationships."""
     book = fromstring(zf.read("xl/workbook.xml"))
     rels = fromstring(zf.read("xl/_rels/workbook.xml.rels"))
@@ -204,57 +201,3 @@ def _sheet_too_large(name: str, sheet: str, what: str) -> WorkbookUnreadable:
         f"“{name}”的工作表“{sheet}”{what}，远大于正常填报表，工具拒绝读取。常见原因是在很远的行里误输入了内容或设置了格式："
         "请选中多余的行整行删除后另存再试。",
     )
-
-
-def open_workbook(path: Path, data_only: bool, read_only: bool = False) -> Workbook:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions; not the user's concern
-            return openpyxl.load_workbook(path, data_only=data_only, read_only=read_only)
-    except WorkbookUnreadable:
-        raise
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise _corrupt(path.name, exc) from exc
-
-
-@dataclass
-class SheetGrid:
-    """The cells of one sheet as read (value and number format), with what the raw scan found."""
-
-    title: str
-    cells: dict[tuple[int, int], tuple[object, str]]
-    scan: SheetScan
-    max_row: int = 0
-    max_column: int = 0
-
-    def value(self, row: int, column: int) -> object:
-        return self.cells.get((row, column), (None, ""))[0]
-
-    def number_format(self, row: int, column: int) -> str:
-        return self.cells.get((row, column), (None, ""))[1]
-
-
-def read_grids(path: Path, scans: dict[str, SheetScan]) -> dict[str, SheetGrid]:
-    """Every sheet's cells, read once, in openpyxl's read-only (streaming) mode with saved formula
-    results; the file is closed before anything else happens."""
-    book = open_workbook(path, data_only=True, read_only=True)
-    grids = {}
-    try:
-        for ws in book.worksheets:
-            cells: dict[tuple[int, int], tuple[object, str]] = {}
-            for row in ws.iter_rows():
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if value is not None:
-                        cells[(cell.row, cell.column)] = (value, cell.number_format or "")
-            grid = SheetGrid(ws.title, cells, scans.get(ws.title, SheetScan()))
-            grid.max_row = max((r for r, _ in cells), default=0)
-            grid.max_column = max((c for _, c in cells), default=0)
-            grids[ws.title] = grid
-    except WorkbookUnreadable:
-        raise
-    except Exception as exc:  # openpyxl raises many types for damaged sheets
-        raise _corrupt(path.name, exc) from exc
-    finally:
-        book.close()
-    return grids

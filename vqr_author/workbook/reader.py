@@ -21,7 +21,8 @@ from vqr_author.errors import EditionError
 from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.cells import clean_text, parse_number, parse_text
-from vqr_author.workbook.files import SheetGrid, read_grids, sniff
+from vqr_author.workbook.files import sniff
+from vqr_author.workbook.xlsx import SheetGrid, read_grids
 from vqr_author.workbook.images import resolve_image
 from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, ReportWorkbook
 
