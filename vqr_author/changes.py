@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from vqr_author import __version__
@@ -182,9 +182,10 @@ def manifest_bytes(source: Path, edition: Edition, snapshot: Snapshot, template:
         "edition": edition.id,
         "input": {"file": source.name, "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
         "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest(),
-        "snapshot": asdict(snapshot),
+        "snapshot": {f.name: getattr(snapshot, f.name) for f in fields(snapshot)},  # plain dicts already
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    # No indent: json's C encoder only runs without it (the record is for vqr diff, not for reading).
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def read_manifest(report: Path) -> Snapshot:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -38,7 +39,7 @@ class CleanText:
 
 def clean_text(raw: str) -> CleanText:
     """Decode Excel's ``_xHHHH_`` escapes, remove characters that are illegal in XML, normalise line breaks."""
-    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw)
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw) if "_x" in raw else raw
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, count = _XML_ILLEGAL.subn("", text)
     return CleanText(cleaned, count)
@@ -62,6 +63,7 @@ def parse_text(raw: object) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=256)
 def is_percent_format(number_format: str | None) -> bool:
     return bool(number_format) and "%" in number_format.replace('"%"', "").replace("\\%", "")
 

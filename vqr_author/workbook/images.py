@@ -65,10 +65,17 @@ def _decode(path: Path) -> tuple[int, int] | None:
                 if kind == "PNG":
                     image.verify()
                 elif kind == "JPEG":
-                    if not path.read_bytes().rstrip(b"\0").endswith(b"\xff\xd9"):
+                    if not _tail(path).rstrip(b"\0").endswith(b"\xff\xd9"):
                         raise OSError("truncated JPEG")
                 else:
                     image.load()
                 return size
         finally:
             Image.MAX_IMAGE_PIXELS = previous
+
+
+def _tail(path: Path, length: int = 65536) -> bytes:
+    """The last bytes of a file (where a JPEG's end marker is, after any zero padding)."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - length))
+        return fh.read()

@@ -44,8 +44,10 @@ class _Session:
 
     def raw(self, ws: SheetGrid, row: int, col: int, what: str = "") -> object:
         """The cell's value; a formula with no saved result is reported (once) and reads as empty."""
+        if not ws.uncached_formulas:
+            return ws.value(row, col)
         coordinate = f"{get_column_letter(col)}{row}"
-        formula = ws.scan.uncached_formulas.get(coordinate)
+        formula = ws.uncached_formulas.get(coordinate)
         if formula is not None and (ws.title, coordinate) not in self._reported:
             self._reported.add((ws.title, coordinate))
             self.problems.append(error(
@@ -61,12 +63,11 @@ class _Session:
         text = parse_text(raw)
         if text is None:
             return None
-        where = dict(sheet=ws.title, cell=f"{get_column_letter(col)}{row}", indicator=what)
         if len(text) > c.MAX_CELL_TEXT:
             self.problems.append(error(
                 "text-too-long",
                 f"文字有 {len(text)} 个字符，超过单元格上限 {c.MAX_CELL_TEXT}。请分成多行（多个段落）填写。",
-                **where,
+                sheet=ws.title, cell=f"{get_column_letter(col)}{row}", indicator=what,
             ))
             return None
         cleaned = clean_text(text)
@@ -74,7 +75,7 @@ class _Session:
             self.problems.append(warning(
                 "control-characters",
                 f"文字中有 {cleaned.removed_characters} 个不可见的控制字符（常见于从网页或其他软件粘贴），已自动删除。请核对该单元格内容。",
-                **where,
+                sheet=ws.title, cell=f"{get_column_letter(col)}{row}", indicator=what,
             ))
         return cleaned.text.strip() or None
 
@@ -86,7 +87,8 @@ def load_workbook(
     """Read the workbook of a ``level`` report (学校, 区县 or 市) at ``path``.
     Raises WorkbookUnreadable when it is not a readable workbook at all."""
     path = Path(path)
-    grids = read_grids(path, sniff(path))
+    sniff(path)
+    grids = read_grids(path)
     session = _Session(path)
     sheets = {normalise(name): grid for name, grid in grids.items()}
 
@@ -176,7 +178,7 @@ def _data_rows(ws: SheetGrid) -> Iterator[int]:
 
 def _merged_over(ws: SheetGrid, columns: set[int]) -> list[str]:
     found = []
-    for ref in ws.scan.merged:
+    for ref in ws.merged:
         min_col, _, max_col, max_row = range_boundaries(ref)
         if max_row >= 2 and any(min_col <= col <= max_col for col in columns):
             found.append(ref)

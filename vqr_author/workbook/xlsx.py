@@ -3,31 +3,33 @@
 A report workbook is read many times a day (every check, every render, every batch), and a
 general-purpose reader spends most of its time building objects this tool never looks at (styles,
 dimensions, fonts). This module reads only what the reader needs: each cell's value and its number
-format. The value rules are openpyxl's own (data_only, read-only mode), reusing openpyxl's helpers
-for number formats and dates; tests compare the two cell by cell on every workbook we have.
+format, the merged ranges, and formulas saved without a result. The value rules are openpyxl's own
+(data_only, read-only mode), reusing openpyxl's helpers for number formats and dates; tests compare
+the two cell by cell on every workbook we have.
 
-Call it only after ``files.sniff`` has accepted the file: sizes are bounded there.
+Sheets are parsed a row at a time (memory stays flat), and one far beyond a real form is refused as
+soon as the parser gets there. Call it only after ``files.sniff`` has accepted the package.
 """
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from vqr_author.errors import WorkbookUnreadable
-from vqr_author.workbook.files import NS_MAIN, NS_PKG_REL, SheetScan, corrupt, sheet_parts
+from vqr_author.workbook.files import NS_MAIN, NS_PKG_REL, corrupt, part_member, sheet_parts
 
 _ROW, _CELL, _VALUE, _INLINE = f"{NS_MAIN}row", f"{NS_MAIN}c", f"{NS_MAIN}v", f"{NS_MAIN}is"
-_TEXT, _RUN = f"{NS_MAIN}t", f"{NS_MAIN}r"
+_TEXT, _RUN, _FORMULA, _MERGE = f"{NS_MAIN}t", f"{NS_MAIN}r", f"{NS_MAIN}f", f"{NS_MAIN}mergeCell"
+MAX_SHEET_ROWS = 10_000  # a school form has a few hundred rows
+MAX_SHEET_CELLS = 300_000
 _SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 _STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 _PARSE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
@@ -35,11 +37,12 @@ _PARSE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "hug
 
 @dataclass
 class SheetGrid:
-    """The cells of one sheet as read (value and number format), with what the raw scan found."""
+    """The cells of one sheet as read: value and number format of the non-empty ones."""
 
     title: str
-    cells: dict[tuple[int, int], tuple[object, str]]
-    scan: SheetScan
+    cells: dict[tuple[int, int], tuple[object, str]] = field(default_factory=dict)
+    merged: list[str] = field(default_factory=list)  # merged ranges, e.g. "E5:F6"
+    uncached_formulas: dict[str, str] = field(default_factory=dict)  # cell → formula saved without a result
     max_row: int = 0
     max_column: int = 0
 
@@ -57,26 +60,21 @@ class _Styles:
     timedeltas: frozenset[int]
     epoch: object
 
-    def format_of(self, style: int) -> str:
-        return self.formats[style] if 0 <= style < len(self.formats) else "General"
 
-
-def read_grids(path: Path, scans: dict[str, SheetScan]) -> dict[str, SheetGrid]:
-    """Every sheet's cells (non-empty ones only), keyed by sheet name."""
+def read_grids(path: Path) -> dict[str, SheetGrid]:
+    """Every sheet, keyed by sheet name. Raises WorkbookUnreadable for a damaged package or a
+    sheet far beyond a real form."""
     try:
         with zipfile.ZipFile(path) as zf:
             book = etree.fromstring(zf.read("xl/workbook.xml"), etree.XMLParser(**_PARSE))
-            parts = _workbook_parts(zf)
+            rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(**_PARSE))
+            parts = _workbook_parts(zf, rels)
             strings = _shared_strings(zf, parts.get(_SHARED_STRINGS))
             styles = _styles(zf, parts.get(_STYLES), _date1904(book))
             grids = {}
-            for title, member in sheet_parts(zf):
+            for title, member in sheet_parts(zf, book, rels):
                 with zf.open(member) as fh:
-                    cells = _sheet_cells(fh, strings, styles)
-                grid = SheetGrid(title, cells, scans.get(title, SheetScan()))
-                grid.max_row = max((r for r, _ in cells), default=0)
-                grid.max_column = max((c for _, c in cells), default=0)
-                grids[title] = grid
+                    grids[title] = _read_sheet(fh, SheetGrid(title), strings, styles, path.name)
             return grids
     except WorkbookUnreadable:
         raise
@@ -84,13 +82,11 @@ def read_grids(path: Path, scans: dict[str, SheetScan]) -> dict[str, SheetGrid]:
         raise corrupt(path.name, exc) from exc
 
 
-def _workbook_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def _workbook_parts(zf: zipfile.ZipFile, rels: etree._Element) -> dict[str, str]:
     """Relationship type → zip member, from the workbook's relationships."""
-    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(**_PARSE))
     parts = {}
     for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        member = part_member(rel.get("Target", ""))
         if member in zf.NameToInfo:
             parts.setdefault(rel.get("Type", ""), member)
     return parts
@@ -142,41 +138,82 @@ def _styles(zf: zipfile.ZipFile, member: str | None, date1904: bool) -> _Styles:
     return _Styles(tuple(formats), dates, timedeltas, epoch)
 
 
-def _sheet_cells(fh: IO[bytes], strings: list[str], styles: _Styles) -> dict[tuple[int, int], tuple[object, str]]:
-    cells: dict[tuple[int, int], tuple[object, str]] = {}
-    row = 0
-    for _, element in etree.iterparse(fh, tag=_ROW, **_PARSE):  # one row at a time: memory stays flat
+def _read_sheet(fh: IO[bytes], grid: SheetGrid, strings: list[str], styles: _Styles, name: str) -> SheetGrid:
+    # The hot loop of every check: the common cells (shared strings, plain numbers) are decoded
+    # inline; everything else goes through _cell_value.
+    cells, formats, dates = grid.cells, styles.formats, styles.dates
+    row = count = 0
+    for _, element in etree.iterparse(fh, tag=(_ROW, _MERGE), **_PARSE):
+        if element.tag == _MERGE:
+            grid.merged.append(element.get("ref", ""))
+            continue
         number = element.get("r")
         row, column = (int(number) if number else row + 1), 0
+        count += len(element)
+        if row > MAX_SHEET_ROWS or count > MAX_SHEET_CELLS:
+            raise _sheet_too_large(name, grid.title, row, count)
         for cell in element.iterchildren(_CELL):
             reference = cell.get("r")
             if reference:
-                row, column = _coordinate(reference)
+                row, column = _COORDINATES.get(reference) or _coordinate(reference)
             else:
                 column += 1
             style = int(cell.get("s") or 0)
-            value = _cell_value(cell, style, strings, styles)
+            kind = cell.get("t")
+            raw = _value_text(cell) if kind != "inlineStr" else None
+            if kind == "s" and raw:
+                value: object = strings[int(raw)]
+            elif kind is None and raw and style not in dates:
+                value = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+            else:
+                value = _cell_value(cell, kind or "n", raw or None, style, strings, styles)
             if value is not None:
-                cells[(row, column)] = (value, styles.format_of(style))
+                cells[(row, column)] = (value, formats[style] if style < len(formats) else "General")
+            elif not raw and kind != "inlineStr" and (formula := cell.find(_FORMULA)) is not None:
+                grid.uncached_formulas[reference or get_column_letter(column) + str(row)] = formula.text or "共享公式"
         element.clear()
-        while element.getprevious() is not None:
+        while element.getprevious() is not None:  # keep memory flat however long the sheet
             del element.getparent()[0]
-    return cells
+    grid.max_row = max((r for r, _ in cells), default=0)
+    grid.max_column = max((c for _, c in cells), default=0)
+    return grid
 
 
-@lru_cache(maxsize=4096)
+def _sheet_too_large(name: str, sheet: str, row: int, cells: int) -> WorkbookUnreadable:
+    what = (f"第 {row} 行有内容或格式（上限 {MAX_SHEET_ROWS} 行）" if row > MAX_SHEET_ROWS
+            else f"超过 {MAX_SHEET_CELLS} 个单元格")
+    return WorkbookUnreadable(
+        "sheet-too-large",
+        f"“{name}”的工作表“{sheet}”{what}，远大于正常填报表，工具拒绝读取。常见原因是在很远的行里误输入了内容或设置了格式："
+        "请选中多余的行整行删除后另存再试。",
+    )
+
+
+def _value_text(cell: etree._Element) -> str | None:
+    """The text of the cell's <v>: its last child as every writer puts it (findtext is 2x slower)."""
+    if not len(cell):
+        return None
+    last = cell[-1]
+    return last.text if last.tag == _VALUE else cell.findtext(_VALUE)
+
+
+_COORDINATES: dict[str, tuple[int, int]] = {}
+
+
 def _coordinate(reference: str) -> tuple[int, int]:
-    """(row, column) of a reference such as "B12" (forms repeat the same few thousand)."""
-    return coordinate_to_tuple(reference)
+    """(row, column) of a reference such as "B12", remembered (forms repeat the same few thousand)."""
+    found = coordinate_to_tuple(reference)
+    if len(_COORDINATES) < 100_000:
+        _COORDINATES[reference] = found
+    return found
 
 
-def _cell_value(cell: etree._Element, style: int, strings: list[str], styles: _Styles) -> object:
+def _cell_value(cell: etree._Element, kind: str, raw: str | None, style: int, strings: list[str],
+                styles: _Styles) -> object:
     """The value openpyxl gives for this cell with ``data_only=True`` (a formula's saved result)."""
-    kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(_INLINE)
         return _text_of(inline) if inline is not None else None
-    raw = cell.findtext(_VALUE) or None
     if raw is None:
         return None
     if kind == "n":
