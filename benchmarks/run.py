@@ -1,14 +1,16 @@
 """Measure the tool side by side with a bare docxtpl render, in one run, and print the ratios.
 
-    python benchmarks/run.py [--n 8] [--runs 5] [--json benchmarks/results.json]
+    python benchmarks/run.py [--n 200] [--runs 5] [--json benchmarks/results.json]
 
 1. End-to-end render of one school (load + validate + compute + charts + render + save), median of
    --runs, and in the same run a bare docxtpl render of the same template with the same, already
    computed context (charts drawn, tables built): their ratio is the tool's overhead.
 2. The end-to-end time split by stage.
 3. `vqr batch` over N workbooks with 1 worker and with all cores: throughput and scaling.
-4. An incremental re-run after one workbook changed, as a fraction of the full batch.
-5. Peak RSS of a worker process, for N and for 4N workbooks.
+4. An incremental re-run: `vqr batch` again after one school changed one number, in seconds and as
+   a fraction of the full all-core batch. Its cost is mostly fixed (starting Python, the imports, one
+   render), so the fraction falls as N grows; the default N is a city office's batch.
+5. Peak RSS of the largest worker, in a batch of N and in one of 4N workbooks.
 6. `vqr check` time per workbook, as a fraction of the render.
 
 Timings are medians of repeated runs on this machine; nothing here is asserted by the tests.
@@ -90,29 +92,28 @@ def stages(workbook: Path, template: Path, runs: int) -> dict[str, float]:
     return {k: statistics.median(v[1:]) for k, v in timings.items()}
 
 
-def batch_seconds(folder: Path, out: Path, jobs: int) -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(folder), "-o", str(out), "--jobs", str(jobs),
-                    "--force"], check=False, capture_output=True)
-    return time.perf_counter() - started
-
-
-def worker_rss_mb(folder: Path, out: Path) -> float:
-    """Peak RSS of the single worker process of a one-worker batch."""
+def batch_run(folder: Path, out: Path, jobs: int, force: bool = True) -> tuple[float, float]:
+    """`vqr batch` in a fresh process, as a user runs it: (seconds, peak RSS in MB of its largest worker)."""
     script = (
-        "import resource, sys\n"
-        "from vqr_author import batch\n"
-        "batch.run_batch(sys.argv[1], sys.argv[2], jobs=1, force=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "import resource, sys, time\n"
+        "started = time.perf_counter()\n"
+        "from vqr_author.cli import main\n"
+        "sys.argv = ['vqr', 'batch', sys.argv[1], '-o', sys.argv[2], '--jobs', sys.argv[3], *sys.argv[4:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(folder), str(out)], capture_output=True, text=True,
-                          check=True)
-    return int(done.stdout.strip().splitlines()[-1]) / 1024
+    args = [str(folder), str(out), str(jobs), *(["--force"] if force else [])]
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    seconds, rss_kb = done.stdout.strip().splitlines()[-1].split()
+    return float(seconds), int(rss_kb) / 1024
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=8, help="workbooks in the batch measurements")
+    parser.add_argument("--n", type=int, default=200, help="workbooks in the batch measurements")
     parser.add_argument("--runs", type=int, default=5, help="repetitions for the medians")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     args = parser.parse_args()
@@ -132,25 +133,17 @@ def main() -> int:
         split = stages(workbook, template, args.runs)
         check = median_seconds(lambda: check_workbook(workbook), args.runs)
 
-        one = batch_seconds(folder, Path(tmp) / "out1", 1)
-        many = batch_seconds(folder, Path(tmp) / "outN", cores)
-        shutil.copyfile(paths[-1], paths[-1].with_suffix(".bak"))
-        full = batch_seconds(folder, Path(tmp) / "inc", cores)
+        one, rss_n = batch_run(folder, Path(tmp) / "out1", 1)
+        many, _ = batch_run(folder, Path(tmp) / "outN", cores)
         import openpyxl
 
-        wb = openpyxl.load_workbook(paths[1])
+        wb = openpyxl.load_workbook(paths[1])  # a school fixes one number
         wb["指标"]["F6"].value = (wb["指标"]["F6"].value or 0) + 1
         wb.save(paths[1])
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(folder), "-o", str(Path(tmp) / "inc"),
-                        "--jobs", str(cores)], capture_output=True, check=False)
-        incremental = time.perf_counter() - started
-        paths[-1].with_suffix(".bak").unlink()
+        incremental, _ = batch_run(folder, Path(tmp) / "outN", cores, force=False)
 
-        rss_n = worker_rss_mb(folder, Path(tmp) / "rssN")
         generate(3 * args.n, folder, offset=args.n)
-        rss_4n = worker_rss_mb(folder, Path(tmp) / "rss4N")
-
+        _, rss_4n = batch_run(folder, Path(tmp) / "out4N", cores)
     results = {
         "machine": {"cpus": cores, "python": platform.python_version(), "platform": platform.platform()},
         "n": args.n,
@@ -162,7 +155,8 @@ def main() -> int:
         "batch_1_worker_per_second": round(args.n / one, 2),
         f"batch_{cores}_workers_per_second": round(args.n / many, 2),
         "scaling": round(one / many, 2),
-        "incremental_fraction": round(incremental / full, 3),
+        "incremental_seconds": round(incremental, 2),
+        "incremental_fraction": round(incremental / many, 3),
         "worker_rss_mb": {"n": round(rss_n), "4n": round(rss_4n)},
         "check_seconds": round(check, 3),
         "check_fraction": round(check / end_to_end, 3),
@@ -183,7 +177,8 @@ def print_table(r: dict, cores: int) -> None:
         ("batch, 1 worker", f"{r['batch_1_worker_per_second']:.2f} workbooks/s", ""),
         (f"batch, {cores} workers", f"{r[f'batch_{cores}_workers_per_second']:.2f} workbooks/s", ""),
         (f"scaling ({cores} workers ÷ 1)", f"{r['scaling']:.2f}×", f"≥ {TARGETS['scaling_2_cores']}× (2 cores)"),
-        ("incremental re-run after one change", f"{r['incremental_fraction']:.1%} of full", f"≤ {TARGETS['incremental_fraction']:.0%}"),
+        ("incremental re-run after one change", f"{r['incremental_seconds']:.2f} s = {r['incremental_fraction']:.1%} of full",
+         f"≤ {TARGETS['incremental_fraction']:.0%}"),
         ("worker peak RSS, N → 4N", f"{r['worker_rss_mb']['n']} → {r['worker_rss_mb']['4n']} MB", f"≤ {TARGETS['worker_rss_mb']} MB, flat"),
         ("check, per workbook", f"{r['check_seconds']:.3f} s = {r['check_fraction']:.1%} of render", f"≤ {TARGETS['check_fraction']:.0%}"),
     ]

@@ -72,6 +72,29 @@ def test_incremental_rerun_renders_only_what_changed(inbox, tmp_path):
     assert batch.UNCHANGED not in _statuses(forced).values()
 
 
+def test_rerun_trusts_size_and_time_and_reads_only_touched_files(inbox, tmp_path, monkeypatch):
+    out = tmp_path / "输出"
+    batch.run_batch(inbox, out, jobs=2)
+    school = inbox / "第一批" / "海川区旅游商贸学校.xlsx"
+    os.utime(school, ns=(school.stat().st_atime_ns, school.stat().st_mtime_ns + 10**9))  # saved again, same content
+    report = next(out.glob("*北京市海川职业学校*.docx"))
+    edited = bytearray(report.read_bytes())
+    edited[-1] ^= 1
+    report.write_bytes(bytes(edited))  # someone edited an output by hand
+    hashed: list[str] = []
+    real_hash = batch.file_hash
+    monkeypatch.setattr(batch, "file_hash", lambda path: hashed.append(Path(path).name) or real_hash(path))
+    statuses = _statuses(batch.run_batch(inbox, out, jobs=1))
+    assert statuses["海川区旅游商贸学校.xlsx"] == batch.UNCHANGED  # touched, not changed
+    assert statuses["海川职业学校.xlsx"] in (batch.OK, batch.OK_WARNINGS)  # its report was replaced
+    assert report.read_bytes() != bytes(edited)
+    assert "海川区旅游商贸学校.xlsx" in hashed and "海川艺术职业学校.xlsx" not in hashed  # untouched files are not read
+    hashed.clear()
+    again = _statuses(batch.run_batch(inbox, out, jobs=1))
+    assert set(again.values()) == {batch.UNCHANGED}
+    assert [name for name in hashed if name.endswith((".xlsx", "质量报告.docx", ".png", ".jpg"))] == []  # times recorded
+
+
 def test_changed_photo_or_template_is_a_change(inbox, tmp_path):
     out = tmp_path / "输出"
     batch.run_batch(inbox, out, jobs=2)

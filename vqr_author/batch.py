@@ -30,10 +30,11 @@ from vqr_author.errors import VqrError
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, remove_stale_temporaries, stage
 from vqr_author.problems import Level, Problem, error
-from vqr_author.render import default_template
+from vqr_author.render.template import default_template
 
 MANIFEST = "vqr-manifest.json"
-MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warnings", "input_hash", "images")
+MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warnings", "input_hash", "images",
+                   "input_signature", "image_signatures")
 SUMMARY = "汇总.xlsx"
 PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
 
@@ -49,6 +50,17 @@ def sha256(data: bytes) -> str:
 
 def file_hash(path: Path) -> str:
     return sha256(path.read_bytes())
+
+
+def signature(path: Path) -> str:
+    """Size and modification time: when both are as recorded, the content is taken as unchanged
+    without reading it (what make and git do). A city office's outputs run to gigabytes."""
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def same_content(path: Path, digest: str, recorded_signature: str | None) -> bool:
+    return recorded_signature == signature(path) or file_hash(path) == digest
 
 
 def find_workbooks(folder: Path, exclude: Iterable[Path] = ()) -> list[Path]:
@@ -96,6 +108,9 @@ class Outcome:
     input_hash: str = ""
     images: dict[str, str] = field(default_factory=dict)  # image path (relative to the input) → hash
     output_hash: str = ""
+    input_signature: str = ""
+    image_signatures: dict[str, str] = field(default_factory=dict)
+    output_signature: str = ""
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, final name) in the output folder
     notes: list[str] = field(default_factory=list)
 
@@ -122,14 +137,16 @@ def render_one(task: Task) -> Outcome:
     path = Path(task.folder) / task.input
     outcome = Outcome(task.input, CRASHED)
     try:
+        outcome.input_signature = signature(path)  # before reading: a later edit changes it
         outcome.input_hash = file_hash(path)
         result = check_workbook(path, task.edition)
         cover = {k: result.book.cover_text(k) for k in ("单位名称", "学校代码", "报告年度")}
         outcome.school, outcome.code, outcome.year = cover["单位名称"], cover["学校代码"], cover["报告年度"]
         outcome.errors, outcome.warnings = len(result.errors), len(result.warnings)
         outcome.problems = [p.as_dict() for p in result.problems]
-        outcome.images = {str(c.image.relative_to(path.parent.resolve())): file_hash(c.image)
-                          for c in result.book.cases if c.image}
+        images = {str(c.image.relative_to(path.parent.resolve())): c.image for c in result.book.cases if c.image}
+        outcome.image_signatures = {name: signature(image) for name, image in images.items()}
+        outcome.images = {name: file_hash(image) for name, image in images.items()}
         outcome.output = report_name(cover, path.stem)
         if result.errors:
             outcome.status = HAS_ERRORS
@@ -178,16 +195,23 @@ class Manifest:
         path = folder / relative
         output = out_dir / entry.get("output", "")
         try:
-            if file_hash(path) != entry["input_hash"] or not output.is_file() or file_hash(output) != entry["output_hash"]:
+            images = {image: path.parent / image for image in entry.get("images", {})}
+            if not output.is_file() or not same_content(path, entry["input_hash"], entry.get("input_signature")):
                 return None
-            if any(file_hash(path.parent / image) != digest for image, digest in entry.get("images", {}).items()):
+            if not same_content(output, entry["output_hash"], entry.get("output_signature")):
                 return None
-        except (OSError, KeyError):
+            recorded = entry.get("image_signatures", {})
+            if any(not same_content(file, entry["images"][image], recorded.get(image)) for image, file in images.items()):
+                return None
+            signatures = {"input_signature": signature(path), "output_signature": signature(output),
+                          "image_signatures": {image: signature(file) for image, file in images.items()}}
+        except (OSError, KeyError, TypeError, AttributeError):
             return None
         if environment.get("pdf") == "yes" and not output.with_suffix(".pdf").is_file():
             return None
-        fields = {k: entry.get(k) for k in ("school", "code", "year", "output", "warnings", "input_hash", "images")}
-        return Outcome(relative, UNCHANGED, **fields)  # type: ignore[arg-type]
+        fields = {k: entry.get(k) for k in ("school", "code", "year", "output", "warnings", "input_hash", "images",
+                                            "output_hash")}
+        return Outcome(relative, UNCHANGED, **fields, **signatures)  # type: ignore[arg-type]
 
     def write(self, folder: Path) -> None:
         data = {"tool": "vqr_author", "environment": self.environment, "entries": self.entries}
@@ -306,11 +330,12 @@ def run_batch(
                 Path(temporary).unlink(missing_ok=True)
             else:
                 os.replace(temporary, out_dir / final)
-    previous = manifest.entries
+                if final == o.output:
+                    o.output_signature = signature(out_dir / final)
     manifest.environment = env
     manifest.entries = {
         o.input: {**{k: getattr(o, k) for k in MANIFEST_FIELDS},
-                  "output_hash": (o.output_hash or previous.get(o.input, {}).get("output_hash", "")) if o.succeeded else ""}
+                  **({"output_hash": o.output_hash, "output_signature": o.output_signature} if o.succeeded else {})}
         for o in ordered
     }
     manifest.write(out_dir)

@@ -263,6 +263,8 @@ def _batch_table(result: batch.BatchResult) -> Table:
                      ("用时", {"justify": "right"})):
         table.add_column(name, **kw)
     for o in result.outcomes:
+        if o.status == batch.UNCHANGED:
+            continue  # a city office re-runs hundreds; the table lists what this run did (all are in 汇总.xlsx)
         status = f"[green]{o.status}[/]" if o.succeeded else f"[red]{o.status}[/]"
         table.add_row(o.input, o.school or "—", status, str(o.errors), str(o.warnings), f"{o.seconds:.1f}s")
     return table
@@ -297,11 +299,12 @@ def batch_command(
             bar.update(task, total=len(batch.find_workbooks(folder, exclude=[out_dir, *exclude])) if folder.is_dir() else 0)
             result = batch.run_batch(folder, out_dir, jobs=jobs, force=force, edition=edition, template=template,
                                      progress=tick, exclude=exclude, pdf=pdf)
-        out.print(_batch_table(result))
+        if any(o.status != batch.UNCHANGED for o in result.outcomes):
+            out.print(_batch_table(result))
         _notes(sorted({note for o in result.outcomes for note in o.notes}))
         done = sum(o.succeeded for o in result.outcomes)
         skipped = sum(o.status == batch.UNCHANGED for o in result.outcomes)
-        out.print(f"共 {len(result.outcomes)} 份填报表：{done} 份成功（其中 {skipped} 份未变化、未重新生成），"
+        out.print(f"共 {len(result.outcomes)} 份填报表：{done} 份成功（其中 {skipped} 份未变化、未重新生成，表中未列出），"
                   f"{len(result.failed)} 份未生成。详见 {result.summary}", highlight=False)
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:

@@ -16,7 +16,7 @@ from typing import Literal
 from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from vqr_author.edition.templates import compile_sentence
+from vqr_author.edition.templates import check_sentence
 
 
 class Kind(str, Enum):
@@ -520,7 +520,7 @@ _CODE_ARGUMENT = re.compile(r"\b(?:q|n|change|growth)\(\s*['\"]([^'\"]+)['\"]")
 
 
 def _sentence_problems(sentences: dict[str, dict[str, tuple[str, ...]]], codes: set[str], sections: set[str]) -> list[str]:
-    """Sentence templates must compile and name only indicators and sections that exist."""
+    """Sentence templates must parse and name only indicators and sections that exist."""
     problems = []
     for level, by_section in sentences.items():
         for section, templates in by_section.items():
@@ -528,7 +528,7 @@ def _sentence_problems(sentences: dict[str, dict[str, tuple[str, ...]]], codes: 
                 problems.append(f"sentences.{level} 引用了不存在的章节 {section}")
             for text in templates:
                 try:
-                    compile_sentence(text)
+                    check_sentence(text)
                 except TemplateSyntaxError as exc:
                     problems.append(f"sentences.{level}.{section} 的句子“{text}”语法有误：{exc.message}")
                 problems += [f"sentences.{level}.{section} 引用了不存在的指标 {code}"
