@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import re
 import shutil
-from pathlib import Path
 
 import docx
 import openpyxl

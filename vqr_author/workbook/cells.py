@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Written for "no data" (REPORTS.md §2: missing values are written —).
 NO_DATA_MARKS = frozenset({"", "—", "——", "-", "--", "–", "－", "―", "/", "／", "无数据", "N/A", "n/a"})

@@ -106,7 +106,7 @@ def _check_zip(path: Path, name: str) -> None:
                     f"“{name}”解压后有 {max(total, xml) // (1024 * 1024)} MB，远大于正常填报表，工具拒绝读取。"
                     "请检查是否误粘贴了大量数据或图片，删除后另存再试。",
                 )
-            sheet_parts(zf)  # the workbook's own parts must be readable
+            sheet_parts(zf)  # refused here when unreadable or declaring entities (defusedxml), before any parser reads on
     except WorkbookUnreadable:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, KeyError,

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from vqr_author.edition import Edition, Kind, load_edition
@@ -22,7 +21,7 @@ from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.cells import clean_text, parse_number, parse_text
 from vqr_author.workbook.files import sniff
-from vqr_author.workbook.xlsx import SheetGrid, read_grids
+from vqr_author.workbook.xlsx import SheetGrid, cell_ref, read_grids
 from vqr_author.workbook.images import resolve_image
 from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, ReportWorkbook
 
@@ -46,7 +45,7 @@ class _Session:
         """The cell's value; a formula with no saved result is reported (once) and reads as empty."""
         if not ws.uncached_formulas:
             return ws.value(row, col)
-        coordinate = f"{get_column_letter(col)}{row}"
+        coordinate = cell_ref(row, col)
         formula = ws.uncached_formulas.get(coordinate)
         if formula is not None and (ws.title, coordinate) not in self._reported:
             self._reported.add((ws.title, coordinate))
@@ -67,7 +66,7 @@ class _Session:
             self.problems.append(error(
                 "text-too-long",
                 f"文字有 {len(text)} 个字符，超过单元格上限 {c.MAX_CELL_TEXT}。请分成多行（多个段落）填写。",
-                sheet=ws.title, cell=f"{get_column_letter(col)}{row}", indicator=what,
+                sheet=ws.title, cell=cell_ref(row, col), indicator=what,
             ))
             return None
         cleaned = clean_text(text)
@@ -75,7 +74,7 @@ class _Session:
             self.problems.append(warning(
                 "control-characters",
                 f"文字中有 {cleaned.removed_characters} 个不可见的控制字符（常见于从网页或其他软件粘贴），已自动删除。请核对该单元格内容。",
-                sheet=ws.title, cell=f"{get_column_letter(col)}{row}", indicator=what,
+                sheet=ws.title, cell=cell_ref(row, col), indicator=what,
             ))
         return cleaned.text.strip() or None
 
@@ -230,7 +229,7 @@ def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edit
 
 
 def _read_number(session: _Session, ws: SheetGrid, row: int, col: int, kind: Kind, unit: str, what: str) -> Entry:
-    coordinate = f"{get_column_letter(col)}{row}"
+    coordinate = cell_ref(row, col)
     if kind is Kind.TEXT:
         return Entry(session.text(ws, row, col, what), ws.title, coordinate)
     parsed = parse_number(session.raw(ws, row, col, what), ws.number_format(row, col), unit)
@@ -260,7 +259,7 @@ def _read_indicators(session: _Session, ws: SheetGrid, edition: Edition) -> dict
         if not code:
             continue
         code = normalise(code).upper()
-        where = dict(sheet=ws.title, cell=f"{get_column_letter(columns['代码'])}{row}")
+        where = dict(sheet=ws.title, cell=cell_ref(row, columns["代码"]))
         if not edition.has_indicator(code):
             session.problems.append(error(
                 "unknown-indicator",
@@ -351,7 +350,7 @@ def _read_narrative(session: _Session, ws: SheetGrid, edition: Edition) -> tuple
         if not text:
             continue
         section_text = session.text(ws, row, columns["章节"])
-        section_cell = f"{get_column_letter(columns['章节'])}{row}"
+        section_cell = cell_ref(row, columns["章节"])
         if not section_text:
             session.problems.append(error(
                 "missing-section", "这一段落没有选择章节，无法放入报告。请在“章节”列选择章节。",
@@ -362,7 +361,7 @@ def _read_narrative(session: _Session, ws: SheetGrid, edition: Edition) -> tuple
         if code is None:
             _unknown_section(session, ws, section_cell, section_text)
             continue
-        text_cell = f"{get_column_letter(columns['段落'])}{row}"
+        text_cell = cell_ref(row, columns["段落"])
         for line in text.split("\n"):
             if line.strip():
                 paragraphs.append(Paragraph(code, line.strip(), ws.title, text_cell))
@@ -381,7 +380,7 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
             continue
 
         def cell(header: str) -> str:
-            return f"{get_column_letter(columns[header])}{row}"
+            return cell_ref(row, columns[header])
 
         ok = True
         for header, code, message in (

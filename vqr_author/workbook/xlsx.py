@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -66,8 +67,7 @@ def read_grids(path: Path) -> dict[str, SheetGrid]:
     sheet far beyond a real form."""
     try:
         with zipfile.ZipFile(path) as zf:
-            book = etree.fromstring(zf.read("xl/workbook.xml"), etree.XMLParser(**_PARSE))
-            rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(**_PARSE))
+            book, rels = _xml(zf, "xl/workbook.xml"), _xml(zf, "xl/_rels/workbook.xml.rels")
             parts = _workbook_parts(zf, rels)
             strings = _shared_strings(zf, parts.get(_SHARED_STRINGS))
             styles = _styles(zf, parts.get(_STYLES), _date1904(book))
@@ -80,6 +80,10 @@ def read_grids(path: Path) -> dict[str, SheetGrid]:
         raise
     except Exception as exc:  # a damaged package fails in many ways (zip, XML, indexes); all mean the same to the user
         raise corrupt(path.name, exc) from exc
+
+
+def _xml(zf: zipfile.ZipFile, member: str) -> etree._Element:
+    return etree.fromstring(zf.read(member), etree.XMLParser(**_PARSE))
 
 
 def _workbook_parts(zf: zipfile.ZipFile, rels: etree._Element) -> dict[str, str]:
@@ -122,7 +126,7 @@ def _styles(zf: zipfile.ZipFile, member: str | None, date1904: bool) -> _Styles:
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
     if member is None:
         return _Styles((), frozenset(), frozenset(), epoch)
-    sheet = etree.fromstring(zf.read(member), etree.XMLParser(**_PARSE))
+    sheet = _xml(zf, member)
     custom = {}
     for fmt in sheet.iterfind(f"{NS_MAIN}numFmts/{NS_MAIN}numFmt"):
         try:
@@ -139,9 +143,7 @@ def _styles(zf: zipfile.ZipFile, member: str | None, date1904: bool) -> _Styles:
 
 
 def _read_sheet(fh: IO[bytes], grid: SheetGrid, strings: list[str], styles: _Styles, name: str) -> SheetGrid:
-    # The hot loop of every check: the common cells (shared strings, plain numbers) are decoded
-    # inline; everything else goes through _cell_value.
-    cells, formats, dates = grid.cells, styles.formats, styles.dates
+    cells, formats = grid.cells, styles.formats
     row = count = 0
     for _, element in etree.iterparse(fh, tag=(_ROW, _MERGE), **_PARSE):
         if element.tag == _MERGE:
@@ -155,22 +157,16 @@ def _read_sheet(fh: IO[bytes], grid: SheetGrid, strings: list[str], styles: _Sty
         for cell in element.iterchildren(_CELL):
             reference = cell.get("r")
             if reference:
-                row, column = _COORDINATES.get(reference) or _coordinate(reference)
+                row, column = _coordinate(reference)
             else:
                 column += 1
             style = int(cell.get("s") or 0)
-            kind = cell.get("t")
-            raw = _value_text(cell) if kind != "inlineStr" else None
-            if kind == "s" and raw:
-                value: object = strings[int(raw)]
-            elif kind is None and raw and style not in dates:
-                value = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
-            else:
-                value = _cell_value(cell, kind or "n", raw or None, style, strings, styles)
+            kind = cell.get("t", "n")
+            value = _cell_value(cell, kind, style, strings, styles)
             if value is not None:
                 cells[(row, column)] = (value, formats[style] if style < len(formats) else "General")
-            elif not raw and kind != "inlineStr" and (formula := cell.find(_FORMULA)) is not None:
-                grid.uncached_formulas[reference or get_column_letter(column) + str(row)] = formula.text or "共享公式"
+            elif kind != "inlineStr" and (formula := cell.find(_FORMULA)) is not None:  # no saved result
+                grid.uncached_formulas[reference or cell_ref(row, column)] = formula.text or "共享公式"
         element.clear()
         while element.getprevious() is not None:  # keep memory flat however long the sheet
             del element.getparent()[0]
@@ -197,24 +193,24 @@ def _value_text(cell: etree._Element) -> str | None:
     return last.text if last.tag == _VALUE else cell.findtext(_VALUE)
 
 
-_COORDINATES: dict[str, tuple[int, int]] = {}
+def cell_ref(row: int, column: int) -> str:
+    """The A1-style name of a cell, as a user finds it in Excel."""
+    return f"{get_column_letter(column)}{row}"
 
 
+@lru_cache(maxsize=65536)
 def _coordinate(reference: str) -> tuple[int, int]:
-    """(row, column) of a reference such as "B12", remembered (forms repeat the same few thousand)."""
-    found = coordinate_to_tuple(reference)
-    if len(_COORDINATES) < 100_000:
-        _COORDINATES[reference] = found
-    return found
+    """(row, column) of a reference such as "B12" (forms repeat the same few thousand)."""
+    return coordinate_to_tuple(reference)
 
 
-def _cell_value(cell: etree._Element, kind: str, raw: str | None, style: int, strings: list[str],
-                styles: _Styles) -> object:
+def _cell_value(cell: etree._Element, kind: str, style: int, strings: list[str], styles: _Styles) -> object:
     """The value openpyxl gives for this cell with ``data_only=True`` (a formula's saved result)."""
     if kind == "inlineStr":
         inline = cell.find(_INLINE)
         return _text_of(inline) if inline is not None else None
-    if raw is None:
+    raw = _value_text(cell)
+    if not raw:
         return None
     if kind == "n":
         number = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
