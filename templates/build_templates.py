@@ -21,7 +21,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import NamespacePrefixedTag, nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
@@ -40,19 +40,83 @@ FONT_KAI = "楷体_GB2312"
 FONT_TITLE = "方正小标宋简体"
 LATIN = "Times New Roman"
 
+# Child order of the property containers this script writes into, from the ECMA-376 schema (wml.xsd:
+# CT_PPrBase + CT_PPr, EG_RPrBase + CT_RPr, CT_SectPr, CT_Settings — the same lists python-docx keeps
+# as _tag_seq in its oxml classes). Word refuses a document whose children are out of this order;
+# tests/test_schema.py validates every generated file against the schema.
+SEQUENCES = {
+    "w:pPr": (
+        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+        "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+        "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+        "w:rPr", "w:sectPr", "w:pPrChange",
+    ),
+    "w:rPr": (
+        "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
+        "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+        "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+        "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+        "w:specVanish", "w:oMath", "w:rPrChange",
+    ),
+    "w:sectPr": (
+        "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type", "w:pgSz", "w:pgMar",
+        "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign",
+        "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings",
+        "w:sectPrChange",
+    ),
+    "w:settings": (
+        "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
+        "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
+        "w:printFractionalCharacterWidth", "w:printFormsData", "w:embedTrueTypeFonts", "w:embedSystemFonts",
+        "w:saveSubsetFonts", "w:saveFormsData", "w:mirrorMargins", "w:alignBordersAndEdges",
+        "w:bordersDoNotSurroundHeader", "w:bordersDoNotSurroundFooter", "w:gutterAtTop", "w:hideSpellingErrors",
+        "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState", "w:formsDesign", "w:attachedTemplate",
+        "w:linkStyles", "w:stylePaneFormatFilter", "w:stylePaneSortMethod", "w:documentType", "w:mailMerge",
+        "w:revisionView", "w:trackRevisions", "w:doNotTrackMoves", "w:doNotTrackFormatting",
+        "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme", "w:styleLockQFSet",
+        "w:defaultTabStop", "w:autoHyphenation", "w:consecutiveHyphenLimit", "w:hyphenationZone",
+        "w:doNotHyphenateCaps", "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+        "w:defaultTableStyle", "w:evenAndOddHeaders", "w:bookFoldRevPrinting", "w:bookFoldPrinting",
+        "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
+        "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+        "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
+        "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
+        "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
+        "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
+        "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
+        "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
+        "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+        "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+        "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+        "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+    ),
+}
+
+
+def _prefixed(element) -> str:
+    return str(NamespacePrefixedTag.from_clark_name(element.tag))
+
+
+def put(parent, xml: str | None = None, *, remove: str | None = None):
+    """Replace ``parent``'s child of the same tag with the element ``xml``, inserted where the
+    schema's sequence puts it (before the first later sibling present, python-docx's
+    insert_element_before). With ``remove`` (a tag such as "w:ind") and no ``xml``, only remove."""
+    child = parse_xml(xml) if xml else None
+    tag = _prefixed(child) if child is not None else remove
+    parent.remove_all(tag)
+    if child is None:
+        return None
+    sequence = SEQUENCES[_prefixed(parent)]
+    return parent.insert_element_before(child, *sequence[sequence.index(tag) + 1:])
+
 
 def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
     """Set all four font slots explicitly, so Word never falls back to a theme font for CJK text."""
     rpr = rpr_owner.get_or_add_rPr()
-    for old in rpr.findall(qn("w:rFonts")):
-        rpr.remove(old)
-    fonts = parse_xml(
-        f'<w:rFonts {W} w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" w:cs="{latin}"/>'
-    )
-    rpr.insert(0, fonts)
-    for tag in ("w:color", "w:kern"):
-        for old in rpr.findall(qn(tag)):
-            rpr.remove(old)
+    put(rpr, f'<w:rFonts {W} w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" w:cs="{latin}"/>')
+    rpr.remove_all("w:color", "w:kern")
 
 
 def style(doc, style_id: str, name: str, *, east_asia: str, size: float, bold: bool = False,
@@ -73,9 +137,9 @@ def style(doc, style_id: str, name: str, *, east_asia: str, size: float, bold: b
     font.size = Pt(size)
     font.bold = bold
     font.italic = False
+    set_fonts(st.element, east_asia)  # also drops the theme colours of python-docx's built-in styles
     if color:
         font.color.rgb = RGBColor.from_string(color)
-    set_fonts(st.element, east_asia)
     pf = st.paragraph_format
     pf.alignment = align
     pf.space_before = Pt(before)
@@ -88,16 +152,14 @@ def style(doc, style_id: str, name: str, *, east_asia: str, size: float, bold: b
     else:
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     ppr = st.element.get_or_add_pPr()
-    for old in ppr.findall(qn("w:ind")):
-        ppr.remove(old)
     if first_line_chars:
-        ppr.append(parse_xml(f'<w:ind {W} w:firstLineChars="{first_line_chars * 100}" w:firstLine="{first_line_chars * 320}"/>'))
+        put(ppr, f'<w:ind {W} w:firstLineChars="{first_line_chars * 100}" w:firstLine="{first_line_chars * 320}"/>')
     else:
-        ppr.append(parse_xml(f'<w:ind {W} w:firstLine="0" w:firstLineChars="0"/>'))
-    for old in ppr.findall(qn("w:outlineLvl")):
-        ppr.remove(old)
+        put(ppr, f'<w:ind {W} w:firstLine="0" w:firstLineChars="0"/>')
     if outline is not None:
-        ppr.append(parse_xml(f'<w:outlineLvl {W} w:val="{outline}"/>'))
+        put(ppr, f'<w:outlineLvl {W} w:val="{outline}"/>')
+    else:
+        put(ppr, remove="w:outlineLvl")
     return st
 
 
@@ -105,11 +167,9 @@ def box(st, fill: str = "F3F7FB", color: str = "7F9DB9") -> None:
     """Frame paragraphs of a style: consecutive paragraphs with the same frame join into one box."""
     ppr = st.element.get_or_add_pPr()
     sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="4" w:color="{color}"/>' for s in ("top", "left", "bottom", "right"))
-    ppr.append(parse_xml(f"<w:pBdr {W}>{sides}</w:pBdr>"))
-    ppr.append(parse_xml(f'<w:shd {W} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
-    for old in ppr.findall(qn("w:ind")):
-        ppr.remove(old)
-    ppr.append(parse_xml(f'<w:ind {W} w:left="170" w:right="170" w:firstLineChars="200" w:firstLine="560"/>'))
+    put(ppr, f"<w:pBdr {W}>{sides}</w:pBdr>")
+    put(ppr, f'<w:shd {W} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    put(ppr, f'<w:ind {W} w:left="170" w:right="170" w:firstLineChars="200" w:firstLine="560"/>')
 
 
 def define_styles(doc) -> None:
@@ -131,11 +191,9 @@ def define_styles(doc) -> None:
     for sid in ("TOC1", "TOC2", "TOC2List"):
         ppr = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr()
         twips = int(TEXT_WIDTH_CM * 567)
-        ppr.append(parse_xml(f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" w:pos="{twips}"/></w:tabs>'))
+        put(ppr, f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" w:pos="{twips}"/></w:tabs>')
         if sid == "TOC2":
-            for old in ppr.findall(qn("w:ind")):
-                ppr.remove(old)
-            ppr.append(parse_xml(f'<w:ind {W} w:leftChars="200" w:left="560"/>'))
+            put(ppr, f'<w:ind {W} w:leftChars="200" w:left="560"/>')
     style(doc, "TableCaption", "表题", east_asia=FONT_HEI, size=12, align=center, line_pt=24, before=6, after=3, keep_next=True)
     style(doc, "FigureCaption", "图题", east_asia=FONT_HEI, size=12, align=center, line_pt=24, after=6)
     style(doc, "TableNote", "表注", east_asia=FONT_SONG, size=10.5, line_pt=18, after=6)
@@ -190,10 +248,7 @@ def setup_section(section, *, start_page: int | None = None) -> None:
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     section.header_distance, section.footer_distance = Cm(1.5), Cm(2.5)
     if start_page is not None:
-        sect = section._sectPr
-        for old in sect.findall(qn("w:pgNumType")):
-            sect.remove(old)
-        sect.append(parse_xml(f'<w:pgNumType {W} w:start="{start_page}"/>'))
+        put(section._sectPr, f'<w:pgNumType {W} w:start="{start_page}"/>')
 
 
 def loop(doc, header: str, item: str, style: str = "Normal") -> None:
@@ -310,32 +365,27 @@ def header_footer(section, title_field: bool) -> None:
         fp.text = ""
         return
     hp.text = "{{ title }}{% if draft %}（草稿）{% endif %}"
-    hp._p.get_or_add_pPr().append(
-        parse_xml(f'<w:pBdr {W}><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>'))
+    put(hp._p.get_or_add_pPr(), f'<w:pBdr {W}><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>')
     runs(fp, '<w:r><w:t xml:space="preserve">- </w:t></w:r>' + field_runs("PAGE", "1") + '<w:r><w:t xml:space="preserve"> -</w:t></w:r>')
 
 
 def settings(doc) -> None:
     s = doc.settings.element
-    for tag in ("w:updateFields", "w:evenAndOddHeaders"):
-        for old in s.findall(qn(tag)):
-            s.remove(old)
+    s.remove_all("w:evenAndOddHeaders")
+    # python-docx's default template has <w:zoom w:val="bestFit"/>, without the required w:percent.
+    put(s, f'<w:zoom {W} w:val="bestFit" w:percent="100"/>')
     # Ask Word to refresh the table of contents and SEQ numbers when the report is opened.
-    s.append(parse_xml(f'<w:updateFields {W} w:val="true"/>'))
+    put(s, f'<w:updateFields {W} w:val="true"/>')
     lang = doc.styles.element.find(qn("w:docDefaults"))
     if lang is not None:
         rpr = lang.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
         if rpr is not None:
-            for old in rpr.findall(qn("w:lang")):
-                rpr.remove(old)
-            rpr.append(parse_xml(f'<w:lang {W} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+            put(rpr, f'<w:lang {W} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>')
             set_fonts_element(rpr)
 
 
 def set_fonts_element(rpr) -> None:
-    for old in rpr.findall(qn("w:rFonts")):
-        rpr.remove(old)
-    rpr.insert(0, parse_xml(f'<w:rFonts {W} w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{FONT_FANG}" w:cs="{LATIN}"/>'))
+    put(rpr, f'<w:rFonts {W} w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{FONT_FANG}" w:cs="{LATIN}"/>')
 
 
 def build_report_template() -> bytes:

@@ -34,6 +34,20 @@ def indicator_row(ws, code: str) -> int:
     raise KeyError(code)
 
 
+@pytest.fixture(scope="session")
+def school_pdf(tmp_path_factory) -> Path:
+    """The sample school's report rendered with --pdf (LibreOffice, twice: once to find the pages,
+    once more for the page-numbered copy), shared by the PDF and schema tests. Its .docx — the
+    page-numbered copy — is beside it."""
+    from vqr_author import render_report
+
+    folder = tmp_path_factory.mktemp("pdf")
+    shutil.copytree(SAMPLE_DIR, folder / "school")
+    result = render_report(folder / "school" / SAMPLE.name, folder / "报告.docx", pdf=True)
+    assert result.pdf is not None, result.notes
+    return result.pdf
+
+
 Editor = Callable[..., Path]
 
 

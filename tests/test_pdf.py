@@ -47,15 +47,6 @@ def toc_entries(texts: list[str]) -> list[tuple[str, str]]:
     return [(m.group(1).strip(), m.group(2)) for line in lines if (m := TOC_LINE.match(line.strip()))]
 
 
-@pytest.fixture(scope="module")
-def school_pdf(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("pdf")
-    shutil.copytree(ROOT / "sample_inputs" / "school", folder / "school")
-    result = render_report(folder / "school" / "海川职业学校.xlsx", folder / "报告.docx", pdf=True)
-    assert result.pdf is not None, result.notes
-    return result.pdf
-
-
 @needs_soffice
 def test_every_toc_line_carries_its_true_page_number(school_pdf):
     texts = pages(school_pdf)

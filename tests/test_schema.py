@@ -1,0 +1,223 @@
+"""Every file the tool writes is valid against the ECMA-376 Part 4 Transitional schemas (issue 11).
+
+Word is stricter than LibreOffice: an element out of its schema order (w:ind after w:jc, …) can make
+it refuse a report that LibreOffice opens. Each kind of file written — school, draft, district and
+city reports, the page-numbered copy written by --pdf, blank, next-year, annotated and 汇总
+workbooks, batch reports, and the Word template they all start from — is validated part by part, in
+memory, with the schemas kept in tests/ooxml-schemas (see tests/ooxml_schema.py). The schema is
+compiled once per session.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, SAMPLE_DIR
+from ooxml_schema import (
+    SKIPPED_ROOTS,
+    PackageReport,
+    apply_markup_compatibility,
+    compile_schema,
+    validate_package,
+    validate_part,
+)
+from vqr_author import aggregate_report, annotate_workbook, check_workbook, new_workbook, render_report
+from vqr_author.batch import SUMMARY, run_batch
+from vqr_author.output.pdf import find_soffice
+
+DISTRICT = ROOT / "sample_inputs" / "district"
+WITH_ERRORS = SAMPLE_DIR / "海川职业学校-含错误示例.xlsx"
+
+# Parts each kind of package must have had validated (so that a validator that skipped everything
+# could not pass).
+DOCX_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "word/document.xml",
+              "word/_rels/document.xml.rels", "word/styles.xml", "word/settings.xml", "word/numbering.xml",
+              "word/fontTable.xml", "word/webSettings.xml", "word/theme/theme1.xml", "word/header3.xml",
+              "word/footer3.xml"}
+XLSX_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "xl/workbook.xml",
+              "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml"}
+COMMENTED_XLSX_PARTS = XLSX_PARTS | {"xl/comments/comment1.xml", "xl/drawings/commentsDrawing1.vml"}
+
+
+@pytest.fixture(scope="session")
+def ooxml():
+    return compile_schema()
+
+
+# ------------------------------------------------------------------------------ the files the tool writes
+def _copy_sample(folder: Path) -> Path:
+    shutil.copytree(SAMPLE_DIR, folder / "school")
+    return folder / "school" / SAMPLE.name
+
+
+def school_report(folder: Path) -> list[Path]:
+    result = render_report(_copy_sample(folder), folder / "报告.docx")
+    assert result.written
+    return [result.output]
+
+
+def draft_report(folder: Path) -> list[Path]:
+    _copy_sample(folder)
+    result = render_report(folder / "school" / WITH_ERRORS.name, folder / "草稿.docx", draft=True)
+    assert result.written and result.check.errors  # a draft with its problems marked in it
+    return [result.output]
+
+
+def district_report(folder: Path) -> list[Path]:
+    schools = sorted((DISTRICT / "学校").glob("*.xlsx"))
+    result = aggregate_report(DISTRICT / "海川区.xlsx", schools, folder / "区县报告.docx")
+    assert result.written
+    return [result.output]
+
+
+def city_report(folder: Path) -> list[Path]:
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "sample_inputs"))
+    from synth import SchoolSpec, region_workbook, save, school_workbook
+    from vqr_author.edition import load_edition
+
+    edition = load_edition()
+    region_text = yaml.safe_load((ROOT / "sample_inputs" / "district_text.yaml").read_text(encoding="utf-8"))
+    school_text = yaml.safe_load((ROOT / "sample_inputs" / "sample_text.yaml").read_text(encoding="utf-8"))
+    city = save(region_workbook(edition, "市", {"区域名称": "北京市", "报告年度": "2024", "发布单位": "北京市教育委员会",
+                                               "发布日期": "2025年3月", "公开网址": "https://jw.example.gov.cn"},
+                                region_text), folder / "北京市.xlsx")
+    schools = [save(school_workbook(edition, SchoolSpec(f"北京市第{i}职业学校", f"41110000{i:02d}", district, nature,
+                                                        100 + i, 6), school_text), folder / f"{i}.xlsx")
+               for i, (district, nature) in enumerate([("北京市甲区", "公办"), ("北京市甲区", "民办"),
+                                                       ("北京市乙区", "公办")], start=1)]
+    result = aggregate_report(city, schools, folder / "市报告.docx", level="city")
+    assert result.written, [p.message for p in result.errors]
+    return [result.output]
+
+
+def blank_workbooks(folder: Path) -> list[Path]:
+    paths = [folder / f"空白-{level}.xlsx" for level in ("school", "district", "city")]
+    for path, level in zip(paths, ("school", "district", "city")):
+        new_workbook(path, level=level)
+    return paths
+
+
+def next_year_workbook(folder: Path) -> list[Path]:
+    new_workbook(folder / "学校2025.xlsx", previous=SAMPLE)
+    return [folder / "学校2025.xlsx"]
+
+
+def annotated_workbook(folder: Path) -> list[Path]:
+    result = check_workbook(WITH_ERRORS)
+    assert result.problems
+    return [annotate_workbook(result, folder / "学校-问题.xlsx")]
+
+
+def batch_outputs(folder: Path) -> list[Path]:
+    inbox = folder / "收集"
+    shutil.copytree(SAMPLE_DIR, inbox)  # one good workbook and one with errors: 汇总 lists both, and the problems
+    result = run_batch(inbox, folder / "输出", jobs=1)
+    assert result.summary.name == SUMMARY
+    reports = sorted((folder / "输出").glob("*.docx"))
+    assert reports
+    return [result.summary, *reports]
+
+
+def template(folder: Path) -> list[Path]:
+    return [ROOT / "templates" / "report.docx"]
+
+
+# kind → (writes the files, parts that must be among those validated in each .xlsx; .docx: DOCX_PARTS)
+KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str]]] = {
+    "template": (template, set()),
+    "school-report": (school_report, set()),
+    "draft-report": (draft_report, set()),
+    "district-report": (district_report, set()),
+    "city-report": (city_report, set()),
+    "blank-workbooks": (blank_workbooks, COMMENTED_XLSX_PARTS),
+    "next-year-workbook": (next_year_workbook, COMMENTED_XLSX_PARTS),
+    "annotated-workbook": (annotated_workbook, COMMENTED_XLSX_PARTS),
+    "batch-summary-and-reports": (batch_outputs, XLSX_PARTS),
+}
+
+
+def check(path: Path, schema, required: set[str]) -> PackageReport:
+    report = validate_package(path, schema)
+    summary = report.describe()
+    assert not report.violations, summary
+    assert required <= set(report.validated), f"{summary}\n  not validated: {sorted(required - set(report.validated))}"
+    assert not report.skipped, summary  # nothing the tool writes needs SKIPPED_ROOTS today
+    return report
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_part_of_every_file_written_is_schema_valid(kind, ooxml, tmp_path):
+    make, xlsx_parts = KINDS[kind]
+    for path in make(tmp_path):
+        check(path, ooxml, DOCX_PARTS if path.suffix == ".docx" else xlsx_parts)
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed on this machine")
+def test_page_numbered_copy_written_with_pdf_is_schema_valid(school_pdf, ooxml):
+    copy = school_pdf.with_suffix(".docx")  # rendered again with the page numbers LibreOffice found
+    check(copy, ooxml, DOCX_PARTS)
+
+
+# ------------------------------------------------------------------------------------- the validator itself
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def _settings(body: str, root_attributes: str = "") -> bytes:
+    return (f'<w:settings xmlns:w="{W}" xmlns:mc="{MC}" xmlns:w14="{W14}" {root_attributes}>{body}</w:settings>'
+            ).encode()
+
+
+def test_validator_reports_each_violation_with_part_line_and_place(ooxml):
+    styles = (f'<w:styles xmlns:w="{W}">\n<w:style w:type="paragraph" w:styleId="Normal"><w:pPr>'
+              '<w:jc w:val="both"/><w:ind w:firstLine="0"/></w:pPr></w:style></w:styles>').encode()
+    violations, skipped = validate_part("word/styles.xml", styles, ooxml)
+    assert skipped is None and len(violations) == 1
+    text = str(violations[0])
+    assert text.startswith("word/styles.xml:2 /w:styles/w:style/w:pPr/w:ind:") and "w:ind" in text
+    zoom, _ = validate_part("word/settings.xml", _settings('<w:zoom w:val="bestFit"/>'), ooxml)
+    assert "w:percent" in str(zoom[0]) and "required" in str(zoom[0])
+
+
+def test_markup_compatibility_drops_ignorable_markup_and_resolves_alternate_content(ooxml):
+    part = _settings(
+        '<w14:docId w14:val="1A2B"/>'
+        '<mc:AlternateContent><mc:Choice Requires="w14"><w14:unknown/></mc:Choice>'
+        '<mc:Fallback><w:zoom w:percent="100"/></mc:Fallback></mc:AlternateContent>'
+        '<w:updateFields w:val="true" w14:extra="1"/>',
+        'mc:Ignorable="w14"',
+    )
+    assert validate_part("word/settings.xml", part, ooxml) == ([], None)
+    from lxml import etree
+
+    root = etree.fromstring(part)
+    apply_markup_compatibility(root)
+    assert [child.tag.split("}")[1] for child in root] == ["zoom", "updateFields"]
+    assert not root.attrib and not root[1].get(f"{{{W14}}}extra")
+    # a namespace that is neither understood nor ignorable stays, and the schema rejects it
+    unknown = _settings('<w14:docId w14:val="1A2B"/>')
+    assert validate_part("word/settings.xml", unknown, ooxml)[0]
+
+
+def test_xml_part_without_a_schema_is_a_violation_unless_skipped_with_its_reason(ooxml, monkeypatch):
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="xml" ContentType="application/xml"/></Types>')
+        zf.writestr("customXml/item1.xml", '<data xmlns="urn:example:not-ooxml"/>')
+    report = validate_package(buffer.getvalue(), ooxml)
+    assert [v.part for v in report.violations] == ["customXml/item1.xml"]
+    monkeypatch.setitem(SKIPPED_ROOTS, "urn:example:not-ooxml", "a customer's own data, no ECMA-376 schema")
+    report = validate_package(buffer.getvalue(), ooxml)
+    assert not report.violations and report.skipped == {"customXml/item1.xml": "a customer's own data, no ECMA-376 schema"}
+    assert "skipped customXml/item1.xml: a customer's own data" in report.describe()
