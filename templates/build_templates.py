@@ -99,15 +99,13 @@ def _prefixed(element) -> str:
     return str(NamespacePrefixedTag.from_clark_name(element.tag))
 
 
-def put(parent, xml: str | None = None, *, remove: str | None = None):
+def put(parent, xml: str):
     """Replace ``parent``'s child of the same tag with the element ``xml``, inserted where the
-    schema's sequence puts it (before the first later sibling present, python-docx's
-    insert_element_before). With ``remove`` (a tag such as "w:ind") and no ``xml``, only remove."""
-    child = parse_xml(xml) if xml else None
-    tag = _prefixed(child) if child is not None else remove
+    schema's sequence puts it: before the first later sibling present (python-docx's
+    insert_element_before)."""
+    child = parse_xml(xml)
+    tag = _prefixed(child)
     parent.remove_all(tag)
-    if child is None:
-        return None
     sequence = SEQUENCES[_prefixed(parent)]
     return parent.insert_element_before(child, *sequence[sequence.index(tag) + 1:])
 
@@ -156,10 +154,9 @@ def style(doc, style_id: str, name: str, *, east_asia: str, size: float, bold: b
         put(ppr, f'<w:ind {W} w:firstLineChars="{first_line_chars * 100}" w:firstLine="{first_line_chars * 320}"/>')
     else:
         put(ppr, f'<w:ind {W} w:firstLine="0" w:firstLineChars="0"/>')
+    ppr.remove_all("w:outlineLvl")
     if outline is not None:
         put(ppr, f'<w:outlineLvl {W} w:val="{outline}"/>')
-    else:
-        put(ppr, remove="w:outlineLvl")
     return st
 
 

@@ -221,3 +221,22 @@ def test_xml_part_without_a_schema_is_a_violation_unless_skipped_with_its_reason
     report = validate_package(buffer.getvalue(), ooxml)
     assert not report.violations and report.skipped == {"customXml/item1.xml": "a customer's own data, no ECMA-376 schema"}
     assert "skipped customXml/item1.xml: a customer's own data" in report.describe()
+
+
+def test_every_variant_of_the_generated_table_xml_is_schema_valid(ooxml):
+    """render.ooxml writes the tables' XML by hand; every option it has, together, in one body (the
+    reports above exercise only the options their data happen to need)."""
+    from vqr_author.render import ooxml as x
+
+    runs = x.text_run("文字 & <标记>") + x.text_run("粗", bold=True) + x.text_run("红", color="C00000") + \
+        x.text_run("粗红", bold=True, color="C00000") + x.field_runs("SEQ 表 \\* ARABIC", "3")
+    paragraphs = [x.paragraph(runs, "Normal", align=align, indent_chars=indent, keep_next=keep, outline_level=level)
+                  for align in (None, "justify", "center", "right") for indent in (0, 1)
+                  for keep in (False, True) for level in (None, 1)]
+    cells = (x.cell(x.paragraph("", "TableHeader"), 1000, span=2, vmerge="restart", fill="FFC7CE")
+             + x.cell(x.paragraph(runs, "TableText"), 1000, vmerge="continue") + x.cell("<w:p/>", 1000))
+    body = ("".join(paragraphs) + x.caption("表", 3, "标题") + x.caption("表", 4, "附表", outline_level=1)
+            + x.table(x.row(cells, header=True) + x.row(cells), [2000, 1000, 1000]))
+    document = (f'<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>').encode()
+    violations, skipped = validate_part("word/document.xml", document, ooxml)
+    assert skipped is None and not violations, "\n".join(map(str, violations))
