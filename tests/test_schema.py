@@ -240,3 +240,13 @@ def test_every_variant_of_the_generated_table_xml_is_schema_valid(ooxml):
     document = (f'<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>').encode()
     violations, skipped = validate_part("word/document.xml", document, ooxml)
     assert skipped is None and not violations, "\n".join(map(str, violations))
+
+
+def test_legacy_vml_drawing_of_cell_comments_is_validated_shape_by_shape(ooxml):
+    # openpyxl writes the comment boxes as a VML drawing: a bare <xml> wrapper (no schema) around
+    # VML shapes (schema: vml-main.xsd, vml-spreadsheetDrawing.xsd), each of which is validated.
+    vml = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+           '<v:shape id="_x0000_s1026"><x:ClientData ObjectType="Note"><x:Row>0</x:Row><x:Bogus/></x:ClientData>'
+           '</v:shape></xml>').encode()
+    violations, skipped = validate_part("xl/drawings/commentsDrawing1.vml", vml, ooxml)
+    assert skipped is None and [v.path for v in violations] == ["/v:shape/x:ClientData/x:Bogus"]
