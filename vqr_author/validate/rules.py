@@ -102,7 +102,7 @@ def check_indicators(
             yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
                         sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)
     for ind in edition.derived_indicators:
-        yield from _check_derived(edition, ind, values)
+        yield from _check_derived(edition, book, ind, values)
     yield from _check_changes(edition, book, values)
 
 
@@ -110,7 +110,9 @@ def _unit_suffix(ind: Indicator) -> str:
     return "" if ind.kind is Kind.RATIO else ind.unit
 
 
-def _check_derived(edition: Edition, ind: Indicator, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
+def _check_derived(
+    edition: Edition, book: ReportWorkbook, ind: Indicator, values: Mapping[str, IndicatorValue]
+) -> Iterator[Problem]:
     if ind.range is None or ind.formula is None:
         return
     lo, hi = (Decimal(str(x)) for x in ind.range)
@@ -123,18 +125,17 @@ def _check_derived(edition: Edition, ind: Indicator, values: Mapping[str, Indica
             yield warning(
                 "implausible-value",
                 f"{year}{ind.name}计算结果为 {shown}，超出通常范围 {_num(lo)}～{_num(hi)}。它由{parts}计算得出，请核对这些数据的数值和单位。",
-                indicator=edition.label(ind.code), sheet=c.SHEET_INDICATORS, cell=_first_cell(values, inputs, attr),
+                indicator=edition.label(ind.code), sheet=c.SHEET_INDICATORS, cell=_first_cell(book, inputs, attr),
             )
 
 
-def _first_cell(values: Mapping[str, IndicatorValue], codes: tuple[str, ...], which: str) -> str:
-    """The cell of the first input (in formula order: numerator first) for the given year."""
-    column = "E" if which == "last" else "F"
+def _first_cell(book: ReportWorkbook, codes: tuple[str, ...], which: str) -> str:
+    """The cell of the first input (in formula order: numerator first) for the given year, where the
+    reader found it (the 上年/本年 columns are found by their headers, in any order)."""
     for code in codes:
-        for ref in sorted(values[code].refs):
-            cell = ref.split("!", 1)[1]
-            if cell.startswith(column):
-                return cell
+        entry = book.indicators.get(code)
+        if entry is not None and getattr(entry, which).cell:
+            return getattr(entry, which).cell
     return ""
 
 
@@ -150,7 +151,7 @@ def _check_changes(edition: Edition, book: ReportWorkbook, values: Mapping[str, 
             continue  # 1 → 2 is +100% but says nothing about data quality
         entry = book.indicators.get(ind.code)
         where = dict(sheet=entry.this.sheet, cell=entry.this.cell) if entry else dict(
-            sheet=c.SHEET_INDICATORS, cell=_first_cell(values, ind.formula.inputs, "this") if ind.formula else "")
+            sheet=c.SHEET_INDICATORS, cell=_first_cell(book, ind.formula.inputs, "this") if ind.formula else "")
         yield warning(
             "large-change",
             f"{edition.label(ind.code)}从上年 {_num(v.last)} 变为本年 {_num(v.this)}，变化 {plain(pct, 2)}%，超过 ±{_num(limit)}%。"

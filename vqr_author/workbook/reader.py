@@ -195,13 +195,22 @@ def _report_merges(session: _Session, ws: SheetGrid, columns: set[int]) -> None:
 
 def _read_cover(session: _Session, ws: SheetGrid) -> dict[str, Entry]:
     cover: dict[str, Entry] = {}
+    key_col, value_col = cover_columns(ws)
     for row in _data_rows(ws):
-        key = parse_text(session.raw(ws, row, 1))
+        key = parse_text(session.raw(ws, row, key_col))
         if not key:
             continue
         key = normalise(key)
-        cover[key] = Entry(session.text(ws, row, 2, key), ws.title, f"B{row}")
+        cover[key] = Entry(session.text(ws, row, value_col, key), ws.title, cell_ref(row, value_col))
     return cover
+
+
+def cover_columns(ws: SheetGrid) -> tuple[int, int]:
+    """The 项目 and 内容 columns of 封面, found by their headers like every other sheet's; A and B
+    when row 1 does not name them both (a form without its header row)."""
+    found = {normalise(ws.value(1, col)): col for col in range(ws.max_column or 0, 0, -1)}
+    key_col, value_col = found.get(c.COVER_HEADERS[0]), found.get(c.COVER_HEADERS[1])
+    return (key_col, value_col) if key_col and value_col else (1, 2)
 
 
 def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edition | None) -> Edition:
