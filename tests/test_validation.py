@@ -237,3 +237,13 @@ def test_cover_columns_are_found_by_their_headers(sample, edit):
     assert (problem.sheet, problem.cell) == ("封面", "A5")
     assert result.report is None or result.report.unit_name
     assert not problems_with(result, "cover-missing-field")
+
+
+def test_blank_optional_indicators_are_one_grouped_warning(sample, edit):
+    assert not problems_with(check_workbook(sample), "optional-indicators-blank")  # the sample is complete
+    blank = {code: (1, None) for code in ("F1-05", "F1-06", "F3-01", "F3-02", "F3-03")}
+    edit(sample, indicators={**blank, "GM07": (20, "—")})  # "—" is no data, too
+    (problem,) = problems_with(check_workbook(sample), "optional-indicators-blank")
+    assert problem.level is Level.WARNING and (problem.sheet, problem.cell) == ("指标", "")
+    assert "有 6 项选填指标" in problem.message
+    assert "规模：1 项，附表1：2 项，附表3：3 项" in problem.message

@@ -55,6 +55,7 @@ PROBLEM_CODES: dict[str, str] = {
     "rate-as-fraction": "百分比疑似写成了小数（0.95 应填 95）",
     "implausible-value": "数值或计算结果超出通常范围",
     "large-change": "与上年相比变化超过阈值",
+    "optional-indicators-blank": "选填指标本年未填写（一条警告汇总数量和所属表）",
     "part-exceeds-parent": "其中项大于总数",
     "parts-exceed-total": "其中各项之和大于总数",
     "parts-sum-mismatch": "组成部分之和不等于总数",

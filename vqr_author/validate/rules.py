@@ -104,6 +104,28 @@ def check_indicators(
     for ind in edition.derived_indicators:
         yield from _check_derived(edition, book, ind, values)
     yield from _check_changes(edition, book, values)
+    yield from _check_blank_optional(edition, book)
+
+
+def _check_blank_optional(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
+    """One warning for all optional indicators left blank this year: how complete the workbook is,
+    by table, without a line per cell."""
+    blank: dict[str, int] = defaultdict(int)
+    for ind in edition.input_indicators:
+        entry = book.indicators.get(ind.code)
+        if entry is not None and not ind.required and entry.this.value is None:
+            blank[ind.group] += 1
+    if not blank:
+        return
+    total = sum(blank.values())
+    rows = sum(1 for ind in edition.input_indicators if not ind.required and ind.code in book.indicators)
+    groups = "，".join(f"{group}：{count} 项" for group, count in blank.items())
+    yield warning(
+        "optional-indicators-blank",
+        f"有 {total} 项选填指标（共 {rows} 项）本年未填写（{groups}），报告中这些数值显示为“—”。"
+        f"确无数据的可以留空；有数据的请在“{c.SHEET_INDICATORS}”工作表“本年”列补填。",
+        sheet=c.SHEET_INDICATORS,
+    )
 
 
 def _unit_suffix(ind: Indicator) -> str:
