@@ -76,6 +76,16 @@ PROBLEM_CODES: dict[str, str] = {
     "image-not-found": "找不到图片文件",
     "image-too-large": "图片文件过大",
     "image-not-an-image": "图片文件不是可用的图片或已损坏",
+    "case-caption-without-image": "案例填写了图片说明却没有图片文件（说明不会出现在报告中）",
+    # content that is hidden (published all the same) or not read at all
+    "hidden-sheet": "工作表被隐藏，其内容仍会出现在报告中",
+    "hidden-rows": "有内容的行被隐藏或被筛选隐藏，其内容仍会出现在报告中",
+    "hidden-columns": "有内容的列被隐藏，其内容仍会出现在报告中",
+    "ignored-column": "内容填在了填报表没有的列中，工具不读取，不会出现在报告中",
+    "ignored-row": "指标行没有代码，所填数值不读取",
+    "extra-sheet": "不属于填报表的工作表中有内容，工具不读取",
+    "unknown-cover-field": "封面项目不是本层级报告的封面信息项，所填内容不使用",
+    "duplicate-cover-field": "封面同一项目填写了两行，只用最后一行",
     # 汇总（区县、市报告）
     "duplicate-school": "同一学校（学校代码）的填报表出现多份",
     "school-name-conflict": "同一学校代码在不同填报表中的名称不一致",

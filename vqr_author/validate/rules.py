@@ -7,6 +7,7 @@ Problem codes are stable and listed in docs/problems.md.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -84,6 +85,25 @@ def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
             yield error("cover-invalid-format", f"“{f.key}”填写为“{text}”，格式不对：{f.hint}。", **where)
         if f.kind == "year" and report_years(text).this is None:
             yield error("cover-invalid-year", f"“{f.key}”填写为“{text}”，应为四位年份，例如 2024。", **where)
+
+
+def check_cover_labels(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
+    """A value typed under a 项目 that is not a cover field of this level is not used anywhere."""
+    fields = [f.key for f in edition.cover_fields_for(book.level)]
+    known = {_normal_key(key) for key in (*fields, c.KEY_EDITION, c.KEY_LEVEL)}
+    for key, entry in book.cover.items():
+        if _normal_key(key) in known or entry.value is None or not str(entry.value).strip():
+            continue
+        yield warning(
+            "unknown-cover-field",
+            f"封面项目“{key}”不是{book.level}报告的封面信息项，本行填写的“{entry.value}”不会出现在报告中。"
+            f"封面信息项为：{'、'.join(fields)}。请把内容填到对应项目的行（项目名称不要改动），或删除这一行。",
+            sheet=entry.sheet or c.SHEET_COVER, cell=entry.cell, indicator=key,
+        )
+
+
+def _normal_key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -127,6 +127,9 @@ def load_workbook(
     paragraphs = _read_narrative(session, narrative_ws, edition) if narrative_ws is not None else ()
     cases_ws = sheet(c.SHEET_CASES)
     cases = _read_cases(session, cases_ws, edition) if cases_ws is not None else ()
+    from vqr_author.workbook.unread import unread_content  # it reads sheets as this module does
+
+    session.problems += unread_content(grids, edition, level)
 
     book = ReportWorkbook(
         path=path,
@@ -409,6 +412,13 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
             image, pixels, problem = resolve_image(values["图片文件"], session.path.parent)
             if problem:
                 session.problems.append(error(problem[0], problem[1], sheet=ws.title, cell=cell("图片文件")))
+        elif values.get("图片说明"):  # the caption is printed under the photo: without one it would vanish
+            session.problems.append(warning(
+                "case-caption-without-image",
+                f"填写了图片说明“{values['图片说明']}”，但没有填写“图片文件”，报告中不会出现这段说明。"
+                "请在“图片文件”列填写图片的路径（例如 照片/案例1.jpg），或删除图片说明。",
+                sheet=ws.title, cell=cell("图片说明"),
+            ))
         if not ok:
             continue
         paragraphs = tuple(line.strip() for line in values["正文"].split("\n") if line.strip())
