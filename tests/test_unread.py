@@ -161,3 +161,9 @@ def test_every_section_the_dropdown_offers_has_a_place_in_the_report(sample, edi
     printed = (report.preface, *report.sections)
     assert sorted(b.case.title for s in printed for b in s.cases) == sorted(offered)
     assert sorted(p.text for s in printed for p in s.paragraphs) == sorted(offered)
+
+
+def test_text_typed_in_the_section_column_is_named(sample, edit):
+    edit(sample, cells={("正文", "A40"): "学校坚持立德树人，开展了丰富的校园文化活动。", ("正文", "B40"): None})
+    problem = only(check_workbook(sample), "unknown-section")
+    assert (problem.sheet, problem.cell) == ("正文", "A40") and "不会出现在报告中" in problem.message

@@ -359,10 +359,17 @@ def _read_narrative(session: _Session, ws: SheetGrid, edition: Edition) -> tuple
     paragraphs = []
     for row in _data_rows(ws):
         text = session.text(ws, row, columns["段落"])
-        if not text:
-            continue
         section_text = session.text(ws, row, columns["章节"])
         section_cell = cell_ref(row, columns["章节"])
+        if not text:
+            if section_text and find_section(section_text) is None:  # text typed in the wrong column would vanish
+                session.problems.append(warning(
+                    "unknown-section",
+                    f"“章节”列写着“{section_text[:40]}”，它不是报告大纲中的章节，本行“段落”列又是空的，这些文字不会出现在报告中。"
+                    "如果这是一段正文，请把它移到“段落”列，并在“章节”列从下拉列表中选择章节；否则请删除。",
+                    sheet=ws.title, cell=section_cell,
+                ))
+            continue
         if not section_text:
             session.problems.append(error(
                 "missing-section", "这一段落没有选择章节，无法放入报告。请在“章节”列选择章节。",
