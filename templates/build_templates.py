@@ -265,6 +265,21 @@ def charts(doc, container: str) -> None:
     para(doc, "{%p endfor %}", "Normal")
 
 
+def cases(doc, container: str) -> None:
+    """Each case: 【案例分享】title, its paragraphs, its photo with caption 图 N (the SEQ shared with charts)."""
+    para(doc, f"{{%p for case in {container}.cases %}}", "Normal")
+    para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle")
+    loop(doc, "text in case.paragraphs", "{{ text }}", "CaseBody")
+    para(doc, "{%p if case.image %}", "Normal")
+    para(doc, "{{ case.image }}", "CaseFigure")
+    p = para(doc, "", "CaseCaption")
+    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ case.figure_number }}")
+         + '<w:r><w:t xml:space="preserve"> {{ case.caption }}</w:t></w:r>')
+    para(doc, "{%p endif %}", "Normal")
+    loop(doc, "problem in case.problems", "※ {{ problem }}", "DraftNotice")
+    para(doc, "{%p endfor %}", "Normal")
+
+
 def cover(doc) -> None:
     para(doc, "{%p if draft %}", "Normal")
     para(doc, "草稿：本报告存在 {{ draft.errors }} 个错误、{{ draft.warnings }} 个警告，未通过校验，不得发布", "DraftNotice")
@@ -302,6 +317,7 @@ def front_matter(doc) -> None:
     loop(doc, "text in preface.leads", "{{ text }}")
     loop(doc, "table in preface.tables", "{{p table }}")
     charts(doc, "preface")
+    cases(doc, "preface")
     para(doc, "目　　录", "PageTitle")
     begin = para(doc, "", "TOC1")
     runs(begin, '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -337,17 +353,7 @@ def body(doc) -> None:
     loop(doc, "text in section.paragraphs", "{{ text }}")
     loop(doc, "table in section.tables", "{{p table }}")
     charts(doc, "section")
-    para(doc, "{%p for case in section.cases %}", "Normal")
-    para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle")
-    loop(doc, "text in case.paragraphs", "{{ text }}", "CaseBody")
-    para(doc, "{%p if case.image %}", "Normal")
-    para(doc, "{{ case.image }}", "CaseFigure")
-    p = para(doc, "", "CaseCaption")
-    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ case.figure_number }}")
-         + '<w:r><w:t xml:space="preserve"> {{ case.caption }}</w:t></w:r>')
-    para(doc, "{%p endif %}", "Normal")
-    loop(doc, "problem in case.problems", "※ {{ problem }}", "DraftNotice")
-    para(doc, "{%p endfor %}", "Normal")
+    cases(doc, "section")
     para(doc, "{%p endfor %}", "Normal")
 
 

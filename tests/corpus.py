@@ -301,6 +301,28 @@ def move_cases_first(wb: openpyxl.Workbook) -> None:
     wb.move_sheet("案例", offset=-5)
 
 
+def hide_sheet(name: str) -> Callable[[openpyxl.Workbook], None]:
+    return lambda wb: setattr(wb[name], "sheet_state", "hidden")
+
+
+def hide_rows(sheet: str, *rows: int) -> Callable[[openpyxl.Workbook], None]:
+    def fn(wb: openpyxl.Workbook) -> None:
+        for row in rows:
+            wb[sheet].row_dimensions[row].hidden = True
+
+    return fn
+
+
+def extra_sheet(wb: openpyxl.Workbook) -> None:
+    wb.create_sheet("学校简介")["A2"] = "学校创办于 1958 年。"
+
+
+def blank_optional(wb: openpyxl.Workbook) -> None:
+    ws = wb["指标"]
+    for code in ("F1-05", "F3-01", "F3-02", "F5-01"):
+        ws.cell(row=row_of(ws, code), column=6).value = None
+
+
 def blank_workbook(folder: Path) -> Path:
     path = folder / "空白工作簿.xlsx"
     openpyxl.Workbook().save(path)
@@ -406,6 +428,16 @@ def build_cases() -> list[Case]:
         c("template-syntax", "正文里有模板语法", edited(set_cells({("正文", "B3"): TEMPLATE_TEXT, ("案例", "B2"): "{{ 7*7 }}"})),
           None, 0),
         c("raw-ooxml", "正文里有 Word 内部标记", edited(set_cells({("案例", "C2"): OOXML_TEXT})), None, 0),
+        # ------------------------------------------------------------------ typed content that must not vanish (exit 0)
+        c("preface-case", "案例的章节选了下拉列表的第一项“前言”", edited(set_cells({("案例", "A2"): "前言"})), None, 0),
+        c("hidden-cases-sheet", "“案例”工作表被隐藏", edited(hide_sheet("案例")), "hidden-sheet", 0),
+        c("hidden-rows", "“正文”中有内容的行被隐藏", edited(hide_rows("正文", 3, 4)), "hidden-rows", 0),
+        c("extra-column", "“指标”表后面加了一列“备注”", edited(set_cells({("指标", "H1"): "备注", ("指标", "H5"): "含外省生源"})),
+          "ignored-column", 0),
+        c("extra-sheet", "多了一个“学校简介”工作表", edited(extra_sheet), "extra-sheet", 0),
+        c("cover-unknown-label", "封面多了一行“校长”", edited(lambda wb: wb["封面"].append(["校长", "张三"])),
+          "unknown-cover-field", 0),
+        c("blank-optional", "若干选填指标本年留空", edited(blank_optional), "optional-indicators-blank", 0),
     ]
 
 

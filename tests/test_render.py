@@ -204,3 +204,19 @@ def test_east_asian_fonts_are_set(rendered):
 def test_check_result_matches_the_report(sample):
     result = check_workbook(sample)
     assert result.report.indicators["SZ52"].this == Decimal("85.71")
+
+
+def test_a_case_in_the_preface_is_in_the_preface(sample, edit, tmp_path):
+    # 前言 is the first value the 章节 dropdown offers; a case placed there used to vanish (check said nothing).
+    edit(sample, cells={("案例", "A2"): "前言"})
+    assert check_workbook(sample).errors == []
+    out = tmp_path / "报告.docx"
+    assert render_report(sample, out).written
+    document = docx.Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    case_titles = [i for i, p in enumerate(document.paragraphs) if p.style.style_id == "CaseTitle"]
+    assert texts[case_titles[0]].startswith("【案例分享】实施“运河少年”成长计划")
+    assert texts.index("前　　言") < case_titles[0] < texts.index("目　　录")
+    captions = [p.text for p in document.paragraphs if p.style.style_id in ("FigureCaption", "CaseCaption")]
+    assert [c.split()[1] for c in captions] == [str(n) for n in range(1, 10)]  # its photo keeps its number
+    assert captions[1] == "图 2 学生志愿者在运河沿岸开展文明引导"  # after the preface's chart, before chapter 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 
@@ -182,3 +184,66 @@ def test_unknown_section_in_narrative(sample, edit):
     edit(sample, cells={("正文", "A2"): "9.9 不存在的章节"})
     (problem,) = problems_with(check_workbook(sample), "unknown-section")
     assert (problem.sheet, problem.cell) == ("正文", "A2")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every problem names the cell the reader found its value in (columns are found by their headers).
+def _swap_year_columns(wb):
+    ws = wb["指标"]
+    for row in ws.iter_rows(min_row=1):
+        row[4].value, row[5].value = row[5].value, row[4].value  # headers move with their columns
+
+
+def _insert_column_before_years(wb):
+    wb["指标"].insert_cols(5)  # 上年/本年 move right to F/G
+
+
+@pytest.mark.parametrize("layout", [_swap_year_columns, _insert_column_before_years], ids=["swapped", "moved-right"])
+def test_each_problem_names_the_cell_that_holds_its_value(sample, edit, layout):
+    edit(sample, indicators={
+        "TJ04": (152368000, 152368000),  # 生均仪器设备值 absurd in both years (derived: names an input cell)
+        "GM05": (40, 120),  # large change
+        "F1-11": (0.5, 0.8),  # rate as fraction, both years
+        "GM03": (40, 32),  # 上年 parts do not add up
+    }, fn=layout)
+    result = check_workbook(sample)
+    ws = openpyxl.load_workbook(sample)["指标"]
+    codes = set()
+    for p in result.problems:
+        if p.sheet != "指标" or not p.cell:
+            continue
+        codes.add(p.code)
+        header = ws[re.match(r"[A-Z]+", p.cell).group(0) + "1"].value
+        if p.message.startswith(("上年", "本年")):
+            assert header == p.message[:2], p
+        elif p.code == "large-change":
+            assert header == "本年", p
+        elif p.code == "rate-as-fraction":
+            assert f"填写为 {ws[p.cell].value}" in p.message, p
+    assert {"implausible-value", "large-change", "rate-as-fraction", "parts-sum-mismatch"} <= codes
+    derived = [p for p in problems_with(result, "implausible-value") if p.indicator == "生均教学科研仪器设备值"]
+    assert len(derived) == 2 and len({p.cell for p in derived}) == 2
+
+
+def test_cover_columns_are_found_by_their_headers(sample, edit):
+    def swap(wb):
+        ws = wb["封面"]
+        for row in ws.iter_rows(min_row=1):
+            row[0].value, row[1].value = row[1].value, row[0].value
+
+    edit(sample, cells={("封面", "B5"): "国办"}, fn=swap)  # 办学性质, now in A5
+    result = check_workbook(sample)
+    (problem,) = problems_with(result, "cover-invalid-choice")
+    assert (problem.sheet, problem.cell) == ("封面", "A5")
+    assert result.report is None or result.report.unit_name
+    assert not problems_with(result, "cover-missing-field")
+
+
+def test_blank_optional_indicators_are_one_grouped_warning(sample, edit):
+    assert not problems_with(check_workbook(sample), "optional-indicators-blank")  # the sample is complete
+    blank = {code: (1, None) for code in ("F1-05", "F1-06", "F3-01", "F3-02", "F3-03")}
+    edit(sample, indicators={**blank, "GM07": (20, "—")})  # "—" is no data, too
+    (problem,) = problems_with(check_workbook(sample), "optional-indicators-blank")
+    assert problem.level is Level.WARNING and (problem.sheet, problem.cell) == ("指标", "")
+    assert "有 6 项选填指标" in problem.message
+    assert "规模：1 项，附表1：2 项，附表3：3 项" in problem.message

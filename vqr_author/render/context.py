@@ -169,6 +169,7 @@ def build_context(
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged),
             "charts": _charts(tpl, report.preface, drawn),
+            "cases": [_case(tpl, b, marker, draft) for b in report.preface.cases],
         },
         "toc": _entries(listed["toc"], (pages or {}).get("toc")),
         "lists": [

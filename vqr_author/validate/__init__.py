@@ -10,6 +10,7 @@ from vqr_author.edition.model import Edition
 from vqr_author.problems import Problem
 from vqr_author.validate.rules import (
     check_cover,
+    check_cover_labels,
     check_indicators,
     check_narrative,
     check_parts,
@@ -25,7 +26,7 @@ def validate(
     values: Mapping[str, IndicatorValue],
     records: Mapping[str, RecordSet],
 ) -> list[Problem]:
-    problems = [*check_cover(edition, book)]
+    problems = [*check_cover(edition, book), *check_cover_labels(edition, book)]
     if has_data_sheets(book.level):
         problems += [
             *check_indicators(edition, book, values),

@@ -7,6 +7,7 @@ Problem codes are stable and listed in docs/problems.md.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -86,6 +87,25 @@ def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
             yield error("cover-invalid-year", f"“{f.key}”填写为“{text}”，应为四位年份，例如 2024。", **where)
 
 
+def check_cover_labels(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
+    """A value typed under a 项目 that is not a cover field of this level is not used anywhere."""
+    fields = [f.key for f in edition.cover_fields_for(book.level)]
+    known = {_normal_key(key) for key in (*fields, c.KEY_EDITION, c.KEY_LEVEL)}
+    for key, entry in book.cover.items():
+        if _normal_key(key) in known or entry.value is None or not str(entry.value).strip():
+            continue
+        yield warning(
+            "unknown-cover-field",
+            f"封面项目“{key}”不是{book.level}报告的封面信息项，本行填写的“{entry.value}”不会出现在报告中。"
+            f"封面信息项为：{'、'.join(fields)}。请把内容填到对应项目的行（项目名称不要改动），或删除这一行。",
+            sheet=entry.sheet or c.SHEET_COVER, cell=entry.cell, indicator=key,
+        )
+
+
+def _normal_key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 # ---------------------------------------------------------------------------------------------
 def check_indicators(
     edition: Edition, book: ReportWorkbook, values: Mapping[str, IndicatorValue]
@@ -102,15 +122,39 @@ def check_indicators(
             yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
                         sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)
     for ind in edition.derived_indicators:
-        yield from _check_derived(edition, ind, values)
+        yield from _check_derived(edition, book, ind, values)
     yield from _check_changes(edition, book, values)
+    yield from _check_blank_optional(edition, book)
+
+
+def _check_blank_optional(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
+    """One warning for all optional indicators left blank this year: how complete the workbook is,
+    by table, without a line per cell."""
+    blank: dict[str, int] = defaultdict(int)
+    for ind in edition.input_indicators:
+        entry = book.indicators.get(ind.code)
+        if entry is not None and not ind.required and entry.this.value is None:
+            blank[ind.group] += 1
+    if not blank:
+        return
+    total = sum(blank.values())
+    rows = sum(1 for ind in edition.input_indicators if not ind.required and ind.code in book.indicators)
+    groups = "，".join(f"{group}：{count} 项" for group, count in blank.items())
+    yield warning(
+        "optional-indicators-blank",
+        f"有 {total} 项选填指标（共 {rows} 项）本年未填写（{groups}），报告中这些数值显示为“—”。"
+        f"确无数据的可以留空；有数据的请在“{c.SHEET_INDICATORS}”工作表“本年”列补填。",
+        sheet=c.SHEET_INDICATORS,
+    )
 
 
 def _unit_suffix(ind: Indicator) -> str:
     return "" if ind.kind is Kind.RATIO else ind.unit
 
 
-def _check_derived(edition: Edition, ind: Indicator, values: Mapping[str, IndicatorValue]) -> Iterator[Problem]:
+def _check_derived(
+    edition: Edition, book: ReportWorkbook, ind: Indicator, values: Mapping[str, IndicatorValue]
+) -> Iterator[Problem]:
     if ind.range is None or ind.formula is None:
         return
     lo, hi = (Decimal(str(x)) for x in ind.range)
@@ -123,18 +167,17 @@ def _check_derived(edition: Edition, ind: Indicator, values: Mapping[str, Indica
             yield warning(
                 "implausible-value",
                 f"{year}{ind.name}计算结果为 {shown}，超出通常范围 {_num(lo)}～{_num(hi)}。它由{parts}计算得出，请核对这些数据的数值和单位。",
-                indicator=edition.label(ind.code), sheet=c.SHEET_INDICATORS, cell=_first_cell(values, inputs, attr),
+                indicator=edition.label(ind.code), sheet=c.SHEET_INDICATORS, cell=_first_cell(book, inputs, attr),
             )
 
 
-def _first_cell(values: Mapping[str, IndicatorValue], codes: tuple[str, ...], which: str) -> str:
-    """The cell of the first input (in formula order: numerator first) for the given year."""
-    column = "E" if which == "last" else "F"
+def _first_cell(book: ReportWorkbook, codes: tuple[str, ...], which: str) -> str:
+    """The cell of the first input (in formula order: numerator first) for the given year, where the
+    reader found it (the 上年/本年 columns are found by their headers, in any order)."""
     for code in codes:
-        for ref in sorted(values[code].refs):
-            cell = ref.split("!", 1)[1]
-            if cell.startswith(column):
-                return cell
+        entry = book.indicators.get(code)
+        if entry is not None and getattr(entry, which).cell:
+            return getattr(entry, which).cell
     return ""
 
 
@@ -150,7 +193,7 @@ def _check_changes(edition: Edition, book: ReportWorkbook, values: Mapping[str, 
             continue  # 1 → 2 is +100% but says nothing about data quality
         entry = book.indicators.get(ind.code)
         where = dict(sheet=entry.this.sheet, cell=entry.this.cell) if entry else dict(
-            sheet=c.SHEET_INDICATORS, cell=_first_cell(values, ind.formula.inputs, "this") if ind.formula else "")
+            sheet=c.SHEET_INDICATORS, cell=_first_cell(book, ind.formula.inputs, "this") if ind.formula else "")
         yield warning(
             "large-change",
             f"{edition.label(ind.code)}从上年 {_num(v.last)} 变为本年 {_num(v.this)}，变化 {plain(pct, 2)}%，超过 ±{_num(limit)}%。"

@@ -127,6 +127,9 @@ def load_workbook(
     paragraphs = _read_narrative(session, narrative_ws, edition) if narrative_ws is not None else ()
     cases_ws = sheet(c.SHEET_CASES)
     cases = _read_cases(session, cases_ws, edition) if cases_ws is not None else ()
+    from vqr_author.workbook.unread import unread_content  # it reads sheets as this module does
+
+    session.problems += unread_content(grids, edition, level)
 
     book = ReportWorkbook(
         path=path,
@@ -195,13 +198,22 @@ def _report_merges(session: _Session, ws: SheetGrid, columns: set[int]) -> None:
 
 def _read_cover(session: _Session, ws: SheetGrid) -> dict[str, Entry]:
     cover: dict[str, Entry] = {}
+    key_col, value_col = cover_columns(ws)
     for row in _data_rows(ws):
-        key = parse_text(session.raw(ws, row, 1))
+        key = parse_text(session.raw(ws, row, key_col))
         if not key:
             continue
         key = normalise(key)
-        cover[key] = Entry(session.text(ws, row, 2, key), ws.title, f"B{row}")
+        cover[key] = Entry(session.text(ws, row, value_col, key), ws.title, cell_ref(row, value_col))
     return cover
+
+
+def cover_columns(ws: SheetGrid) -> tuple[int, int]:
+    """The 项目 and 内容 columns of 封面, found by their headers like every other sheet's; A and B
+    when row 1 does not name them both (a form without its header row)."""
+    found = {normalise(ws.value(1, col)): col for col in range(ws.max_column or 0, 0, -1)}
+    key_col, value_col = found.get(c.COVER_HEADERS[0]), found.get(c.COVER_HEADERS[1])
+    return (key_col, value_col) if key_col and value_col else (1, 2)
 
 
 def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edition | None) -> Edition:
@@ -347,10 +359,17 @@ def _read_narrative(session: _Session, ws: SheetGrid, edition: Edition) -> tuple
     paragraphs = []
     for row in _data_rows(ws):
         text = session.text(ws, row, columns["段落"])
-        if not text:
-            continue
         section_text = session.text(ws, row, columns["章节"])
         section_cell = cell_ref(row, columns["章节"])
+        if not text:
+            if section_text and find_section(section_text) is None:  # text typed in the wrong column would vanish
+                session.problems.append(warning(
+                    "unknown-section",
+                    f"“章节”列写着“{section_text[:40]}”，它不是报告大纲中的章节，本行“段落”列又是空的，这些文字不会出现在报告中。"
+                    "如果这是一段正文，请把它移到“段落”列，并在“章节”列从下拉列表中选择章节；否则请删除。",
+                    sheet=ws.title, cell=section_cell,
+                ))
+            continue
         if not section_text:
             session.problems.append(error(
                 "missing-section", "这一段落没有选择章节，无法放入报告。请在“章节”列选择章节。",
@@ -400,6 +419,13 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
             image, pixels, problem = resolve_image(values["图片文件"], session.path.parent)
             if problem:
                 session.problems.append(error(problem[0], problem[1], sheet=ws.title, cell=cell("图片文件")))
+        elif values.get("图片说明"):  # the caption is printed under the photo: without one it would vanish
+            session.problems.append(warning(
+                "case-caption-without-image",
+                f"填写了图片说明“{values['图片说明']}”，但没有填写“图片文件”，报告中不会出现这段说明。"
+                "请在“图片文件”列填写图片的路径（例如 照片/案例1.jpg），或删除图片说明。",
+                sheet=ws.title, cell=cell("图片说明"),
+            ))
         if not ok:
             continue
         paragraphs = tuple(line.strip() for line in values["正文"].split("\n") if line.strip())

@@ -29,6 +29,9 @@ from vqr_author.workbook.files import NS_MAIN, NS_PKG_REL, corrupt, part_member,
 
 _ROW, _CELL, _VALUE, _INLINE = f"{NS_MAIN}row", f"{NS_MAIN}c", f"{NS_MAIN}v", f"{NS_MAIN}is"
 _TEXT, _RUN, _FORMULA, _MERGE = f"{NS_MAIN}t", f"{NS_MAIN}r", f"{NS_MAIN}f", f"{NS_MAIN}mergeCell"
+_COLUMN, _SHEET = f"{NS_MAIN}col", f"{NS_MAIN}sheet"
+_TRUE = ("1", "true")
+_MAX_COLUMN = 16384
 MAX_SHEET_ROWS = 10_000  # a school form has a few hundred rows
 MAX_SHEET_CELLS = 300_000
 _SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
@@ -46,6 +49,13 @@ class SheetGrid:
     uncached_formulas: dict[str, str] = field(default_factory=dict)  # cell → formula saved without a result
     max_row: int = 0
     max_column: int = 0
+    state: str = "visible"  # the sheet's state in the workbook: visible, hidden or veryHidden
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+
+    @property
+    def hidden(self) -> bool:
+        return self.state in ("hidden", "veryHidden")
 
     def value(self, row: int, column: int) -> object:
         return self.cells.get((row, column), (None, ""))[0]
@@ -71,10 +81,12 @@ def read_grids(path: Path) -> dict[str, SheetGrid]:
             parts = _workbook_parts(zf, rels)
             strings = _shared_strings(zf, parts.get(_SHARED_STRINGS))
             styles = _styles(zf, parts.get(_STYLES), _date1904(book))
+            states = {sheet.get("name", "?"): sheet.get("state") or "visible" for sheet in book.iter(_SHEET)}
             grids = {}
             for title, member in sheet_parts(zf, book, rels):
                 with zf.open(member) as fh:
-                    grids[title] = _read_sheet(fh, SheetGrid(title), strings, styles, path.name)
+                    grid = SheetGrid(title, state=states.get(title, "visible"))
+                    grids[title] = _read_sheet(fh, grid, strings, styles, path.name)
             return grids
     except WorkbookUnreadable:
         raise
@@ -145,12 +157,17 @@ def _styles(zf: zipfile.ZipFile, member: str | None, date1904: bool) -> _Styles:
 def _read_sheet(fh: IO[bytes], grid: SheetGrid, strings: list[str], styles: _Styles, name: str) -> SheetGrid:
     cells, formats = grid.cells, styles.formats
     row = count = 0
-    for _, element in etree.iterparse(fh, tag=(_ROW, _MERGE), **_PARSE):
+    for _, element in etree.iterparse(fh, tag=(_ROW, _MERGE, _COLUMN), **_PARSE):
         if element.tag == _MERGE:
             grid.merged.append(element.get("ref", ""))
             continue
+        if element.tag == _COLUMN:
+            _hidden_columns(element, grid)
+            continue
         number = element.get("r")
         row, column = (int(number) if number else row + 1), 0
+        if element.get("hidden") in _TRUE:
+            grid.hidden_rows.add(row)
         count += len(element)
         if row > MAX_SHEET_ROWS or count > MAX_SHEET_CELLS:
             raise _sheet_too_large(name, grid.title, row, count)
@@ -173,6 +190,17 @@ def _read_sheet(fh: IO[bytes], grid: SheetGrid, strings: list[str], styles: _Sty
     grid.max_row = max((r for r, _ in cells), default=0)
     grid.max_column = max((c for _, c in cells), default=0)
     return grid
+
+
+def _hidden_columns(col: etree._Element, grid: SheetGrid) -> None:
+    """A <col min max hidden> range of hidden columns (Excel's last column is 16384)."""
+    if col.get("hidden") not in _TRUE:
+        return
+    try:
+        first, last = int(col.get("min", "")), int(col.get("max", ""))
+    except ValueError:
+        return
+    grid.hidden_columns.update(range(max(first, 1), min(last, _MAX_COLUMN) + 1))
 
 
 def _sheet_too_large(name: str, sheet: str, row: int, cells: int) -> WorkbookUnreadable:
