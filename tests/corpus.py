@@ -37,6 +37,7 @@ class Case:
     code: str | None  # the problem code it must produce (None: must be accepted without errors)
     exit_code: int
     args: tuple[str, ...] = field(default=())  # extra arguments for vqr check / render
+    says: tuple[str, ...] = field(default=())  # what the message of the expected problem must say
 
     @property
     def file_level(self) -> bool:
@@ -151,6 +152,27 @@ def docx_bytes() -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def ods_bytes() -> bytes:
+    """An OpenDocument spreadsheet (LibreOffice, WPS) as its container says: mimetype first, stored."""
+    return zip_bytes({
+        "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+        "META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+        "content.xml": b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+    })
+
+
+def zipped_workbook_bytes() -> bytes:
+    return zip_bytes({"学校/海川职业学校.xlsx": (SAMPLE_DIR / SAMPLE_NAME).read_bytes()})
 
 
 def old_xls_bytes() -> bytes:
@@ -355,6 +377,14 @@ def build_cases() -> list[Case]:
           raw_file("学校.xlsx", lambda: bytes(random.Random(1).getrandbits(8) for _ in range(5000))), "not-a-workbook", 2),
         c("pdf", "PDF 文件", raw_file("学校.xlsx", lambda: b"%PDF-1.7\n" + b"0" * 100), "not-a-workbook", 2),
         c("old-xls", "旧版 .xls 格式", raw_file("学校.xls", old_xls_bytes), "old-xls-format", 2),
+        c("ods", "LibreOffice/WPS 保存的 .ods 电子表格", raw_file("学校.ods", ods_bytes), "not-a-workbook", 2,
+          says=(".ods", "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试")),
+        c("ods-renamed", ".ods 改了扩展名", raw_file("学校.xlsx", ods_bytes), "not-a-workbook", 2, says=(".ods", "另存为")),
+        c("zipped-workbook", "把填报表打成了 .zip 压缩包", raw_file("学校.zip", zipped_workbook_bytes), "not-a-workbook", 2,
+          says=("海川职业学校.xlsx", "请先解压")),
+        c("xlsb", "Excel 二进制工作簿 .xlsb", raw_file("学校.xlsb", lambda: zip_bytes({"xl/workbook.bin": b"\0" * 64})),
+          "not-a-workbook", 2, says=(".xlsb", "另存为")),
+        c("wps-et", "WPS 表格 .et 格式", raw_file("学校.et", old_xls_bytes), "old-xls-format", 2, says=("WPS", "另存为")),
         c("password", "设置了打开密码", raw_file("学校.xlsx", encrypted_bytes), "password-protected", 2),
         c("truncated", "下载中断的文件", raw_file("学校.xlsx", truncated_bytes), "corrupt-workbook", 2),
         c("zip-bomb", "解压后 400 MB 的压缩炸弹", zip_bomb, "workbook-too-large", 2),
@@ -394,6 +424,16 @@ def build_cases() -> list[Case]:
         c("parts-mismatch", "职称分项之和 260 ≠ 专任教师 175", edited(set_indicators(
             {"F6-06": 175, "SZ07": 175, "SZ03": 77, "SZ04": 49, "SZ05": 134})), "parts-sum-mismatch", 1),
         c("cover-missing", "封面缺单位名称", edited(set_cells({("封面", "B2"): None})), "cover-missing-field", 1),
+        c("cover-label-colon-empty", "封面项目写成“ 单位名称：”且未填写",
+          edited(set_cells({("封面", "A2"): " 单位名称：", ("封面", "B2"): None})), "cover-missing-field", 1, says=("B2",)),
+        c("cover-line-break", "单位名称中按了 Alt+Enter", edited(set_cover("单位名称", "北京市海川\n职业学校")),
+          "cover-line-break", 1, says=("请删除单元格中的换行（Alt+Enter）",)),
+        c("school-code-lost-zero", "学校代码丢失了开头的 0（数值单元格）", edited(set_cover("学校代码", 411109990)),
+          "cover-invalid-format", 1, says=("可能丢失了开头的 0", "0411109990")),
+        c("percent-for-count", "人次指标填了 31250%", edited(set_indicator("GM08", "31250%")), "percent-in-number-cell", 1,
+          says=("31250%", "人次")),
+        c("merged-narrative-sections", "正文的章节单元格被合并", edited(merge("正文", "A3:A5")), "merged-cells", 1,
+          says=("A3:A5", "取消合并")),
         c("unknown-section", "正文章节写错", edited(set_cells({("正文", "A3"): "第九章 其他"})), "unknown-section", 1),
         c("case-no-title", "案例没有标题", edited(set_cells({("案例", "B3"): None})), "case-missing-title", 1),
         c("majors-duplicate", "同一专业填了两行", edited(set_cells({("专业", "A3"): "700206"})), "duplicate-record", 1),
@@ -438,6 +478,9 @@ def build_cases() -> list[Case]:
         c("cover-unknown-label", "封面多了一行“校长”", edited(lambda wb: wb["封面"].append(["校长", "张三"])),
           "unknown-cover-field", 0),
         c("blank-optional", "若干选填指标本年留空", edited(blank_optional), "optional-indicators-blank", 0),
+        c("cover-as-typed", "封面：项目带冒号和空格、年度写成“２０２４年度”、发布日期是日期单元格、全角数字",
+          edited(set_cells({("封面", "A2"): " 单位名称：", ("封面", "B6"): "２０２４年度", ("封面", "B8"): dt.datetime(2025, 1, 1),
+                            ("封面", "B3"): "４１１１０９９９０１"})), None, 0),
     ]
 
 

@@ -209,3 +209,24 @@ def test_every_derived_value_equals_the_pooled_recomputation(district_report, ed
             assert D(shown) == expected, ind.name
             checked += 1
     assert checked >= 5
+
+
+def _cover_row(ws, key: str) -> int:
+    return next(row[0].row for row in ws.iter_rows(min_row=2, max_col=1) if row[0].value == key)
+
+
+def test_year_mismatch_names_the_school_report_year_cell_and_normalised_years_agree(tmp_path):
+    import shutil
+
+    folder = tmp_path / "学校"
+    shutil.copytree(DISTRICT_DIR / "学校", folder)
+    for name, year in (("海川艺术职业学校.xlsx", 2023), ("海川区旅游商贸学校.xlsx", "２０２４年度")):
+        wb = openpyxl.load_workbook(folder / name)
+        wb["封面"].cell(row=_cover_row(wb["封面"], "报告年度"), column=2).value = year
+        wb.save(folder / name)
+    result = aggregate_report(DISTRICT_DIR / "海川区.xlsx", sorted(folder.glob("*.xlsx")), tmp_path / "区县.docx")
+    (mismatch,) = [p for p in result.problems if p.code == "year-mismatch"]
+    wb = openpyxl.load_workbook(folder / "海川艺术职业学校.xlsx")
+    cell = f"B{_cover_row(wb['封面'], '报告年度')}"
+    assert (mismatch.file, mismatch.sheet, mismatch.cell) == ("海川艺术职业学校.xlsx", "封面", cell)
+    assert f"封面!{cell}" in mismatch.message

@@ -30,7 +30,7 @@ from vqr_author.workbook.cells import clean_text, parse_number, parse_text
     ],
 )
 def test_accepted_numbers(raw, fmt, expected, marked):
-    parsed = parse_number(raw, fmt, unit="人")
+    parsed = parse_number(raw, fmt, unit="%" if marked else "人")
     assert parsed.error is None
     assert parsed.value == expected
     assert parsed.percent_marked is marked
@@ -51,6 +51,15 @@ def test_rejected_numbers(raw, code):
     parsed = parse_number(raw, None, unit="人")
     assert parsed.value is None
     assert parsed.error == code
+
+
+@pytest.mark.parametrize(("raw", "fmt", "unit"), [
+    ("31250%", None, "人次"), ("95％", None, "元"), (312.5, "0%", "人次"), (0.5, "0.00%", "人"),
+])
+def test_percent_is_refused_for_a_unit_that_is_not_a_percentage(raw, fmt, unit):
+    parsed = parse_number(raw, fmt, unit=unit)
+    assert parsed.value is None and parsed.error == "percent-in-number-cell"
+    assert parsed.detail.endswith(("%", "％"))
 
 
 def test_text_cells_keep_codes_as_written():

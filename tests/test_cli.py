@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,63 @@ def test_internal_error_never_shows_a_traceback_and_debug_writes_a_log(tmp_path,
     assert debug.returncode == 3 and "Traceback" not in debug.stderr
     log = Path(debug.stderr.split("日志文件：")[1].split("。")[0].strip())
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
+
+
+COMMANDS = ("init", "check", "render", "aggregate", "batch", "diff", "editions")
+USAGE_ERRORS = [
+    ("render", "--", "-x.xlsx", "-o", "out.docx"),  # everything after -- is a file name
+    ("render", "-x.xlsx"),
+    ("render", "a.xlsx", "b.xlsx"),
+    ("render", "a.xlsx", "--draf"),
+    ("render", "a.xlsx", "-o"),
+    ("render", "a.xlsx", "--pdf=3"),
+    ("render",),
+    ("check",),
+    ("check", "a.xlsx", "--json=x"),
+    ("init",),
+    ("init", "-o", "x.xlsx", "--level"),
+    ("aggregate", "r.xlsx"),
+    ("aggregate", "-o", "x.docx"),
+    ("batch",),
+    ("batch", "d", "-o"),
+    ("batch", "d", "-o", "o", "--jobs", "x"),
+    ("diff", "a"),
+    ("diff", "a", "b", "c"),
+    ("editions", "x"),
+    ("nosuch",),
+    ("--version",),
+]
+
+
+def _in_process(capsys, monkeypatch, *args: str) -> tuple[int, str]:
+    from vqr_author import cli
+
+    monkeypatch.setattr(sys, "argv", ["vqr", *args])
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    out, err = capsys.readouterr()
+    return stopped.value.code, out + err
+
+
+@pytest.mark.parametrize("args", USAGE_ERRORS, ids=" ".join)
+def test_usage_errors_are_said_in_chinese_only(capsys, monkeypatch, args):
+    code, text = _in_process(capsys, monkeypatch, *args)
+    assert code == 2 and text.startswith("错误："), text
+    assert "--help 查看用法" in text
+    rest = text
+    for known in sorted({*args, "vqr", "./", *COMMANDS} - {"--"}, key=len, reverse=True):  # names as typed
+        rest = rest.replace(known, "")
+    rest = re.sub(r"-{1,2}[A-Za-z][\w-]*|vqr [a-z]+", "", rest)  # option and command names
+    assert not re.search(r"[A-Za-z]{2,}", rest), text  # no English left (option names and file names aside)
+
+
+def test_usage_error_messages_say_what_to_do(capsys, monkeypatch):
+    _, text = _in_process(capsys, monkeypatch, "render", "--", "-x.xlsx", "-o", "out.docx")
+    assert "多出了参数 -o out.docx" in text and "“--”之前" in text
+    _, text = _in_process(capsys, monkeypatch, "render", "-x.xlsx")
+    assert "./-x.xlsx" in text and "vqr render --help" in text
+    _, text = _in_process(capsys, monkeypatch, "batch", "d", "-o", "o", "--jobs", "x")
+    assert "--jobs" in text and "整数" in text
+    _, text = _in_process(capsys, monkeypatch, "aggregate", "r.xlsx")
+    assert "缺少学校填报表" in text

@@ -48,6 +48,8 @@ def test_corpus_case(case: Case, tmp_path, capsys):
     if case.code is not None:
         matching = [p for p in problems if p["code"] == case.code]
         assert matching, f"expected {case.code}, got {[p['code'] for p in problems]}"
+        for words in case.says:
+            assert any(words in p["message"] for p in matching), (words, matching)
         if not case.file_level and case.code not in SHEET_LEVEL:
             assert all(p["cell"] for p in matching), matching
     else:
@@ -68,6 +70,9 @@ def test_corpus_case(case: Case, tmp_path, capsys):
             assert OOXML_TEXT in text
         if case.name == "preface-case":
             assert text.index("【案例分享】实施“运河少年”成长计划") < text.index("目　　录")
+        if case.name == "cover-as-typed":
+            assert "北京市海川职业学校中等职业教育质量年度报告（2024年度）" in text
+            assert "2025年1月" in text and "2025年1月1日" not in text and "２" not in text
     else:
         assert not report.exists()
     assert not list(tmp_path.rglob(".~vqr-*"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import openpyxl
@@ -247,3 +248,130 @@ def test_blank_optional_indicators_are_one_grouped_warning(sample, edit):
     assert problem.level is Level.WARNING and (problem.sheet, problem.cell) == ("指标", "")
     assert "有 6 项选填指标" in problem.message
     assert "规模：1 项，附表1：2 项，附表3：3 项" in problem.message
+# 封面 values are normalised once, where the cover is read (issue 10, item 9)
+@pytest.mark.parametrize("typed", ["2024年", "２０２４", "２０２４年度", " 2024 年度 ", 2024])
+def test_report_year_is_normalised_everywhere_it_is_used(sample, edit, typed):
+    edit(sample, cells={("封面", "B6"): typed})
+    result = check_workbook(sample)
+    assert result.errors == []
+    assert result.book.cover_text("报告年度") == "2024"
+    assert result.report.title == "北京市海川职业学校中等职业教育质量年度报告（2024年度）"
+
+
+def test_full_width_letters_and_digits_in_names_are_folded_but_chinese_punctuation_stays(sample, edit):
+    edit(sample, cells={("封面", "B2"): "\u3000北京市海川第２职业学校（ＡＢＣ校区）", ("封面", "B3"): "４１１１０９９９０１"})
+    result = check_workbook(sample)
+    assert result.errors == []
+    assert result.book.cover_text("单位名称") == "北京市海川第2职业学校（ABC校区）"
+    assert result.book.cover_text("学校代码") == "4111099901"
+    assert result.report.title.startswith("北京市海川第2职业学校（ABC校区）")
+
+
+@pytest.mark.parametrize(("date", "number_format", "shown"), [
+    (dt.datetime(2025, 1, 1), "yyyy-mm-dd h:mm:ss", "2025年1月"),  # Excel's day for a month typed as 2025-1
+    (dt.datetime(2025, 3, 1), 'yyyy"年"m"月"', "2025年3月"),
+    (dt.datetime(2025, 1, 15), 'yyyy"年"m"月"', "2025年1月"),  # the cell shows no day
+    (dt.datetime(2025, 1, 15), "yyyy/m/d", "2025年1月15日"),
+])
+def test_a_date_cell_in_the_cover_reads_as_covers_print_dates(sample, edit, date, number_format, shown):
+    def fn(wb):
+        wb["封面"]["B8"].value, wb["封面"]["B8"].number_format = date, number_format
+
+    edit(sample, fn=fn)
+    result = check_workbook(sample)
+    assert result.errors == []
+    assert result.book.cover_text("发布日期") == shown
+
+
+@pytest.mark.parametrize(("cell", "key"), [("B2", "单位名称"), ("B7", "发布单位"), ("B6", "报告年度"), ("B11", "报告名称")])
+def test_a_line_break_inside_a_cover_field_is_refused_with_the_cell(sample, edit, cell, key):
+    value = {"B6": "2024\n年度", "B11": "北京市海川职业学校\n质量年度报告"}.get(cell, "北京市海川\n职业学校")
+    edit(sample, cells={("封面", cell): value})
+    (problem,) = problems_with(check_workbook(sample), "cover-line-break")
+    assert (problem.sheet, problem.cell, problem.indicator) == ("封面", cell, key)
+    assert "请删除单元格中的换行（Alt+Enter）" in problem.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages that say enough (issue 10, item 11)
+@pytest.mark.parametrize("label", [" 单位名称：", "单位名称:", "单位 名称", "*单位名称", "单位名称＊"])
+def test_cover_labels_with_spaces_colons_or_marks_match_their_field(sample, edit, label):
+    edit(sample, cells={("封面", "A2"): label})
+    result = check_workbook(sample)
+    assert result.errors == []
+    assert result.book.cover_text("单位名称") == "北京市海川职业学校"
+
+
+def test_an_empty_cover_field_names_its_value_cell(sample, edit):
+    edit(sample, cells={("封面", "A2"): " 单位名称：", ("封面", "B2"): None})
+    (problem,) = problems_with(check_workbook(sample), "cover-missing-field")
+    assert (problem.sheet, problem.cell) == ("封面", "B2") and "B2" in problem.message
+
+
+def test_a_missing_cover_row_says_which_label_and_where_to_add_it(sample, edit):
+    edit(sample, cells={("封面", "A2"): "学校名称"})
+    (problem,) = problems_with(check_workbook(sample), "cover-missing-field")
+    assert problem.indicator == "单位名称"
+    assert "没有“单位名称”这一行" in problem.message and "A 列写“单位名称”" in problem.message
+
+
+def test_merged_section_cells_in_the_narrative_name_the_merge_not_a_missing_section(sample, edit):
+    edit(sample, fn=lambda wb: wb["正文"].merge_cells("A3:A5"))
+    result = check_workbook(sample)
+    assert problems_with(result, "missing-section") == []
+    (problem,) = problems_with(result, "merged-cells")
+    assert (problem.sheet, problem.cell) == ("正文", "A3")
+    assert "A3:A5" in problem.message and "取消合并" in problem.message
+
+
+def test_merged_case_cells_are_one_merge_problem(sample, edit):
+    edit(sample, fn=lambda wb: wb["案例"].merge_cells("B2:B3"))
+    result = check_workbook(sample)
+    assert problems_with(result, "case-missing-title") == []
+    assert "B2:B3" in problems_with(result, "merged-cells")[0].message
+
+
+@pytest.mark.parametrize(("typed", "padded"), [(411109990, "0411109990"), ("41110999", "0041110999")])
+def test_a_school_code_that_lost_its_leading_zero_says_so(sample, edit, typed, padded):
+    edit(sample, cells={("封面", "B3"): typed})
+    (problem,) = problems_with(check_workbook(sample), "cover-invalid-format")
+    assert problem.cell == "B3"
+    assert "可能丢失了开头的 0" in problem.message and f"重新输入 {padded}" in problem.message
+
+
+def test_a_major_code_that_lost_its_leading_zero_says_so(sample, edit):
+    edit(sample, cells={("专业", "A2"): 50100})
+    (problem,) = problems_with(check_workbook(sample), "record-invalid-format")
+    assert "050100" in problem.message
+
+
+@pytest.mark.parametrize(("code", "value"), [("GM08", "31250%"), ("GM01", "912%"), ("TJ03", "５０％")])
+def test_a_percentage_typed_for_a_count_or_amount_is_an_error_naming_the_cell(sample, edit, code, value):
+    edit(sample, indicators={code: (None, value)})
+    result = check_workbook(sample)
+    (problem,) = problems_with(result, "percent-in-number-cell")
+    assert problem.cell == cell_of(sample, code) and problem.level is Level.ERROR
+    assert problems_with(result, "required-missing") == []
+
+
+def test_a_count_in_a_percent_formatted_cell_is_an_error(sample, edit):
+    def fn(wb):
+        cell = wb["指标"].cell(row=indicator_row(wb["指标"], "GM08"), column=6)
+        cell.value, cell.number_format = 312.5, "0%"
+
+    edit(sample, fn=fn)
+    (problem,) = problems_with(check_workbook(sample), "percent-in-number-cell")
+    assert "31250%" in problem.message and "人次" in problem.message
+
+
+@pytest.mark.parametrize(("sheet", "cell_for"), [
+    ("指标", lambda path: cell_of(path, "GM01")),  # a required indicator
+    ("封面", lambda path: "B2"),  # a required cover field
+])
+def test_an_unreadable_cell_is_one_problem_not_also_missing(sample, edit, sheet, cell_for):
+    target = cell_for(sample)
+    for value in ("=100+20", "abc") if sheet == "指标" else ("=A1",):
+        edit(sample, cells={(sheet, target): value})
+        result = check_workbook(sample)
+        on_cell = [p for p in result.errors if (p.sheet, p.cell) == (sheet, target)]
+        assert len(on_cell) == 1, [p.code for p in on_cell]

@@ -236,8 +236,7 @@ def aggregate_report(
             unreadable.append((path, exc))
     if not schools:
         raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
-    identities = [SchoolIdentity(s.path.name, s.book.cover_text("学校代码"), s.book.cover_text("单位名称"),
-                                 s.book.cover_text("报告年度")) for s in schools]
+    identities = [SchoolIdentity.of(s.path.name, s.book) for s in schools]
     identity = identity_problems(identities, region.book.cover_text("报告年度"))
     result = AggregateResult(region, schools, unreadable, identity, None)
     if result.errors and not draft:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import signal
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -382,35 +385,97 @@ def editions() -> None:
         out.print(f"{name}\t{load_edition(name).name}", highlight=False)
 
 
-PARAMETER_NAMES = {"workbook": "填报表文件", "output": "输出文件（-o）"}
+PARAMETER_NAMES = {
+    "workbook": "填报表文件", "output": "输出位置（-o）", "region": "区县（市）填报表", "schools": "学校填报表",
+    "folder": "存放学校填报表的文件夹", "old": "原来的填报表或报告", "new": "修改后的填报表",
+}
+TYPE_NAMES = {"integer": "整数", "float": "数字", "path": "文件或文件夹的路径", "boolean": "是或否", "text": "文字"}
+_EXTRA_ARGUMENTS = re.compile(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", re.S)
+_INVALID_VALUE_FOR = re.compile(r"Invalid value for '([^']*)'")
+_NO_SUCH_COMMAND = re.compile(r"No such command '(.*)'", re.S)
 
 
-def _usage_message(exc: typer.TyperException) -> str:
-    """Click's usage errors, said in Chinese."""
+def _command_names() -> list[str]:
+    return [c.name or c.callback.__name__ for c in app.registered_commands if c.callback is not None]
+
+
+def _parameter_name(param: object) -> str:
+    name = getattr(param, "name", "") or ""
+    if name in PARAMETER_NAMES:
+        return PARAMETER_NAMES[name]
+    opts = getattr(param, "opts", None) or []
+    return f"选项 {max(opts, key=len)} " if opts and getattr(param, "param_type_name", "") == "option" else "参数"
+
+
+def _usage_message(exc: typer.TyperException, args: list[str]) -> str:
+    """Click's usage errors, said in Chinese — never a fragment of click's English text."""
     kind = type(exc).__name__
+    param = getattr(exc, "param", None)
+    text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     if kind == "MissingParameter":
-        name = getattr(getattr(exc, "param", None), "name", "") or ""
-        return f"缺少{PARAMETER_NAMES.get(name, '参数 ' + name)}。"
+        return f"缺少{_parameter_name(param)}。"
     if kind == "NoSuchOption":
-        return f"没有选项 {getattr(exc, 'option_name', '')}。"
+        name = getattr(exc, "option_name", "")
+        message = f"没有选项 {name}。"
+        possibilities = sorted(getattr(exc, "possibilities", None) or [])
+        if possibilities:
+            message += f"是否想写 {'、'.join(possibilities)}？"
+        looks_like_file = next((a for a in args if a.startswith(name) and a != name and "." in a), None)
+        if looks_like_file:
+            message += f"如果“{looks_like_file}”是文件名，请写成 ./{looks_like_file}（或写在 -- 之后）。"
+        return message
     if kind == "BadOptionUsage":
-        return f"选项 {getattr(exc, 'option_name', '')} 后面需要填写内容。"
+        name = getattr(exc, "option_name", "")
+        if "does not take a value" in text:
+            return f"选项 {name} 后面不用填写内容（直接写 {name}，不要写 {name}=…）。"
+        return f"选项 {name} 后面需要填写内容。"
     if kind == "BadParameter":
-        return f"参数的值不正确：{exc.format_message()}"
-    return f"命令用法有误：{exc.format_message()}"
+        named = _INVALID_VALUE_FOR.search(text)
+        name = _parameter_name(param) if param is not None else (f"选项 {named.group(1)} " if named else "参数")
+        type_name = TYPE_NAMES.get(getattr(getattr(param, "type", None), "name", ""), "")
+        if not type_name:
+            type_name = next((TYPE_NAMES[t] for t in ("integer", "float") if t in text or t[:3] in text.split()), "")
+        return f"{name}的值不正确" + (f"，应为{type_name}。" if type_name else "。")
+    extra = _EXTRA_ARGUMENTS.search(text)
+    if extra:
+        message = f"多出了参数 {extra.group(1)}。"
+        ctx = getattr(exc, "ctx", None)
+        takes = [p for p in getattr(getattr(ctx, "command", None), "params", []) if p.param_type_name == "argument"]
+        if ctx is not None and not takes:
+            message = f"这个命令不需要参数，多出了 {extra.group(1)}。"
+        elif "--" in args:
+            message += "“--”之后的内容都按文件名处理，-o 等选项请写在“--”之前。"
+        else:
+            message += "文件名中有空格时，请用英文引号把文件名括起来。"
+        return message
+    unknown = _NO_SUCH_COMMAND.search(text)
+    if unknown:
+        return f"没有命令“{unknown.group(1)}”。可用的命令：{'、'.join(_command_names())}。"
+    if kind == "BadArgumentUsage":
+        return "参数的个数不对。"
+    return "命令用法有误。"
+
+
+def _command_path(exc: typer.TyperException, args: list[str]) -> str:
+    """The command the user ran (click does not attach a context to every usage error)."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and ctx.command_path != "vqr":
+        return ctx.command_path
+    command = next((a for a in args if not a.startswith("-")), None)
+    return f"vqr {command}" if command in _command_names() else "vqr"
 
 
 def main() -> None:
     """Entry point of the `vqr` script: every outcome is an exit code and Chinese text."""
+    args = sys.argv[1:]
     try:
-        code = app(prog_name="vqr", standalone_mode=False)
+        code = app(args=args, prog_name="vqr", standalone_mode=False)
     except typer.TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             print(exc.format_message())
             raise SystemExit(EXIT_OK) from None
-        ctx = getattr(exc, "ctx", None)
-        command = ctx.command_path if ctx is not None else "vqr"
-        err.print(f"[bold red]错误：[/]{_usage_message(exc)}运行 {command} --help 查看用法。", highlight=False)
+        err.print(f"[bold red]错误：[/]{escape(_usage_message(exc, args))}运行 {_command_path(exc, args)} --help 查看用法。",
+                  highlight=False)
         raise SystemExit(2) from None
     except typer.Abort:
         err.print("已中断。", highlight=False)

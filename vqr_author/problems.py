@@ -39,6 +39,7 @@ PROBLEM_CODES: dict[str, str] = {
     "date-in-number-cell": "数值单元格中是日期",
     "formula-as-text": "以文本形式保存的公式",
     "number-too-large": "数值超过 15 位",
+    "percent-in-number-cell": "单位不是 % 的数值带有百分号（或单元格是百分比格式）",
     "formula-without-value": "公式没有保存计算结果",
     "text-too-long": "文字超过单元格上限",
     "control-characters": "文字中有不可见的控制字符（已删除）",
@@ -47,6 +48,7 @@ PROBLEM_CODES: dict[str, str] = {
     "cover-invalid-choice": "封面信息不在可选范围内",
     "cover-invalid-format": "封面信息格式不对",
     "cover-invalid-year": "报告年度不是四位年份",
+    "cover-line-break": "封面信息中有换行（Alt+Enter）",
     # indicator values
     "required-missing": "必填指标本年未填写",
     "negative-value": "数值为负",

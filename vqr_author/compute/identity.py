@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import combinations
 
 from vqr_author.problems import Problem, error, warning
+from vqr_author.workbook.contract import SHEET_COVER
+from vqr_author.workbook.model import ReportWorkbook
 
 _NOISE = re.compile(r"[\s·•.,，。、()（）\-—_]")
 _PREFIX = re.compile(r"^(北京市|北京)")
@@ -22,6 +25,17 @@ class SchoolIdentity:
     code: str
     name: str
     year: str
+    cells: Mapping[str, str] = field(default_factory=dict)  # 封面 key → its value cell, e.g. 报告年度 → B6
+
+    @classmethod
+    def of(cls, file: str, book: ReportWorkbook) -> SchoolIdentity:
+        """A school as its (normalised) 封面 names it, with the cells the values came from."""
+        keys = ("学校代码", "单位名称", "报告年度")
+        return cls(file, *(book.cover_text(k) for k in keys),
+                   cells={k: book.cover[k].cell for k in keys if k in book.cover})
+
+    def where(self, key: str) -> dict[str, str]:
+        return dict(sheet=SHEET_COVER, cell=self.cells.get(key, ""), indicator=key, file=self.file)
 
 
 def _canonical(name: str) -> str:
@@ -33,6 +47,11 @@ def _similar(a: str, b: str) -> bool:
     return bool(x) and (x == y or SequenceMatcher(None, x, y).ratio() >= 0.9)
 
 
+def _at(school: SchoolIdentity, key: str) -> str:
+    cell = school.cells.get(key)
+    return f"（{SHEET_COVER}!{cell}）" if cell else ""
+
+
 def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]:
     problems: list[Problem] = []
     by_code: dict[str, list[SchoolIdentity]] = defaultdict(list)
@@ -42,8 +61,9 @@ def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]
         if year and school.year and school.year != year:
             problems.append(error(
                 "year-mismatch",
-                f"“{school.file}”的报告年度是 {school.year}，而本报告是 {year} 年度。请只汇总同一年度的填报表。",
-                sheet="封面", indicator="报告年度", file=school.file,
+                f"“{school.file}”的报告年度{_at(school, '报告年度')}是 {school.year}，而本报告是 {year} 年度。"
+                "请只汇总同一年度的填报表；如该校填错了年度，请改正后再汇总。",
+                **school.where("报告年度"),
             ))
     for code, same in by_code.items():
         if len(same) < 2:
@@ -53,14 +73,14 @@ def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]
             problems.append(error(
                 "duplicate-school",
                 f"学校代码 {code}（{same[0].name}）出现在 {len(same)} 个填报表中：{files}。同一学校只能汇总一份填报表，否则会重复计算，请删除多余的一份。",
-                sheet="封面", indicator="学校代码", file=same[1].file,
+                **same[1].where("学校代码"),
             ))
         else:
             names = "；".join(f"“{s.file}”写作“{s.name}”" for s in same)
             problems.append(error(
                 "school-name-conflict",
                 f"学校代码 {code} 在不同填报表中的单位名称不一致：{names}。请核实是否为同一所学校，并统一为规范全称。",
-                sheet="封面", indicator="单位名称", file=same[1].file,
+                **same[1].where("单位名称"),
             ))
     distinct = {s.code: s for s in schools if s.code}
     for a, b in combinations(distinct.values(), 2):
@@ -69,6 +89,6 @@ def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]
                 "similar-school-names",
                 f"“{a.name}”（代码 {a.code}，{a.file}）与“{b.name}”（代码 {b.code}，{b.file}）名称几乎相同但学校代码不同。"
                 "请确认是否为同一所学校；如是，请统一学校代码，否则汇总时会被当作两所学校。",
-                sheet="封面", indicator="单位名称", file=b.file,
+                **b.where("单位名称"),
             ))
     return problems

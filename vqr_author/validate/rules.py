@@ -30,6 +30,19 @@ def _num(value: Decimal, decimals: int = 4) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def lost_zeros_hint(pattern: str, text: str) -> str:
+    """A code of digits that matches once leading zeros are put back: Excel dropped them because the
+    cell holds a number (学校代码 0110123456 typed into a General cell becomes 110123456)."""
+    if not text.isdigit():
+        return ""
+    for zeros in range(1, 4):
+        padded = "0" * zeros + text
+        if re.fullmatch(pattern, padded):
+            return (f"可能丢失了开头的 0（Excel 把纯数字的单元格当作数值，会去掉开头的 0）：请把单元格设为文本格式后"
+                    f"重新输入 {padded}。")
+    return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Single values: kind, sign, range. Shared by indicators and record-sheet fields.
 def check_number(
@@ -70,19 +83,27 @@ def check_number(
 
 
 def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
+    """The 封面 values, already normalised by the loader (reader._normalise_cover)."""
     for f in edition.cover_fields_for(book.level):
         entry = book.cover.get(f.key)
         where = dict(sheet=c.SHEET_COVER, cell=entry.cell if entry else "", indicator=f.key)
         text = str(entry.value).strip() if entry and entry.value is not None else ""
         if not text:
-            if f.required:
-                hint = f"（{f.hint}）" if f.hint else ""
-                yield error("cover-missing-field", f"封面信息“{f.key}”未填写{hint}。", **where)
+            if not f.required or (entry is not None and entry.unreadable):
+                continue  # an unreadable cell was reported by the loader
+            hint = f"（{f.hint}）" if f.hint else ""
+            if entry is None:
+                yield error("cover-missing-field",
+                            f"封面没有“{f.key}”这一行：“项目”列（A 列）中找不到“{f.key}”。请在封面末尾加一行，A 列写“{f.key}”，"
+                            f"B 列填写内容{hint}；如是改动了 A 列的文字，请改回“{f.key}”。", **where)
+            else:
+                yield error("cover-missing-field", f"封面信息“{f.key}”未填写{hint}。请在 {entry.cell} 填写。", **where)
             continue
         if f.choices and text not in f.choices:
             yield error("cover-invalid-choice", f"“{f.key}”填写为“{text}”，应为：{'、'.join(f.choices)}。", **where)
         if f.pattern and not re.fullmatch(f.pattern, text):
-            yield error("cover-invalid-format", f"“{f.key}”填写为“{text}”，格式不对：{f.hint}。", **where)
+            yield error("cover-invalid-format", f"“{f.key}”填写为“{text}”，格式不对：{f.hint}。{lost_zeros_hint(f.pattern, text)}",
+                        **where)
         if f.kind == "year" and report_years(text).this is None:
             yield error("cover-invalid-year", f"“{f.key}”填写为“{text}”，应为四位年份，例如 2024。", **where)
 
@@ -118,7 +139,7 @@ def check_indicators(
         if ind.kind.is_numeric:
             for which in (entry.last, entry.this):
                 yield from check_number(which, ind.kind, name, ind.range, _unit_suffix(ind))
-        if ind.required and entry.this.value is None:
+        if ind.required and entry.this.value is None and not entry.this.unreadable:
             yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
                         sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)
     for ind in edition.derived_indicators:
@@ -267,13 +288,14 @@ def check_records(
 def _check_record(sheet: RecordSheet, record: Record) -> Iterator[Problem]:
     for f in sheet.fields:
         entry = record.get(f.key)
-        if f.required and entry.value is None:
+        if f.required and entry.value is None and not entry.unreadable:
             yield error("record-missing-field", f"第 {record.row} 行“{f.header}”未填写。",
                         sheet=sheet.sheet, cell=entry.cell or f"?{record.row}", indicator=f.header)
         if f.kind.is_numeric:
             yield from check_number(entry, f.kind, f.header, f.range)
         elif f.pattern and entry.value is not None and not re.fullmatch(f.pattern, str(entry.value)):
-            yield error("record-invalid-format", f"“{f.header}”填写为“{entry.value}”，格式不对：{f.hint}。",
+            yield error("record-invalid-format",
+                        f"“{f.header}”填写为“{entry.value}”，格式不对：{f.hint}。{lost_zeros_hint(f.pattern, str(entry.value))}",
                         sheet=sheet.sheet, cell=entry.cell, indicator=f.header)
     groups: dict[tuple[str, str], list[RecordField]] = defaultdict(list)
     for f in sheet.fields:

@@ -73,7 +73,9 @@ def parse_number(raw: object, number_format: str | None = None, unit: str = "") 
 
     Accepts ``95``, ``95%``, ``0.95`` in a %-formatted cell, ``1,234``, full-width digits, stray spaces,
     a trailing unit that matches the indicator's own (``978人``) and ``—``/``-``/blank for no data.
-    Rejects booleans, dates and text, each with its own problem code.
+    Rejects booleans, dates and text, each with its own problem code. A percentage (``95%``, or a number
+    in a %-formatted cell) is only read for a ``%`` unit: for any other unit (人次, 元 …) the % makes the
+    value ambiguous (``31250%`` of 人次 is not 31250 人次), so it is refused.
     """
     if raw is None:
         return ParsedNumber(None)
@@ -88,6 +90,8 @@ def parse_number(raw: object, number_format: str | None = None, unit: str = "") 
         if _too_large(value):
             return ParsedNumber(None, error="number-too-large", detail=str(raw))
         if is_percent_format(number_format):
+            if _not_a_percentage(unit):
+                return ParsedNumber(None, error="percent-in-number-cell", detail=f"{_normal(value * 100)}%")
             return ParsedNumber(_normal(value * 100), percent_marked=True)
         return ParsedNumber(_normal(value))
     return _parse_number_text(str(raw), unit)
@@ -102,6 +106,8 @@ def _parse_number_text(raw: str, unit: str) -> ParsedNumber:
         return ParsedNumber(None, error="formula-as-text", detail=raw.strip())
     percent = False
     if text.endswith("%"):
+        if _not_a_percentage(unit):
+            return ParsedNumber(None, error="percent-in-number-cell", detail=raw.strip())
         percent, text = True, text[:-1]
     elif unit and unit != "%" and text.endswith(unit):
         text = text[: -len(unit)]
@@ -117,6 +123,11 @@ def _parse_number_text(raw: str, unit: str) -> ParsedNumber:
     if _too_large(value):
         return ParsedNumber(None, error="number-too-large", detail=raw.strip())
     return ParsedNumber(_normal(value), percent_marked=percent)
+
+
+def _not_a_percentage(unit: str) -> bool:
+    """A known unit other than % (an empty unit is unknown: the % is then read as a percentage)."""
+    return bool(unit) and unit != "%"
 
 
 def _too_large(value: Decimal) -> bool:

@@ -53,6 +53,8 @@ def sniff(path: Path) -> None:
                 "password-protected",
                 f"“{name}”设置了打开密码，工具无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存。",
             )
+        if path.suffix.lower() in (".et", ".ett"):
+            raise WorkbookUnreadable("old-xls-format", f"“{name}”是 WPS 表格格式（{path.suffix}）。{SAVE_AS_XLSX}")
         raise WorkbookUnreadable(
             "old-xls-format",
             f"“{name}”是旧版 Excel 97-2003 格式（.xls）。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后再试。",
@@ -85,19 +87,44 @@ def corrupt(name: str, exc: BaseException) -> WorkbookUnreadable:
     )
 
 
+SAVE_AS_XLSX = "请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试。"
+# The mimetype member of OpenDocument files (LibreOffice, WPS, Kingsoft): what the document is.
+_OPEN_DOCUMENT = {
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument 电子表格（.ods，LibreOffice、WPS 等软件保存的格式）",
+    "application/vnd.oasis.opendocument.text": "OpenDocument 文字文档（.odt）",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument 演示文稿（.odp）",
+}
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str:
+    """What a zip that is not an .xlsx really is, and what to do."""
+    if "xl/workbook.bin" in names:
+        return f"它是 Excel 二进制工作簿（.xlsb）。{SAVE_AS_XLSX}"
+    if "word/document.xml" in names:
+        return "它是 Word 文档（.docx），只是扩展名改成了 .xlsx。请使用 vqr init 生成的填报表。"
+    if "ppt/presentation.xml" in names:
+        return "它是 PowerPoint 演示文稿。请使用 vqr init 生成的填报表。"
+    if "mimetype" in names:
+        mimetype = zf.read("mimetype")[:200].decode("ascii", "replace").strip()
+        kind = _OPEN_DOCUMENT.get(mimetype)
+        if kind is not None:
+            return f"它是{kind}。{SAVE_AS_XLSX}"
+    if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+        return "它是苹果 Numbers 表格。请在 Numbers 中“导出到 Excel”（.xlsx）再试。"
+    inner = sorted(n for n in names if n.lower().endswith((".xlsx", ".xls", ".ods", ".et")))
+    if inner:
+        shown = "、".join(f"“{posixpath.basename(n)}”" for n in inner[:3]) + ("等" if len(inner) > 3 else "")
+        return f"它是一个压缩包（.zip），里面有 {shown}。请先解压，再对解压出的 .xlsx 文件运行。"
+    return f"它是一个压缩包，里面没有 Excel 工作簿。如这是用其他软件保存的表格，{SAVE_AS_XLSX}"
+
+
 def _check_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {info.filename for info in infos}
             if "xl/workbook.xml" not in names:
-                if "word/document.xml" in names:
-                    kind = "它是 Word 文档（.docx），只是扩展名改成了 .xlsx。"
-                elif "ppt/presentation.xml" in names:
-                    kind = "它是 PowerPoint 演示文稿。"
-                else:
-                    kind = "它是一个压缩包，但里面没有 Excel 工作簿。"
-                raise WorkbookUnreadable("not-a-workbook", f"“{name}”不是 Excel 工作簿：{kind}请使用 vqr init 生成的填报表。")
+                raise WorkbookUnreadable("not-a-workbook", f"“{name}”不是 Excel 工作簿（.xlsx）：{_zip_kind(zf, names)}")
             total = sum(info.file_size for info in infos)
             xml = sum(info.file_size for info in infos if not info.filename.startswith("xl/media/"))
             if total > MAX_UNCOMPRESSED_BYTES or xml > MAX_XML_BYTES:

@@ -11,12 +11,16 @@ Value = Decimal | str | None
 
 @dataclass(frozen=True)
 class Entry:
-    """One parsed cell. ``ref`` is ``sheet!cell`` (empty when the value was not in the workbook)."""
+    """One parsed cell. ``ref`` is ``sheet!cell`` (empty when the value was not in the workbook).
+    ``unreadable``: the loader already reported why this cell could not be read (a formula without a
+    saved result, text that is not a number, a cell covered by a merge …), so its empty value is not
+    reported again as "missing"."""
 
     value: Value = None
     sheet: str = ""
     cell: str = ""
     percent_marked: bool = False
+    unreadable: bool = False
 
     @property
     def ref(self) -> str:

@@ -6,16 +6,17 @@ keeps the cell it came from so later stages can say where a problem is.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl.utils.cell import range_boundaries
 
 from vqr_author.edition import Edition, Kind, load_edition
-from vqr_author.edition.model import RecordSheet
+from vqr_author.edition.model import CoverField, RecordSheet
 from vqr_author.errors import EditionError
 from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
@@ -40,6 +41,15 @@ class _Session:
     path: Path
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, str]] = field(default_factory=set)
+    # (sheet, cell) of every cell already reported as unreadable: its empty value is not "missing" too
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
+
+    def entry(self, value: object, ws: SheetGrid, coordinate: str, percent_marked: bool = False) -> Entry:
+        return Entry(value, ws.title, coordinate, percent_marked,  # type: ignore[arg-type]
+                     unreadable=(ws.title, coordinate) in self.unreadable)
+
+    def is_unreadable(self, ws: SheetGrid, coordinate: str) -> bool:
+        return (ws.title, coordinate) in self.unreadable
 
     def raw(self, ws: SheetGrid, row: int, col: int, what: str = "") -> object:
         """The cell's value; a formula with no saved result is reported (once) and reads as empty."""
@@ -49,6 +59,7 @@ class _Session:
         formula = ws.uncached_formulas.get(coordinate)
         if formula is not None and (ws.title, coordinate) not in self._reported:
             self._reported.add((ws.title, coordinate))
+            self.unreadable.add((ws.title, coordinate))
             self.problems.append(error(
                 "formula-without-value",
                 f"单元格是公式（={formula[:60]}），但文件中没有保存计算结果（常见于程序生成、未用 Excel 打开保存过的文件）。"
@@ -63,6 +74,7 @@ class _Session:
         if text is None:
             return None
         if len(text) > c.MAX_CELL_TEXT:
+            self.unreadable.add((ws.title, cell_ref(row, col)))
             self.problems.append(error(
                 "text-too-long",
                 f"文字有 {len(text)} 个字符，超过单元格上限 {c.MAX_CELL_TEXT}。请分成多行（多个段落）填写。",
@@ -94,6 +106,7 @@ def load_workbook(
     cover_ws = sheets.get(c.SHEET_COVER)
     cover = _read_cover(session, cover_ws) if cover_ws is not None else {}
     edition = _resolve_edition(session, cover, edition)
+    cover = _normalise_cover(session, cover, edition)
     declared_level = str(cover.get(c.KEY_LEVEL, Entry()).value or c.SCHOOL)
     if declared_level != level:
         session.problems.append(error(
@@ -188,23 +201,45 @@ def _merged_over(ws: SheetGrid, columns: set[int]) -> list[str]:
 
 
 def _report_merges(session: _Session, ws: SheetGrid, columns: set[int]) -> None:
+    """One problem per merged range over the data; the cells it covers (all but its top-left one, which
+    holds the value) are marked unreadable, so their emptiness is not reported again as "未填写"."""
     for rng in _merged_over(ws, columns):
         session.problems.append(error(
             "merged-cells",
             f"数据区域 {rng} 是合并单元格，合并后只有左上角单元格有值。请取消合并（开始 → 合并后居中 → 取消合并单元格），每个单元格分别填写。",
             sheet=ws.title, cell=rng.split(":")[0],
         ))
+        min_col, min_row, max_col, max_row = range_boundaries(rng)
+        session.unreadable.update(
+            (ws.title, cell_ref(row, col))
+            for row in range(min_row, max_row + 1) for col in range(min_col, max_col + 1)
+            if (row, col) != (min_row, min_col)
+        )
+
+
+_LABEL_MARKS = ":*"  # after NFKC: "单位名称：", "*单位名称" are labels of 单位名称
+
+
+def cover_label(text: object) -> str:
+    """The 封面 项目 a label names: spacing, full/half width, a trailing colon and * marks ignored."""
+    return normalise(text).strip(_LABEL_MARKS)
 
 
 def _read_cover(session: _Session, ws: SheetGrid) -> dict[str, Entry]:
-    cover: dict[str, Entry] = {}
+    """The 封面 as typed (values are normalised by their field's kind once the edition is known)."""
     key_col, value_col = cover_columns(ws)
+    _report_merges(session, ws, {key_col, value_col})
+    cover: dict[str, Entry] = {}
     for row in _data_rows(ws):
-        key = parse_text(session.raw(ws, row, key_col))
+        key = cover_label(parse_text(session.raw(ws, row, key_col)))
         if not key:
             continue
-        key = normalise(key)
-        cover[key] = Entry(session.text(ws, row, value_col, key), ws.title, cell_ref(row, value_col))
+        raw = session.raw(ws, row, value_col, key)
+        if isinstance(raw, (dt.date, dt.datetime)):
+            value: str | None = _cover_date(raw, ws.number_format(row, value_col))
+        else:
+            value = session.text(ws, row, value_col, key)
+        cover[key] = session.entry(value, ws, cell_ref(row, value_col))
     return cover
 
 
@@ -214,6 +249,59 @@ def cover_columns(ws: SheetGrid) -> tuple[int, int]:
     found = {normalise(ws.value(1, col)): col for col in range(ws.max_column or 0, 0, -1)}
     key_col, value_col = found.get(c.COVER_HEADERS[0]), found.get(c.COVER_HEADERS[1])
     return (key_col, value_col) if key_col and value_col else (1, 2)
+
+
+def _cover_date(date: dt.date, number_format: str | None) -> str:
+    """A real Excel date in the 封面 reads the way covers print dates: ``2025年1月``. Excel stores a month
+    typed as ``2025年1月`` or ``2025-1`` as its first day, so the day is kept only when the cell shows it
+    and it is not the 1st (``2025年1月15日``)."""
+    shows_day = "d" in re.sub(r'"[^"]*"|\\.|\[[^]]*]', "", (number_format or "").lower())
+    if shows_day and date.day != 1:
+        return f"{date.year}年{date.month}月{date.day}日"
+    return f"{date.year}年{date.month}月"
+
+
+# Full-width digits and Latin letters, and the ideographic space, in names: folded to ASCII. Full-width
+# punctuation such as （）、：stays — it is how Chinese names are written.
+_WIDE_ALNUM = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+    | {"\u3000": " "}
+)
+_YEAR = re.compile(r"(\d{4})\s*(?:年度|年)?")
+
+
+def _normalise_cover(session: _Session, cover: dict[str, Entry], edition: Edition) -> dict[str, Entry]:
+    """Each 封面 value of the edition's fields, normalised once by the field's kind (everything that uses
+    the cover — titles, running header, 声明, file names, identity checks — reads these values):
+
+    - every field: surrounding spaces removed; full-width digits and letters → ASCII;
+    - codes, choices and years (a field with a pattern, choices or kind year): fully NFKC-normalised;
+    - a year: ``2024年``, ``２０２４年度`` → ``2024``;
+    - a line break (Alt+Enter) inside a field: refused with the cell — a break inside a name or a year
+      has no obvious meaning (the value read joins the lines, for a draft).
+    """
+    fields: dict[str, CoverField] = {f.key: f for f in edition.cover_fields}
+    normalised = {}
+    for key, entry in cover.items():
+        spec = fields.get(key)
+        if spec is None or not isinstance(entry.value, str):
+            normalised[key] = entry
+            continue
+        strict = spec.kind == "year" or bool(spec.pattern) or bool(spec.choices)
+        text = unicodedata.normalize("NFKC", entry.value) if strict else entry.value.translate(_WIDE_ALNUM)
+        text = text.strip()
+        if "\n" in text:
+            session.problems.append(error(
+                "cover-line-break",
+                f"“{key}”中有换行（“{text.replace(chr(10), '↵')}”）。{key}在报告标题、页眉和声明中只能占一行，"
+                "请删除单元格中的换行（Alt+Enter），写成一行。",
+                sheet=entry.sheet, cell=entry.cell, indicator=key,
+            ))
+            text = "".join(line.strip() for line in text.split("\n"))
+        if spec.kind == "year" and (year := _YEAR.fullmatch(text)):
+            text = year.group(1)
+        normalised[key] = replace(entry, value=text or None)
+    return normalised
 
 
 def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edition | None) -> Edition:
@@ -243,12 +331,13 @@ def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edit
 def _read_number(session: _Session, ws: SheetGrid, row: int, col: int, kind: Kind, unit: str, what: str) -> Entry:
     coordinate = cell_ref(row, col)
     if kind is Kind.TEXT:
-        return Entry(session.text(ws, row, col, what), ws.title, coordinate)
+        return session.entry(session.text(ws, row, col, what), ws, coordinate)
     parsed = parse_number(session.raw(ws, row, col, what), ws.number_format(row, col), unit)
     if parsed.error:
-        session.problems.append(error(parsed.error, _NUMBER_MESSAGES[parsed.error].format(found=parsed.detail),
+        session.unreadable.add((ws.title, coordinate))
+        session.problems.append(error(parsed.error, _NUMBER_MESSAGES[parsed.error].format(found=parsed.detail, unit=unit),
                                       sheet=ws.title, cell=coordinate, indicator=what))
-    return Entry(parsed.value, ws.title, coordinate, parsed.percent_marked)
+    return session.entry(parsed.value, ws, coordinate, parsed.percent_marked)
 
 
 _NUMBER_MESSAGES = {
@@ -257,6 +346,8 @@ _NUMBER_MESSAGES = {
     "date-in-number-cell": "单元格中是日期（{found}），不是数值。常见原因是 Excel 把“1-2”之类的输入自动转成了日期；请把单元格格式设为“数值”后重新填写。",
     "formula-as-text": "单元格中是以文本形式保存的公式“{found}”，不会被计算。请直接填写数值。",
     "number-too-large": "数值 {found} 超过 15 位，不可能是本表的数据，请检查是否误输入或粘贴。",
+    "percent-in-number-cell": "填写为“{found}”，带有百分号，但本项的单位是“{unit}”，不是百分比，无法确定要填的数。"
+                              "请只填写数字、不加 %；若单元格是百分比格式，请先改为“常规”或“数值”格式再重新填写。",
 }
 
 
@@ -355,12 +446,15 @@ def _read_narrative(session: _Session, ws: SheetGrid, edition: Edition) -> tuple
     columns = _header_columns(session, ws, c.NARRATIVE_HEADERS)
     if columns is None:
         return ()
+    _report_merges(session, ws, set(columns.values()))
     find_section = _section_lookup(edition)
     paragraphs = []
     for row in _data_rows(ws):
         text = session.text(ws, row, columns["段落"])
         section_text = session.text(ws, row, columns["章节"])
         section_cell = cell_ref(row, columns["章节"])
+        if not section_text and session.is_unreadable(ws, section_cell):
+            continue  # a merged or unreadable 章节 cell, reported already
         if not text:
             if section_text and find_section(section_text) is None:  # text typed in the wrong column would vanish
                 session.problems.append(warning(
@@ -391,6 +485,7 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
     columns = _header_columns(session, ws, c.CASE_HEADERS)
     if columns is None:
         return ()
+    _report_merges(session, ws, set(columns.values()))
     find_section = _section_lookup(edition)
     cases = []
     for row in _data_rows(ws):
@@ -408,7 +503,8 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
             ("正文", "case-missing-body", "案例没有正文。请填写“正文”。"),
         ):
             if not values.get(header):
-                session.problems.append(error(code, message, sheet=ws.title, cell=cell(header)))
+                if not session.is_unreadable(ws, cell(header)):  # else reported already (merged, unreadable)
+                    session.problems.append(error(code, message, sheet=ws.title, cell=cell(header)))
                 ok = False
         section = find_section(values["章节"]) if values.get("章节") else None
         if values.get("章节") and section is None:
