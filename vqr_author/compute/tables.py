@@ -298,19 +298,47 @@ def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, year
                       tuple(rows), note=layout.note, lead=lead)
 
 
-def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str:
-    """共 N 所学校填报 — and which values fewer schools reported (grouped by how many), or could not
-    be combined because the schools' rates have no common base."""
-    codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
-    partial: dict[tuple[int, int], list[str]] = {}
+def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str | None:
+    """Which values of the table stand for fewer schools than the report covers, and how many each
+    was computed over; values without a change because their two years stand for different schools;
+    typed rates that could not be combined.
+
+    Indicator tables (both years): "共 N 所学校填报；…按填报了全部所需数据的学校合并计算（本年 a 所、上年 b 所）".
+    Per-school and per-group tables (this year only): "…按填报了全部所需数据的 a 所学校合并计算（共 N 所学校）",
+    and None when every value covers every school.
+    """
+    this_only = layout.kind in ("schools", "groups")
+    if this_only:
+        codes = list(layout.indicators)
+    else:
+        codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
+    partial: dict[tuple[str, int, int], list[str]] = {}
     for code in codes:
+        if code in coverage.not_pooled:
+            continue
         last, this = coverage.reported[code]
-        if code not in coverage.not_pooled and min(last, this) < coverage.schools:
-            partial.setdefault((this, last), []).append(edition.label(code))
-    parts = [f"共 {coverage.schools} 所学校填报"]
-    for (this, last), labels in partial.items():
-        parts.append(f"{'、'.join(labels)}本年 {this} 所、上年 {last} 所学校填报，按填报的学校计算")
+        if this_only:
+            last = coverage.schools
+        if min(last, this) < coverage.schools:
+            ind = edition.indicator(code)
+            how = ("按填报了全部所需数据的" if ind.is_derived or ind.pooled_by
+                   else "仅列填报了该项的" if ind.kind is Kind.TEXT else "为填报了该项的")
+            partial.setdefault((how, this, last), []).append(edition.label(code))
+    parts = [] if this_only else [f"共 {coverage.schools} 所学校填报"]
+    for (how, this, last), labels in partial.items():
+        names = "、".join(labels)
+        verb = {"按填报了全部所需数据的": "合并计算", "为填报了该项的": "合计", "仅列填报了该项的": "内容"}[how]
+        if this_only:
+            parts.append(f"{names}{how} {this} 所学校{verb}（共 {coverage.schools} 所学校）")
+        else:
+            parts.append(f"{names}{how}学校{verb}（本年 {this} 所、上年 {last} 所）")
+    if layout.kind == "comparison":
+        moved = [edition.label(c) for c in codes if c in coverage.not_comparable]
+        if moved:
+            parts.append("、".join(moved) + "上年与本年计入的学校不同，不计算增长量和增长率（记为“—”）")
     unpooled = [edition.label(c) for c in codes if c in coverage.not_pooled]
     if unpooled:
         parts.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
-    return "；".join(parts) + "。"
+    if this_only and layout.kind == "groups" and parts:
+        parts.append("各组同样只计入填报了全部所需数据的学校")
+    return "；".join(parts) + "。" if parts else None
