@@ -19,7 +19,7 @@ from vqr_author.compute.numbers import quantize, total, weighted_mean
 from vqr_author.compute.records import RecordRow, RecordSet, combine_rows, compute_record_set
 from vqr_author.compute.values import IndicatorValue, compute_indicators, derive, indicator_value
 from vqr_author.edition.model import SCHOOLS_FIELD, Edition, Indicator, Kind, RecordSheet
-from vqr_author.workbook.model import Entry, ReportWorkbook
+from vqr_author.workbook.model import ReportWorkbook
 
 YEARS = ("last", "this")
 
@@ -62,50 +62,57 @@ class Coverage:
     not_comparable: frozenset[str] = frozenset()
 
 
-def _entry(book: ReportWorkbook, code: str, year: str) -> Entry:
-    entry = book.indicators.get(code)
-    return getattr(entry, year) if entry is not None else Entry()
+Cells = list[dict[str, Decimal | str]]  # per school: code → the filled value of one year
 
 
-def _has(book: ReportWorkbook, ind: Indicator, year: str) -> bool:
-    entry = _entry(book, ind.code, year)
-    return bool(entry.value) if ind.kind is Kind.TEXT else entry.number is not None
+def _cells(books: Sequence[ReportWorkbook], year: str) -> Cells:
+    return [{code: value for code, entry in b.indicators.items() if (value := getattr(entry, year).value) is not None}
+            for b in books]
 
 
-def _pooled(edition: Edition, ind: Indicator, year: str, members: Sequence[ReportWorkbook]) -> Decimal | str | None:
-    """The value of ``ind`` for one year over ``members`` — the schools that reported all its inputs."""
+def _filled(cells: Cells, ind: Indicator) -> frozenset[int]:
+    """The schools that filled ``ind`` (a number; for text, any text)."""
     if ind.kind is Kind.TEXT:
-        return "、".join(dict.fromkeys(str(_entry(b, ind.code, year).value) for b in members)) or None
+        return frozenset(i for i, c in enumerate(cells) if c.get(ind.code))
+    return frozenset(i for i, c in enumerate(cells) if isinstance(c.get(ind.code), Decimal))
+
+
+def _pooled(edition: Edition, ind: Indicator, rows: Sequence[dict[str, Decimal | str]]) -> Decimal | str | None:
+    """The value of ``ind`` for one year over ``rows`` — the schools that filled all its inputs."""
+    if ind.kind is Kind.TEXT:
+        return "、".join(dict.fromkeys(str(r[ind.code]) for r in rows)) or None
     if ind.formula is not None:
         # Each input summed over the same schools, rounded as a school's own input is, then the
         # formula: numerator and denominator always stand for the same schools.
-        sums = {c: quantize(total(_entry(b, c, year).number for b in members), edition.indicator(c).decimals)
+        sums = {c: quantize(total(r[c] for r in rows), edition.indicator(c).decimals)  # type: ignore[misc]
                 for c in ind.formula.inputs}
         return derive(ind, sums)
     if ind.pooled_by:
-        return weighted_mean((_entry(b, ind.code, year).number, _entry(b, ind.pooled_by, year).number) for b in members)
+        return weighted_mean((r[ind.code], r[ind.pooled_by]) for r in rows)  # type: ignore[misc]
     if ind.kind in (Kind.COUNT, Kind.AMOUNT):
-        return total(_entry(b, ind.code, year).number for b in members)
+        return total(r[ind.code] for r in rows)  # type: ignore[misc]
     return None  # a typed rate without a base cannot be combined
 
 
 def aggregate_values(edition: Edition, books: Sequence[ReportWorkbook]) -> tuple[dict[str, IndicatorValue], Coverage]:
     """Every indicator over ``books``: each value computed over exactly the schools that reported all
     of its inputs that year (REPORTS.md §6, docs/aggregation.md), with the coverage."""
+    cells = {year: _cells(books, year) for year in YEARS}
+    filled = {year: {ind.code: _filled(cells[year], ind) for ind in edition.input_indicators} for year in YEARS}
     values: dict[str, IndicatorValue] = {}
     reported: dict[str, tuple[int, int]] = {}
     not_pooled: set[str] = set()
     not_comparable: set[str] = set()
     for ind in edition.indicators:
-        needs = [edition.indicator(c) for c in edition.pooling_inputs(ind.code)]
-        members = {year: [i for i, b in enumerate(books) if all(_has(b, n, year) for n in needs)] for year in YEARS}
+        needs = edition.pooling_inputs(ind.code)
+        members = {year: sorted(frozenset.intersection(*(filled[year][c] for c in needs))) for year in YEARS}
         reported[ind.code] = (len(members["last"]), len(members["this"]))
         if ind.kind in (Kind.RATE, Kind.SHARE, Kind.PER_STUDENT, Kind.RATIO) and not ind.pooled_by and not ind.formula:
             not_pooled.add(ind.code)
         comparable = members["last"] == members["this"] or not (members["last"] and members["this"])
         if not comparable and ind.kind.is_numeric and ind.code not in not_pooled:
             not_comparable.add(ind.code)
-        last, this = (_pooled(edition, ind, year, [books[i] for i in members[year]]) for year in YEARS)
+        last, this = (_pooled(edition, ind, [cells[year][i] for i in members[year]]) for year in YEARS)
         values[ind.code] = indicator_value(ind, last, this, comparable=comparable)
     return values, Coverage(len(books), reported, frozenset(not_pooled), frozenset(not_comparable))
 
