@@ -117,7 +117,9 @@ def test_scenario_in_the_printed_tables_and_notes():
     assert groups["公办"][2 + group_columns.index("SZ52")].text == "68.42"  # 130 / 190
     assert groups["民办"][2 + group_columns.index("SZ52")].text == "50.00"  # 20 / 40
     sentences = "".join(lead for s in report.sections for lead in s.leads)
-    assert "“双师型”教师150人，占专任教师的65.22%" in sentences
+    # Sentences say how many schools a value stands for, where it is written.
+    assert "“双师型”教师150人（4 所学校填报），占专任教师的65.22%（按填报了全部所需数据的 4 所学校计算）" in sentences
+    assert "共有专任教师300人，生师比为12.0:1；" in sentences  # all 5 schools: nothing added
 
 
 def test_no_change_between_years_that_cover_different_schools():

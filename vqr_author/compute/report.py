@@ -163,7 +163,8 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         return tuple(replace(chart, number=next(figure_number)) for chart in built if chart and not chart.empty)
 
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
-        leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers)
+        leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers,
+                                 source.coverage)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         charts = charts_for(section.charts)
