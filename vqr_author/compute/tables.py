@@ -298,6 +298,18 @@ def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, year
                       tuple(rows), note=layout.note, lead=lead)
 
 
+# How a value that does not cover every school is described: per basis, for tables with both years
+# and for tables with this year only (各学校、分组主要指标).
+_COVERAGE = {
+    "pooled": ("{names}按填报了全部所需数据的学校合并计算（本年 {this} 所、上年 {last} 所）",
+               "{names}按填报了全部所需数据的 {this} 所学校合并计算（共 {schools} 所学校）"),
+    "sum": ("{names}为填报了该项的学校合计（本年 {this} 所、上年 {last} 所）",
+            "{names}为填报了该项的 {this} 所学校合计（共 {schools} 所学校）"),
+    "text": ("{names}仅列填报了该项的学校（本年 {this} 所、上年 {last} 所）",
+             "{names}仅列填报了该项的 {this} 所学校（共 {schools} 所学校）"),
+}
+
+
 def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str | None:
     """Which values of the table stand for fewer schools than the report covers, and how many each
     was computed over; values without a change because their two years stand for different schools;
@@ -321,17 +333,12 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
             last = coverage.schools
         if min(last, this) < coverage.schools:
             ind = edition.indicator(code)
-            how = ("按填报了全部所需数据的" if ind.is_derived or ind.pooled_by
-                   else "仅列填报了该项的" if ind.kind is Kind.TEXT else "为填报了该项的")
-            partial.setdefault((how, this, last), []).append(edition.label(code))
+            basis = "pooled" if ind.is_derived or ind.pooled_by else "text" if ind.kind is Kind.TEXT else "sum"
+            partial.setdefault((basis, this, last), []).append(edition.label(code))
     parts = [] if this_only else [f"共 {coverage.schools} 所学校填报"]
-    for (how, this, last), labels in partial.items():
-        names = "、".join(labels)
-        verb = {"按填报了全部所需数据的": "合并计算", "为填报了该项的": "合计", "仅列填报了该项的": "内容"}[how]
-        if this_only:
-            parts.append(f"{names}{how} {this} 所学校{verb}（共 {coverage.schools} 所学校）")
-        else:
-            parts.append(f"{names}{how}学校{verb}（本年 {this} 所、上年 {last} 所）")
+    for (basis, this, last), labels in partial.items():
+        template = _COVERAGE[basis][1 if this_only else 0]
+        parts.append(template.format(names="、".join(labels), this=this, last=last, schools=coverage.schools))
     if layout.kind == "comparison":
         moved = [edition.label(c) for c in codes if c in coverage.not_comparable]
         if moved:
@@ -339,6 +346,6 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
     unpooled = [edition.label(c) for c in codes if c in coverage.not_pooled]
     if unpooled:
         parts.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
-    if this_only and layout.kind == "groups" and parts:
+    if layout.kind == "groups" and parts:
         parts.append("各组同样只计入填报了全部所需数据的学校")
     return "；".join(parts) + "。" if parts else None
