@@ -169,7 +169,9 @@ def test_missing_indicator_in_one_school_is_counted_in_the_note(tmp_path):
     out = tmp_path / "区县.docx"
     assert aggregate_report(DISTRICT_DIR / "海川区.xlsx", sorted(folder.glob("*.xlsx")), out).written
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
-    assert "月收入本年 4 所、上年 5 所学校填报" in text
+    assert "月收入按填报了全部所需数据的学校合并计算（本年 4 所、上年 5 所）" in text
+    # 毕业生去向 compares the years: 月收入 of 4 schools against 5 schools is no change.
+    assert "月收入上年与本年计入的学校不同，不计算增长量和增长率（记为“—”）" in text
 
 
 def test_errors_in_a_school_refuse_the_aggregate_unless_draft(tmp_path):

@@ -2,9 +2,11 @@
 
 Counts and amounts are summed; a typed rate or average is combined weighted by its base
 (``pooled_by``: 满意度 by 调查人次, 月收入 by 就业人数 …); derived rates, ratios and per-student values
-are then recomputed from the summed parts by the ordinary computation — pooled, never averaged.
-A school that left a value blank is left out of that value, never counted as zero, and the
-coverage (how many schools each value covers) is kept for the table notes.
+are recomputed from summed numerators and denominators — pooled, never averaged. Every value, for
+each year, is computed over exactly the schools that reported all of its inputs (numerator and
+denominator alike, ``Edition.pooling_inputs``): a school that left an input blank is left out of
+that value, never counted as zero, and the coverage (how many schools each value covers) is kept
+for the table notes. A value whose two years stand for different schools has no change.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vqr_author.compute.numbers import total, weighted_mean
+from vqr_author.compute.numbers import quantize, total, weighted_mean
 from vqr_author.compute.records import RecordRow, RecordSet, combine_rows, compute_record_set
-from vqr_author.compute.values import IndicatorValue, compute_indicators
+from vqr_author.compute.values import IndicatorValue, compute_indicators, derive, indicator_value
 from vqr_author.edition.model import SCHOOLS_FIELD, Edition, Indicator, Kind, RecordSheet
-from vqr_author.workbook.model import Entry, IndicatorEntry, ReportWorkbook
+from vqr_author.workbook.model import ReportWorkbook
 
 YEARS = ("last", "this")
 
@@ -46,52 +48,73 @@ def compute_school(edition: Edition, book: ReportWorkbook) -> SchoolResult:
 
 @dataclass(frozen=True)
 class Coverage:
-    """How many schools each aggregated value stands for."""
+    """How many schools each aggregated value stands for.
+
+    ``reported`` counts, per value and year, the schools the value was actually computed over: for a
+    count or amount the schools that filled it; for a derived or weighted value the schools that
+    filled all of its inputs (``Edition.pooling_inputs``). ``not_comparable``: values whose two
+    years stand for different schools — no change from last year is computed for them.
+    """
 
     schools: int
-    reported: dict[str, tuple[int, int]]  # code → (schools with a value last year, this year)
+    reported: dict[str, tuple[int, int]]  # code → (schools the value covers last year, this year)
     not_pooled: frozenset[str]  # typed rates without a base: not combined, shown —
+    not_comparable: frozenset[str] = frozenset()
 
 
-def _entry(book: ReportWorkbook, code: str, year: str) -> Entry:
-    entry = book.indicators.get(code)
-    return getattr(entry, year) if entry is not None else Entry()
+Cells = list[dict[str, Decimal | str]]  # per school: code → the filled value of one year
 
 
-def _combine(ind: Indicator, year: str, books: Sequence[ReportWorkbook]) -> tuple[Decimal | str | None, int]:
-    """The aggregated value of one input indicator for one year, and how many schools it covers."""
+def _cells(books: Sequence[ReportWorkbook], year: str) -> Cells:
+    return [{code: value for code, entry in b.indicators.items() if (value := getattr(entry, year).value) is not None}
+            for b in books]
+
+
+def _filled(cells: Cells, ind: Indicator) -> frozenset[int]:
+    """The schools that filled ``ind`` (a number; for text, any text)."""
     if ind.kind is Kind.TEXT:
-        texts = list(dict.fromkeys(str(v) for b in books if (v := _entry(b, ind.code, year).value)))
-        return ("、".join(texts) or None), sum(1 for b in books if _entry(b, ind.code, year).value)
+        return frozenset(i for i, c in enumerate(cells) if c.get(ind.code))
+    return frozenset(i for i, c in enumerate(cells) if isinstance(c.get(ind.code), Decimal))
+
+
+def _pooled(edition: Edition, ind: Indicator, rows: Sequence[dict[str, Decimal | str]]) -> Decimal | str | None:
+    """The value of ``ind`` for one year over ``rows`` — the schools that filled all its inputs."""
+    if ind.kind is Kind.TEXT:
+        return "、".join(dict.fromkeys(str(r[ind.code]) for r in rows)) or None
+    if ind.formula is not None:
+        # Each input summed over the same schools, rounded as a school's own input is, then the
+        # formula: numerator and denominator always stand for the same schools.
+        sums = {c: quantize(total(r[c] for r in rows), edition.indicator(c).decimals)  # type: ignore[misc]
+                for c in ind.formula.inputs}
+        return derive(ind, sums)
     if ind.pooled_by:
-        pairs = [(_entry(b, ind.code, year).number, _entry(b, ind.pooled_by, year).number) for b in books]
-        return weighted_mean(pairs), sum(1 for v, w in pairs if v is not None and w)
-    numbers = [n for b in books if (n := _entry(b, ind.code, year).number) is not None]
+        return weighted_mean((r[ind.code], r[ind.pooled_by]) for r in rows)  # type: ignore[misc]
     if ind.kind in (Kind.COUNT, Kind.AMOUNT):
-        return total(numbers), len(numbers)
-    return None, 0  # a typed rate without a base cannot be combined
-
-
-def aggregate_entries(edition: Edition, books: Sequence[ReportWorkbook]) -> tuple[dict[str, IndicatorEntry], Coverage]:
-    entries: dict[str, IndicatorEntry] = {}
-    reported: dict[str, tuple[int, int]] = {}
-    not_pooled = set()
-    for ind in edition.input_indicators:
-        combined = {year: _combine(ind, year, books) for year in YEARS}
-        entries[ind.code] = IndicatorEntry(ind.code, Entry(combined["last"][0]), Entry(combined["this"][0]))
-        reported[ind.code] = (combined["last"][1], combined["this"][1])
-        if ind.kind in (Kind.RATE, Kind.SHARE, Kind.PER_STUDENT) and not ind.pooled_by:
-            not_pooled.add(ind.code)
-    for ind in edition.derived_indicators:
-        inputs = ind.formula.inputs  # type: ignore[union-attr]
-        last, this = (sum(all(_entry(b, c, year).number is not None for c in inputs) for b in books) for year in YEARS)
-        reported[ind.code] = (last, this)
-    return entries, Coverage(len(books), reported, frozenset(not_pooled))
+        return total(r[ind.code] for r in rows)  # type: ignore[misc]
+    return None  # a typed rate without a base cannot be combined
 
 
 def aggregate_values(edition: Edition, books: Sequence[ReportWorkbook]) -> tuple[dict[str, IndicatorValue], Coverage]:
-    entries, coverage = aggregate_entries(edition, books)
-    return compute_indicators(edition, entries), coverage
+    """Every indicator over ``books``: each value computed over exactly the schools that reported all
+    of its inputs that year (REPORTS.md §6, docs/aggregation.md), with the coverage."""
+    cells = {year: _cells(books, year) for year in YEARS}
+    filled = {year: {ind.code: _filled(cells[year], ind) for ind in edition.input_indicators} for year in YEARS}
+    values: dict[str, IndicatorValue] = {}
+    reported: dict[str, tuple[int, int]] = {}
+    not_pooled: set[str] = set()
+    not_comparable: set[str] = set()
+    for ind in edition.indicators:
+        needs = edition.pooling_inputs(ind.code)
+        members = {year: sorted(frozenset.intersection(*(filled[year][c] for c in needs))) for year in YEARS}
+        reported[ind.code] = (len(members["last"]), len(members["this"]))
+        if ind.kind in (Kind.RATE, Kind.SHARE, Kind.PER_STUDENT, Kind.RATIO) and not ind.pooled_by and not ind.formula:
+            not_pooled.add(ind.code)
+        comparable = members["last"] == members["this"] or not (members["last"] and members["this"])
+        if not comparable and ind.kind.is_numeric and ind.code not in not_pooled:
+            not_comparable.add(ind.code)
+        last, this = (_pooled(edition, ind, [cells[year][i] for i in members[year]]) for year in YEARS)
+        values[ind.code] = indicator_value(ind, last, this, comparable=comparable)
+    return values, Coverage(len(books), reported, frozenset(not_pooled), frozenset(not_comparable))
 
 
 def aggregate_record_set(sheet: RecordSheet, sets: Sequence[RecordSet]) -> RecordSet:

@@ -163,7 +163,8 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         return tuple(replace(chart, number=next(figure_number)) for chart in built if chart and not chart.empty)
 
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
-        leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers)
+        leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers,
+                                 source.coverage)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         charts = charts_for(section.charts)
@@ -204,19 +205,21 @@ def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Y
     if layout.kind == "record":
         records = source.records[layout.sheet]  # type: ignore[index]
         return record_table(layout, records, years) if records.rows else None
-    if layout.kind == "schools":
-        return schools_table(edition, layout, source.schools, source.values, years) if source.schools else None
-    if layout.kind == "groups":
-        if not source.schools:
-            return None
-        groups = {name: (len(members), aggregate_values(edition, [s.book for s in members])[0])
-                  for name, members in group_schools(source.schools, layout.by).items()}  # type: ignore[arg-type]
-        return groups_table(edition, layout, groups, len(source.schools), source.values, years)
     if layout.kind == "shares":
         records = source.records[layout.sheet]  # type: ignore[index]
         return shares_table(edition, layout, records, years) if records.rows else None
-    table = indicator_table(layout, source.values, years)
+    if layout.kind in ("schools", "groups"):
+        if not source.schools:
+            return None
+        if layout.kind == "schools":
+            table = schools_table(edition, layout, source.schools, source.values, years)
+        else:
+            groups = {name: (len(members), aggregate_values(edition, [s.book for s in members])[0])
+                      for name, members in group_schools(source.schools, layout.by).items()}  # type: ignore[arg-type]
+            table = groups_table(edition, layout, groups, len(source.schools), source.values, years)
+    else:
+        table = indicator_table(layout, source.values, years)
     if source.coverage is not None:
         note = coverage_note(edition, layout, source.coverage)
-        table = replace(table, note=" ".join(n for n in (table.note, note) if n))
+        table = replace(table, note=" ".join(n for n in (table.note, note) if n) or None)
     return table

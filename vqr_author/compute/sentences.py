@@ -12,18 +12,24 @@ put the computed values in. Templates are Jinja, run in a sandbox with only the 
     年度, 上年度        2024, 2023
 
 A sentence that needs a value the workbook does not have is left out, never written with a gap.
-User text reaches a sentence only as a value; it is never run as a template.
+User text reaches a sentence only as a value; it is never run as a template. In a district or city
+report, a value that stands for fewer schools than the report covers says so where it is written:
+"65.22%（按填报了全部所需数据的 4 所学校计算）", "150人（4 所学校填报）".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from vqr_author.compute.display import format_value
 from vqr_author.compute.phrases import change_phrase, growth_phrase, quantity
 from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import Edition
 from vqr_author.edition.templates import compile_sentence
+
+if TYPE_CHECKING:
+    from vqr_author.compute.aggregate import Coverage
 
 
 class _Missing(Exception):
@@ -43,6 +49,7 @@ def render_sentences(
     values: Mapping[str, IndicatorValue],
     year: int | None,
     school_covers: Sequence[Mapping[str, str]] = (),
+    coverage: Coverage | None = None,
 ) -> tuple[str, ...]:
     """The data sentences of ``section`` for a report of ``level``, joined into one paragraph."""
     templates = edition.sentences.get(level, {}).get(section, ())
@@ -51,13 +58,24 @@ def render_sentences(
     since = f"{year - 1}年" if year else "上年"
     thresholds = edition.thresholds
 
+    def schools_of(code: str, which: str) -> str:
+        """How many schools an aggregated value stands for, when that is not all of them."""
+        if coverage is None or code in coverage.not_pooled:
+            return ""
+        count = coverage.reported[code][0 if which == "last" else 1]
+        if count >= coverage.schools:
+            return ""
+        ind = values[code].indicator
+        return f"（按填报了全部所需数据的 {count} 所学校计算）" if ind.is_derived or ind.pooled_by else f"（{count} 所学校填报）"
+
     def q(code: str, which: str = "this") -> str:
-        return _needed(quantity(values[code], which, thresholds.wan_from))
+        return _needed(quantity(values[code], which, thresholds.wan_from)) + schools_of(code, which)
 
     def n(code: str, which: str = "this") -> str:
         v = values[code]
         value = getattr(v, which)
-        return _needed(None if value is None else format_value(value, v.indicator.kind, v.indicator.decimals))
+        text = _needed(None if value is None else format_value(value, v.indicator.kind, v.indicator.decimals))
+        return text + schools_of(code, which)
 
     def change(code: str) -> str:
         return _needed(change_phrase(values[code], thresholds, since))

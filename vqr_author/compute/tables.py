@@ -298,19 +298,54 @@ def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, year
                       tuple(rows), note=layout.note, lead=lead)
 
 
-def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str:
-    """共 N 所学校填报 — and which values fewer schools reported (grouped by how many), or could not
-    be combined because the schools' rates have no common base."""
-    codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
-    partial: dict[tuple[int, int], list[str]] = {}
+# How a value that does not cover every school is described: per basis, for tables with both years
+# and for tables with this year only (各学校、分组主要指标).
+_COVERAGE = {
+    "pooled": ("{names}按填报了全部所需数据的学校合并计算（本年 {this} 所、上年 {last} 所）",
+               "{names}按填报了全部所需数据的 {this} 所学校合并计算（共 {schools} 所学校）"),
+    "sum": ("{names}为填报了该项的学校合计（本年 {this} 所、上年 {last} 所）",
+            "{names}为填报了该项的 {this} 所学校合计（共 {schools} 所学校）"),
+    "text": ("{names}仅列填报了该项的学校（本年 {this} 所、上年 {last} 所）",
+             "{names}仅列填报了该项的 {this} 所学校（共 {schools} 所学校）"),
+}
+
+
+def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> str | None:
+    """Which values of the table stand for fewer schools than the report covers, and how many each
+    was computed over; values without a change because their two years stand for different schools;
+    typed rates that could not be combined.
+
+    Indicator tables (both years): "共 N 所学校填报；…按填报了全部所需数据的学校合并计算（本年 a 所、上年 b 所）".
+    Per-school and per-group tables (this year only): "…按填报了全部所需数据的 a 所学校合并计算（共 N 所学校）",
+    and None when every value covers every school.
+    """
+    this_only = layout.kind in ("schools", "groups")
+    if this_only:
+        codes = list(layout.indicators)
+    else:
+        codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
+    partial: dict[tuple[str, int, int], list[str]] = {}
     for code in codes:
+        if code in coverage.not_pooled:
+            continue
         last, this = coverage.reported[code]
-        if code not in coverage.not_pooled and min(last, this) < coverage.schools:
-            partial.setdefault((this, last), []).append(edition.label(code))
-    parts = [f"共 {coverage.schools} 所学校填报"]
-    for (this, last), labels in partial.items():
-        parts.append(f"{'、'.join(labels)}本年 {this} 所、上年 {last} 所学校填报，按填报的学校计算")
+        if this_only:
+            last = coverage.schools
+        if min(last, this) < coverage.schools:
+            ind = edition.indicator(code)
+            basis = "pooled" if ind.is_derived or ind.pooled_by else "text" if ind.kind is Kind.TEXT else "sum"
+            partial.setdefault((basis, this, last), []).append(edition.label(code))
+    parts = [] if this_only else [f"共 {coverage.schools} 所学校填报"]
+    for (basis, this, last), labels in partial.items():
+        template = _COVERAGE[basis][1 if this_only else 0]
+        parts.append(template.format(names="、".join(labels), this=this, last=last, schools=coverage.schools))
+    if layout.kind == "comparison":
+        moved = [edition.label(c) for c in codes if c in coverage.not_comparable]
+        if moved:
+            parts.append("、".join(moved) + "上年与本年计入的学校不同，不计算增长量和增长率（记为“—”）")
     unpooled = [edition.label(c) for c in codes if c in coverage.not_pooled]
     if unpooled:
         parts.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
-    return "；".join(parts) + "。"
+    if layout.kind == "groups" and parts:
+        parts.append("各组同样只计入填报了全部所需数据的学校")
+    return "；".join(parts) + "。" if parts else None

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from vqr_author.compute.numbers import NO_CHANGE, Change, quantize, ratio, year_change
 from vqr_author.edition.model import Edition, Indicator, Kind
-from vqr_author.workbook.model import Entry, IndicatorEntry
+from vqr_author.workbook.model import IndicatorEntry
 
 Value = Decimal | str | None
 
@@ -28,33 +28,42 @@ class IndicatorValue:
         return self.indicator.code
 
 
-def _entry_value(entry: Entry, indicator: Indicator) -> Value:
-    if indicator.kind is Kind.TEXT:
-        return None if entry.value is None else str(entry.value)
-    return quantize(entry.number, indicator.decimals)
+def indicator_value(ind: Indicator, last: Value, this: Value, refs: frozenset[str] = frozenset(),
+                    comparable: bool = True) -> IndicatorValue:
+    """Both years rounded for display, and the change computed from the rounded values — or no
+    change when the two years are not ``comparable`` (an aggregate over different schools)."""
+    if ind.kind is Kind.TEXT:
+        return IndicatorValue(ind, None if last is None else str(last), None if this is None else str(this), NO_CHANGE, refs)
+    last_n, this_n = quantize(last, ind.decimals), quantize(this, ind.decimals)  # type: ignore[arg-type]
+    change = year_change(ind.kind, last_n, this_n, ind.decimals) if comparable else NO_CHANGE
+    return IndicatorValue(ind, last_n, this_n, change, refs)
+
+
+def derive(ind: Indicator, inputs: Mapping[str, Decimal | None]) -> Decimal | None:
+    """A derived indicator from its inputs: sum(numerator) × scale ÷ denominator (not rounded);
+    None when a part is missing or the denominator is 0."""
+    f = ind.formula
+    assert f is not None
+    return ratio([inputs.get(c) for c in f.numerator], inputs.get(f.denominator), f.scale)
 
 
 def compute_indicators(edition: Edition, entries: Mapping[str, IndicatorEntry]) -> dict[str, IndicatorValue]:
-    """Every indicator of the edition, input or derived, keyed by code (missing input → no data)."""
+    """Every indicator of one workbook, input or derived, keyed by code (missing input → no data).
+    (District and city values are pooled over schools by compute.aggregate instead.)"""
     values: dict[str, IndicatorValue] = {}
     for ind in edition.input_indicators:
         entry = entries.get(ind.code)
         if entry is None:
             values[ind.code] = IndicatorValue(ind, None, None)
             continue
-        last, this = _entry_value(entry.last, ind), _entry_value(entry.this, ind)
         refs = frozenset(r for r in (entry.last.ref, entry.this.ref) if r)
-        change = year_change(ind.kind, last, this, ind.decimals) if ind.kind.is_numeric else NO_CHANGE
-        values[ind.code] = IndicatorValue(ind, last, this, change, refs)
+        if ind.kind is Kind.TEXT:
+            values[ind.code] = indicator_value(ind, entry.last.value, entry.this.value, refs)
+        else:
+            values[ind.code] = indicator_value(ind, entry.last.number, entry.this.number, refs)
     for ind in edition.derived_indicators:
-        formula = ind.formula
-        inputs = [values[code] for code in formula.inputs]
-
-        def year(which: str) -> Decimal | None:
-            nums = [getattr(values[c], which) for c in formula.numerator]
-            return quantize(ratio(nums, getattr(values[formula.denominator], which), formula.scale), ind.decimals)
-
-        last, this = year("last"), year("this")
-        refs = frozenset().union(*(v.refs for v in inputs))
-        values[ind.code] = IndicatorValue(ind, last, this, year_change(ind.kind, last, this, ind.decimals), refs)
+        inputs = [values[code] for code in ind.formula.inputs]  # type: ignore[union-attr]
+        last = derive(ind, {v.code: v.last for v in inputs})  # type: ignore[misc]
+        this = derive(ind, {v.code: v.this for v in inputs})  # type: ignore[misc]
+        values[ind.code] = indicator_value(ind, last, this, frozenset().union(*(v.refs for v in inputs)))
     return values

@@ -380,6 +380,29 @@ class Edition(_Strict):
     def children(self, code: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.parent == code)
 
+    def pooling_inputs(self, code: str) -> tuple[str, ...]:
+        """The input indicators a school must have reported (that year) for its data to enter the
+        aggregate of ``code`` — numerator and denominator alike (docs/aggregation.md):
+
+        - a derived value: its formula's inputs; when every numerator is an ``exhaustive`` part of
+          the denominator (高/中/初级职称 of 专任教师总数), all the exhaustive parts of that whole and
+          the whole, so that the shares of one whole are pooled over one set of schools and add up
+          to 100%;
+        - a typed rate or average with ``pooled_by``: the value and its base;
+        - anything else: itself.
+        """
+        ind = self.indicator(code)
+        if ind.formula is not None:
+            f = ind.formula
+            if all(self.indicator(n).parent == f.denominator and self.indicator(n).parts == "exhaustive"
+                   for n in f.numerator):
+                parts = tuple(i.code for i in self.children(f.denominator) if i.parts == "exhaustive")
+                return tuple(dict.fromkeys((*parts, f.denominator)))
+            return tuple(dict.fromkeys(f.inputs))
+        if ind.pooled_by:
+            return (ind.code, ind.pooled_by)
+        return (ind.code,)
+
     def table(self, table_id: str) -> TableLayout:
         return self._index.tables[table_id]
 
