@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 from vqr_author.compute.charts import ChartModel
 from vqr_author.errors import VqrError
@@ -75,9 +76,12 @@ def _resolve(name: str) -> str | None:
 def _covering(entries: list) -> list[tuple[str, str]]:  # noqa: ANN001 — font_manager.FontEntry
     """(family name, file) of the fonts among ``entries`` that hold the representative characters,
     the preferred first; the file is the one matplotlib will use for that name."""
+    import matplotlib
+
+    bundled = str(Path(matplotlib.get_data_path()))  # matplotlib ships no Chinese font: skip opening them
     found: dict[str, str] = {}
     for entry in sorted(entries, key=lambda e: _rank(e.name, e.weight)):
-        if entry.name in found or not _has(entry.fname, REPRESENTATIVE[0]):  # quick test first
+        if entry.name in found or entry.fname.startswith(bundled) or not _has(entry.fname, REPRESENTATIVE[0]):
             continue
         path = _resolve(entry.name)
         if path and _has(path, REPRESENTATIVE):
