@@ -17,8 +17,8 @@ from pathlib import Path
 
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
 from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
-from vqr_author.compute.report import SectionContent
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.compute.report import SectionContent
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import OutputError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_writable_target, write_atomic
