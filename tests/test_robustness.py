@@ -41,6 +41,7 @@ def _start_slow_render(workbook: Path, report: Path) -> subprocess.Popen:
         if "WRITING" in line:
             return proc
     proc.kill()
+    proc.communicate()
     raise AssertionError("the render never reached the write")
 
 
@@ -69,7 +70,7 @@ def test_render_killed_outright_leaves_the_report_and_the_next_run_cleans_up(sam
     good = report.read_bytes()
     proc = _start_slow_render(sample, report)
     proc.kill()  # SIGKILL: no handler runs
-    proc.wait(timeout=30)
+    proc.communicate(timeout=30)  # and close its pipes (an unclosed pipe is a ResourceWarning, an error here)
     assert report.read_bytes() == good
     assert len(_temporaries(tmp_path)) == 1
     render_report(sample, report)

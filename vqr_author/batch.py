@@ -30,6 +30,7 @@ from vqr_author.errors import VqrError
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, remove_stale_temporaries, stage
 from vqr_author.problems import Level, Problem, error
+from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
 
 MANIFEST = "vqr-manifest.json"
@@ -250,7 +251,7 @@ def _run_pool(
     if not tasks:
         return []
     try:
-        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, jobs), initializer=quiet) as pool:
             futures: dict[Future[Outcome], Task] = {pool.submit(worker, t): t for t in tasks}
             for future in as_completed(futures):
                 outcome = future.result()
@@ -261,7 +262,7 @@ def _run_pool(
             if task.input in results:
                 continue
             try:
-                with ProcessPoolExecutor(max_workers=1) as single:
+                with ProcessPoolExecutor(max_workers=1, initializer=quiet) as single:
                     outcome = single.submit(worker, task).result()
             except BrokenProcessPool:
                 outcome = Outcome(task.input, CRASHED, errors=1, problems=[error(

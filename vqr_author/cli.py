@@ -29,6 +29,7 @@ from vqr_author import batch
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.problems import Level, Problem, error
+from vqr_author.quiet import quiet
 from vqr_author.workbook import contract
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -467,6 +468,7 @@ def _command_path(exc: typer.TyperException, args: list[str]) -> str:
 
 def main() -> None:
     """Entry point of the `vqr` script: every outcome is an exit code and Chinese text."""
+    quiet()  # no Python warning or library log line reaches the terminal
     args = sys.argv[1:]
     try:
         code = app(args=args, prog_name="vqr", standalone_mode=False)
