@@ -22,6 +22,7 @@ from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.output import check_outputs, write_atomic, write_together
+from vqr_author.output.guard import check_output_name
 from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
@@ -137,6 +138,7 @@ def _outputs(output: Path, pdf: bool, record: bool) -> list[tuple[Path, str]]:
 def check_report_outputs(output: Path, inputs: list[tuple[Path | None, str]], *, pdf: bool, record: bool) -> None:
     """Refuse (exit code 2) before anything is written when a report, its PDF or its record would
     replace an input, has the wrong extension or too long a name, or cannot be written."""
+    check_output_name(output)
     check_outputs(_outputs(output, pdf, record), inputs, ".docx", "报告")
 
 
@@ -312,7 +314,7 @@ def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
     """Write a copy of the checked workbook with every problem marked, plus a 问题清单 sheet.
     The checked workbook itself is never modified."""
     output = Path(output)
-    check_outputs([(output, "标注文件")], [(result.path, "原填报表（工具不会修改原文件）")], ".xlsx", "问题")
+    check_outputs([(output, "标注文件")], [(result.path, "填报表")], ".xlsx", "问题", "--annotate")
     annotate(result.path, result.problems, output)
     return output
 

@@ -69,6 +69,7 @@ _OS_ERROR_TEXTS = {
     "ENFILE": "同时打开的文件过多。请关闭一些程序后重试",
     "EXDEV": "无法在不同磁盘之间移动文件。请换一个输出位置",
 }
+_OS_ERRORS = {getattr(errno, name): text for name, text in _OS_ERROR_TEXTS.items() if hasattr(errno, name)}
 
 
 def os_error_text(exc: OSError) -> str:

@@ -66,43 +66,54 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
+def check_output_name(path: Path) -> None:
+    """Refuse an output path that names a folder (-o ., -o /, -o 输出/) before side-file names are made from it."""
+    if not path.name or _is_dir(path):
+        check_writable_target(path)  # says it is a folder and what to write instead
+        raise OutputError(f"“{path}”不是文件名。请在 -o 后写完整的文件名，例如 报告.docx。")
+
+
 def check_outputs(
     outputs: Iterable[tuple[Path, str]],
     inputs: Iterable[tuple[Path | None, str]],
     kind: str,
     suggestion: str,
+    option: str = "-o",
 ) -> None:
     """Refuse (OutputError, exit code 2) before anything is written when an output would replace an
     input, has the wrong extension, has too long a name, or cannot be written.
 
     ``outputs``: (path, what it is) — the first is the file the user named with -o, of extension
     ``kind`` (".docx" or ".xlsx"); ``inputs``: (path, what it is) of every file the command reads
-    (None entries are skipped); ``suggestion``: a word for the suggested name (报告, 问题…).
+    (None entries are skipped); ``suggestion``: a word for the suggested name (报告, 问题…);
+    ``option``: how the user named the output (-o, --annotate).
     """
     outputs = [(Path(p), role) for p, role in outputs]
+    check_output_name(outputs[0][0])
     inputs = [(Path(p), role) for p, role in inputs if p is not None]
     main = outputs[0][0]
-    better = main.with_name(f"{main.stem}-{suggestion}{kind}")
     for output, out_role in outputs:
         for source, in_role in inputs:
             if same_file(output, source):
+                better = main.with_name(f"{main.stem or suggestion}-{suggestion}{kind}") if main.name else Path(f"{suggestion}{kind}")
                 link = "" if _resolved(output) == _resolved(source) and str(output) == str(source) else \
                     f"（与“{_shown(source)}”是同一个文件）"
                 raise OutputError(
-                    f"不能把{out_role}写到“{_shown(output)}”{link}：它是本命令要读取的{in_role}，写入会覆盖它。"
-                    f"工具没有写入任何文件。请在 -o 后另取一个文件名，例如“{_shown(better)}”。")
+                    f"不能把{out_role}写到“{_shown(output)}”{link}：它是本命令要读取的{in_role}，写入会覆盖原文件。"
+                    f"工具没有写入任何文件。请在 {option} 后另取一个文件名，例如“{_shown(better)}”。")
     if main.suffix.lower() != kind and not _is_dir(main):  # a folder: check_writable_target says so
-        ext = f"“{main.suffix}”" if main.suffix else "空的"
+        ext = f"的扩展名是“{main.suffix}”" if main.suffix else "没有扩展名"
+        fixed = main.with_suffix(kind) if main.suffix else main.with_name(main.name + kind)
         raise OutputError(
-            f"输出文件“{_shown(main)}”的扩展名是{ext}，而这里生成的是{KINDS[kind]}。工具没有写入任何文件。"
-            f"请在 -o 后写以 {kind} 结尾的文件名，例如“{_shown(main.with_suffix(kind) if main.suffix else main.with_name(main.name + kind))}”。")
+            f"输出文件“{_shown(main)}”{ext}，而这里生成的是 {KINDS[kind]}。工具没有写入任何文件。"
+            f"请在 {option} 后写以 {kind} 结尾的文件名，例如“{_shown(fixed)}”。")
     for output, out_role in outputs:
         folder = output.parent if str(output.parent) else Path(".")
         size, limit = len(os.fsencode(output.name)), _name_max(folder) if _is_dir(folder) else NAME_MAX
         if size > limit:
             raise OutputError(
                 f"{out_role}的文件名“{output.name}”太长：{size} 字节，本机文件系统最多允许 {limit} 字节"
-                f"（一个汉字占 3 字节）。工具没有写入任何文件。请在 -o 后换一个短一些的文件名"
+                f"（一个汉字占 3 字节）。工具没有写入任何文件。请在 {option} 后换一个短一些的文件名"
                 + ("（报告旁边的记录文件名比报告名长 4 字节）。" if output.name.endswith(".vqr.json") else "。"))
     for output, _ in outputs:
         check_writable_target(output)
