@@ -163,6 +163,18 @@ def school_report_files(
     return ReportFiles(output, files, digest, produced.notes)
 
 
+def _file_sha256(path: Path) -> str | None:
+    """The sha256 of a file, read in blocks (an oversized input is refused later, by the reader)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except (OSError, ValueError):
+        return None  # check_workbook says why the file cannot be read
+    return digest.hexdigest()
+
+
 def write_report_files(files: ReportFiles) -> None:
     """Write a report and its side files as one unit (see write_together)."""
     write_together(files.files)
@@ -213,10 +225,11 @@ def render_report(
     output = Path(output)
     template_path = _template(template)
     check_report_outputs(output, [(Path(path), "填报表"), (template_path, "模板")], pdf=pdf, record=True)
+    input_sha256 = _file_sha256(Path(path))  # before reading: the record names the content that was rendered
     result = check_workbook(path, edition)
     if result.errors and not draft:
         return RenderResult(result, None)
-    files = school_report_files(result, output, template_path, draft=draft, pdf=pdf)
+    files = school_report_files(result, output, template_path, draft=draft, pdf=pdf, input_sha256=input_sha256)
     write_report_files(files)
     return RenderResult(result, output, files.pdf, files.notes)
 
@@ -314,7 +327,7 @@ def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
     """Write a copy of the checked workbook with every problem marked, plus a 问题清单 sheet.
     The checked workbook itself is never modified."""
     output = Path(output)
-    check_outputs([(output, "标注文件")], [(result.path, "填报表")], ".xlsx", "问题", "--annotate")
+    check_outputs([(output, "标注文件")], _inputs(result), ".xlsx", "问题", "--annotate")
     annotate(result.path, result.problems, output)
     return output
 
@@ -343,6 +356,7 @@ def new_workbook(
     carried = None
     if previous is not None:
         book, previous_edition, _ = load_workbook(Path(previous), None, level)
+        check_outputs([(output, "新的填报表")], [(case.image, "案例照片") for case in book.cases if case.image], ".xlsx", "新")
         records = school_source(previous_edition, book).records if level == SCHOOL else {}
         carried = carry_over(wb, ed, book, previous_edition, records)
     buffer = io.BytesIO()
