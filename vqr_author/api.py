@@ -33,6 +33,7 @@ from vqr_author.render.template import check_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
 from vqr_author.workbook.carry import Carried, carry_over
+from vqr_author.workbook.files import MAX_FILE_BYTES
 from vqr_author.workbook.contract import SCHOOL, level_name
 
 
@@ -167,6 +168,8 @@ def _file_sha256(path: Path) -> str | None:
     """The sha256 of a file, read in blocks (an oversized input is refused later, by the reader)."""
     digest = hashlib.sha256()
     try:
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return None  # a device, a pipe, a file too large: the reader refuses it
         with path.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
