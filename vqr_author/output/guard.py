@@ -62,15 +62,11 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def _shown(path: Path) -> str:
-    return str(path)
-
-
-def check_output_name(path: Path) -> None:
+def check_output_name(path: Path, option: str = "-o") -> None:
     """Refuse an output path that names a folder (-o ., -o /, -o 输出/) before side-file names are made from it."""
     if not path.name or _is_dir(path):
         check_writable_target(path)  # says it is a folder and what to write instead
-        raise OutputError(f"“{path}”不是文件名。请在 -o 后写完整的文件名，例如 报告.docx。")
+        raise OutputError(f"“{path}”不是文件名。请在 {option} 后写完整的文件名。")
 
 
 def check_outputs(
@@ -89,24 +85,23 @@ def check_outputs(
     ``option``: how the user named the output (-o, --annotate).
     """
     outputs = [(Path(p), role) for p, role in outputs]
-    check_output_name(outputs[0][0])
+    check_output_name(outputs[0][0], option)
     inputs = [(Path(p), role) for p, role in inputs if p is not None]
     main = outputs[0][0]
     for output, out_role in outputs:
         for source, in_role in inputs:
             if same_file(output, source):
-                better = main.with_name(f"{main.stem or suggestion}-{suggestion}{kind}") if main.name else Path(f"{suggestion}{kind}")
-                link = "" if _resolved(output) == _resolved(source) and str(output) == str(source) else \
-                    f"（与“{_shown(source)}”是同一个文件）"
+                better = main.with_name(f"{main.stem}-{suggestion}{kind}")
+                link = "" if str(output) == str(source) else f"（与“{source}”是同一个文件）"
                 raise OutputError(
-                    f"不能把{out_role}写到“{_shown(output)}”{link}：它是本命令要读取的{in_role}，写入会覆盖原文件。"
-                    f"工具没有写入任何文件。请在 {option} 后另取一个文件名，例如“{_shown(better)}”。")
-    if main.suffix.lower() != kind and not _is_dir(main):  # a folder: check_writable_target says so
+                    f"不能把{out_role}写到“{output}”{link}：它是本命令要读取的{in_role}，写入会覆盖原文件。"
+                    f"工具没有写入任何文件。请在 {option} 后另取一个文件名，例如“{better}”。")
+    if main.suffix.lower() != kind:
         ext = f"的扩展名是“{main.suffix}”" if main.suffix else "没有扩展名"
         fixed = main.with_suffix(kind) if main.suffix else main.with_name(main.name + kind)
         raise OutputError(
-            f"输出文件“{_shown(main)}”{ext}，而这里生成的是 {KINDS[kind]}。工具没有写入任何文件。"
-            f"请在 {option} 后写以 {kind} 结尾的文件名，例如“{_shown(fixed)}”。")
+            f"输出文件“{main}”{ext}，而这里生成的是 {KINDS[kind]}。工具没有写入任何文件。"
+            f"请在 {option} 后写以 {kind} 结尾的文件名，例如“{fixed}”。")
     for output, out_role in outputs:
         folder = output.parent if str(output.parent) else Path(".")
         size, limit = len(os.fsencode(output.name)), _name_max(folder) if _is_dir(folder) else NAME_MAX
