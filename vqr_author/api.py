@@ -10,6 +10,7 @@ The CLI is a thin shell over these functions; other programs can import them dir
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -20,8 +21,9 @@ from vqr_author.compute import Report, ReportSource, SchoolResult, build_report,
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.compute.report import SectionContent
 from vqr_author.edition import Edition, load_edition
-from vqr_author.errors import OutputError, VqrError, WorkbookUnreadable
-from vqr_author.output import check_writable_target, write_atomic
+from vqr_author.errors import VqrError, WorkbookUnreadable
+from vqr_author.output import check_outputs, write_atomic, write_together
+from vqr_author.output.guard import check_output_name
 from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
@@ -32,6 +34,7 @@ from vqr_author.render.template import check_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
 from vqr_author.workbook.carry import Carried, carry_over
+from vqr_author.workbook.files import MAX_FILE_BYTES
 from vqr_author.workbook.contract import SCHOOL, level_name
 
 
@@ -137,12 +140,82 @@ def _without_charts(report: Report, left_out: set[str]) -> Report:
     return replace(report, preface=section(report.preface), sections=tuple(section(s) for s in report.sections))
 
 
-def _write(produced: Produced, output: Path) -> Path | None:
-    write_atomic(output, produced.docx)
-    if produced.pdf is None:
-        return None
-    write_atomic(output.with_suffix(".pdf"), produced.pdf)
-    return output.with_suffix(".pdf")
+@dataclass(frozen=True)
+class ReportFiles:
+    """Every file of one report, as bytes, before any is written: the .docx, the PDF beside it (with
+    ``pdf`` and LibreOffice), and for a school report its record (.vqr.json), which carries the
+    sha256 of exactly this .docx. Written as one unit (write_report_files) or staged by batch."""
+
+    docx: Path
+    files: dict[Path, bytes]  # target → bytes, in the order they are put in place
+    digest: str  # sha256 of the .docx
+    notes: list[str]
+
+    @property
+    def pdf(self) -> Path | None:
+        return self.docx.with_suffix(".pdf") if self.docx.with_suffix(".pdf") in self.files else None
+
+
+def _inputs(result: CheckResult) -> list[tuple[Path | None, str]]:
+    """Every file a checked workbook was read from: the workbook, its case photos, the edition file."""
+    return [(result.path, "填报表"), *((case.image, "案例照片") for case in result.book.cases if case.image),
+            (result.edition.source, "版式文件")]
+
+
+def _outputs(output: Path, pdf: bool, record: bool) -> list[tuple[Path, str]]:
+    found = [(output, "报告")]
+    if pdf:
+        found.append((output.with_suffix(".pdf"), "PDF"))
+    if record:
+        found.append((manifest_path(output), "报告的记录文件"))
+    return found
+
+
+def check_report_outputs(output: Path, inputs: list[tuple[Path | None, str]], *, pdf: bool, record: bool) -> None:
+    """Refuse (exit code 2) before anything is written when a report, its PDF or its record would
+    replace an input, has the wrong extension or too long a name, or cannot be written."""
+    check_output_name(output)
+    check_outputs(_outputs(output, pdf, record), inputs, ".docx", "报告")
+
+
+def school_report_files(
+    result: CheckResult, output: str | Path, template: Path, *, draft: bool = False, pdf: bool = False,
+    input_sha256: str | None = None,
+) -> ReportFiles:
+    """The pipeline of a checked school workbook, shared by render_report and vqr batch: check the
+    outputs against every input, render the .docx (and PDF), and make the record of that .docx."""
+    output = Path(output)
+    check_report_outputs(output, [*_inputs(result), (template, "模板")], pdf=pdf, record=True)
+    report = result.report
+    assert report is not None
+    produced = produce(report, template, Draft(result.problems) if draft else None, pdf)
+    digest = hashlib.sha256(produced.docx).hexdigest()
+    record = manifest_bytes(result.path, result.edition, take_snapshot(result.edition, result.book, report), template,
+                            digest, input_sha256)
+    files = {output: produced.docx}
+    if produced.pdf is not None:
+        files[output.with_suffix(".pdf")] = produced.pdf
+    files[manifest_path(output)] = record
+    return ReportFiles(output, files, digest, produced.notes)
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The sha256 of a file, read in blocks (an oversized input is refused later, by the reader)."""
+    digest = hashlib.sha256()
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return None  # a device, a pipe, a file too large: the reader refuses it
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except (OSError, ValueError):
+        return None  # check_workbook says why the file cannot be read
+    return digest.hexdigest()
+
+
+def write_report_files(files: ReportFiles) -> None:
+    """Write a report and its side files as one unit (see write_together)."""
+    write_together(files.files)
 
 
 def _edition(edition: Edition | str | None) -> Edition | None:
@@ -188,16 +261,15 @@ def render_report(
     every problem is marked visibly in it. With ``pdf`` a PDF is written beside it (LibreOffice).
     """
     output = Path(output)
-    check_writable_target(output)
     template_path = _template(template)
+    check_report_outputs(output, [(Path(path), "填报表"), (template_path, "模板")], pdf=pdf, record=True)
+    input_sha256 = _file_sha256(Path(path))  # before reading: the record names the content that was rendered
     result = check_workbook(path, edition)
     if result.errors and not draft:
         return RenderResult(result, None)
-    produced = produce(result.report, template_path, Draft(result.problems) if draft else None, pdf)  # type: ignore[arg-type]
-    pdf_path = _write(produced, output)
-    snapshot = take_snapshot(result.edition, result.book, result.report)  # type: ignore[arg-type]
-    write_atomic(manifest_path(output), manifest_bytes(result.path, result.edition, snapshot, template_path))
-    return RenderResult(result, output, pdf_path, produced.notes)
+    files = school_report_files(result, output, template_path, draft=draft, pdf=pdf, input_sha256=input_sha256)
+    write_report_files(files)
+    return RenderResult(result, output, files.pdf, files.notes)
 
 
 def diff_reports(old: str | Path, new: str | Path, edition: Edition | str | None = None) -> Changes:
@@ -260,8 +332,9 @@ def aggregate_report(
     if level == SCHOOL:
         raise VqrError("汇总报告的层级应为 district（区县）或 city（市）。")
     output = Path(output)
-    check_writable_target(output)
     template_path = _template(template)
+    named = [(Path(region_path), "区县（市）填报表"), *((Path(p), "学校填报表") for p in school_paths), (template_path, "模板")]
+    check_report_outputs(output, named, pdf=pdf, record=False)
     region = check_workbook(region_path, edition, level=level)
     schools, unreadable = [], []
     for path in dict.fromkeys(Path(p) for p in school_paths):
@@ -276,10 +349,14 @@ def aggregate_report(
     result = AggregateResult(region, schools, unreadable, identity, None)
     if result.errors and not draft:
         return result
+    inputs = [*_inputs(region), *(i for s in schools for i in _inputs(s)), *named]
+    check_report_outputs(output, inputs, pdf=pdf, record=False)
     source = region_source(region.edition, region.book, [s.school() for s in schools])
     report = build_report(region.edition, source)
     produced = produce(report, template_path, Draft(result.problems) if draft else None, pdf)
-    pdf_path = _write(produced, output)
+    files = {output: produced.docx, **({output.with_suffix(".pdf"): produced.pdf} if produced.pdf is not None else {})}
+    write_together(files)
+    pdf_path = output.with_suffix(".pdf") if produced.pdf is not None else None
     return replace(result, output=output, pdf=pdf_path, notes=produced.notes)
 
 
@@ -287,16 +364,14 @@ def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
     """Write a copy of the checked workbook with every problem marked, plus a 问题清单 sheet.
     The checked workbook itself is never modified."""
     output = Path(output)
-    if output.resolve() == result.path.resolve():
-        raise OutputError("标注文件不能与原填报表同名：工具不会修改原文件。请另取一个文件名，例如 学校-问题.xlsx。")
-    check_writable_target(output)
+    check_outputs([(output, "标注文件")], _inputs(result), ".xlsx", "问题", "--annotate")
     annotate(result.path, result.problems, output)
     return output
 
 
 def new_workbook(
     output: str | Path, *, edition: Edition | str | None = None, level: str = "school",
-    previous: str | Path | None = None,
+    previous: str | Path | None = None, overwrite: bool = True,
 ) -> Carried | None:
     """Write the blank workbook (`vqr init`) for ``level`` (school, district or city), atomically.
 
@@ -304,15 +379,21 @@ def new_workbook(
     (indicators matched by code, or by an indicator's previous codes when the edition changed), the
     per-专业 comparison columns = last year's computed rates, and the 封面 fields that do not change;
     narrative and cases stay empty. Returns what was carried over and which indicators did not match.
+    Without ``overwrite`` an existing ``output`` is left alone (VqrError, exit code 1). ``output``
+    is never ``previous`` (OutputError, exit code 2).
     """
     output = Path(output)
     level = _level(level)
-    check_writable_target(output)
+    check_outputs([(output, "新的填报表")], [(Path(previous) if previous is not None else None, "去年的填报表")],
+                  ".xlsx", "新")
+    if not overwrite and output.exists():
+        raise VqrError(f"“{output}”已存在。为避免覆盖已填写的内容，工具没有写入；如确需覆盖，请加 --force。")
     ed = _edition(edition) or load_edition()
     wb = build_blank_workbook(ed, level)
     carried = None
     if previous is not None:
         book, previous_edition, _ = load_workbook(Path(previous), None, level)
+        check_outputs([(output, "新的填报表")], [(case.image, "案例照片") for case in book.cases if case.image], ".xlsx", "新")
         records = school_source(previous_edition, book).records if level == SCHOOL else {}
         carried = carry_over(wb, ed, book, previous_edition, records)
     buffer = io.BytesIO()
@@ -331,4 +412,6 @@ __all__ = [
     "diff_reports",
     "new_workbook",
     "render_report",
+    "school_report_files",
+    "write_report_files",
 ]

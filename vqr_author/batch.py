@@ -43,6 +43,7 @@ PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
 OK, OK_WARNINGS, UNCHANGED = "成功", "成功（有警告）", "未变化（跳过）"
 HAS_ERRORS, UNREADABLE, CLASH, CRASHED = "有错误（未生成）", "无法读取", "输出重名（未生成）", "内部错误"
 SUCCESS = {OK, OK_WARNINGS, UNCHANGED}
+NOT_WRITTEN = "无法写出（未生成）"  # the report could not be written to the output folder
 
 
 def sha256(data: bytes) -> str:
@@ -131,8 +132,12 @@ class Task:
 
 
 def render_one(task: Task) -> Outcome:
-    """Check and render one workbook (runs in a worker process). Never raises."""
-    from vqr_author.api import check_workbook, produce  # loaded in the workers; the parent stays light
+    """Check and render one workbook (runs in a worker process). Never raises. The report, its PDF and
+    its record (.vqr.json, so that vqr diff works on batch reports) come from the same pipeline as
+    vqr render and are staged in the output folder; run_batch puts them in place."""
+    from vqr_author.api import check_workbook, school_report_files  # loaded in the workers; the parent stays light
+    from vqr_author.errors import OutputError
+    from vqr_author.output import stage_files
 
     started = time.perf_counter()
     path = Path(task.folder) / task.input
@@ -152,13 +157,15 @@ def render_one(task: Task) -> Outcome:
         if result.errors:
             outcome.status = HAS_ERRORS
         else:
-            produced = produce(result.report, Path(task.template), pdf=task.pdf)  # type: ignore[arg-type]
-            outcome.notes, outcome.output_hash = produced.notes, sha256(produced.docx)
-            out_dir = Path(task.out_dir)
-            outcome.staged.append((str(stage(out_dir, produced.docx)), outcome.output))
-            if produced.pdf is not None:
-                outcome.staged.append((str(stage(out_dir, produced.pdf)), str(Path(outcome.output).with_suffix(".pdf"))))
+            files = school_report_files(result, Path(task.out_dir) / outcome.output, Path(task.template), pdf=task.pdf,
+                                        input_sha256=outcome.input_hash)
+            outcome.notes, outcome.output_hash = files.notes, files.digest
+            outcome.staged = [(str(temporary), final.name) for temporary, final in stage_files(files.files)]
             outcome.status = OK_WARNINGS if result.warnings else OK
+    except OutputError as exc:  # the report cannot be written (disk full, name too long…): say so, not 无法读取
+        outcome.status = NOT_WRITTEN
+        outcome.errors = 1
+        outcome.problems = [error("output-not-written", str(exc)).as_dict()]
     except VqrError as exc:
         outcome.status = UNREADABLE
         outcome.errors = 1

@@ -18,7 +18,7 @@ from vqr_author.compute.display import format_change_amount, format_change_perce
 from vqr_author.compute.report import Report
 from vqr_author.compute.tables import TableModel
 from vqr_author.edition.model import Edition, Kind
-from vqr_author.errors import VqrError
+from vqr_author.errors import RecordError, os_error_text
 from vqr_author.workbook.model import Entry, ReportWorkbook
 
 MANIFEST_SUFFIX = ".vqr.json"
@@ -175,13 +175,18 @@ def manifest_path(report: Path) -> Path:
     return report.with_name(report.stem + MANIFEST_SUFFIX)
 
 
-def manifest_bytes(source: Path, edition: Edition, snapshot: Snapshot, template: Path) -> bytes:
+def manifest_bytes(source: Path, edition: Edition, snapshot: Snapshot, template: Path, report_sha256: str,
+                   input_sha256: str | None = None) -> bytes:
+    """The record of a report: ``report_sha256`` is the sha256 of the .docx it describes, so a
+    record that does not belong to the report beside it (the report was replaced or edited after
+    the record was written, two renders interleaved) is detected by read_manifest."""
     data = {
         "tool": "vqr_author",
         "version": __version__,
         "edition": edition.id,
-        "input": {"file": source.name, "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
+        "input": {"file": source.name, "sha256": input_sha256 or hashlib.sha256(source.read_bytes()).hexdigest()},
         "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest(),
+        "report_sha256": report_sha256,
         "snapshot": {f.name: getattr(snapshot, f.name) for f in fields(snapshot)},  # plain dicts already
     }
     # No indent: json's C encoder only runs without it (the record is for vqr diff, not for reading).
@@ -189,13 +194,35 @@ def manifest_bytes(source: Path, edition: Edition, snapshot: Snapshot, template:
 
 
 def read_manifest(report: Path) -> Snapshot:
+    """The snapshot recorded beside ``report``, after checking that the record describes exactly this
+    report. Raises RecordError (exit code 2) when the report or its record is missing, unreadable,
+    or does not belong to it."""
     path = manifest_path(report)
+    again = "请用 vqr render 重新生成报告（会同时写出新的记录），或直接比较两份填报表：vqr diff 旧.xlsx 新.xlsx。"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))["snapshot"]
-        return Snapshot(**{k: data[k] for k in ("inputs", "values", "tables", "sentences")})
+        digest = hashlib.sha256(report.read_bytes()).hexdigest()
     except FileNotFoundError:
-        raise VqrError(f"找不到报告“{report.name}”的记录文件“{path.name}”。它由 vqr render 生成并放在报告旁边；"
-                       f"也可以直接比较两份填报表：vqr diff 旧.xlsx 新.xlsx。") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise VqrError(f"记录文件“{path.name}”已损坏，无法读取（{type(exc).__name__}）。请重新生成报告。") from exc
-
+        raise RecordError(f"找不到报告“{report}”。请检查文件名和路径。") from None
+    except IsADirectoryError:
+        raise RecordError(f"“{report}”是一个文件夹，不是报告。请给出 vqr render 生成的 .docx 报告。") from None
+    except OSError as exc:
+        raise RecordError(f"无法读取报告“{report}”：{os_error_text(exc)}。") from exc
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        recorded = data.get("report_sha256")
+        snapshot = data["snapshot"]
+        snapshot = Snapshot(**{k: dict(snapshot[k]) for k in ("inputs", "values", "tables", "sentences")})
+    except FileNotFoundError:
+        raise RecordError(f"找不到报告“{report.name}”的记录文件“{path.name}”。它由 vqr render 生成并放在报告旁边；"
+                          f"{again}") from None
+    except OSError as exc:
+        raise RecordError(f"无法读取记录文件“{path.name}”：{os_error_text(exc)}。") from exc
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise RecordError(f"记录文件“{path.name}”已损坏，无法读取。{again}") from None
+    if recorded is None:
+        raise RecordError(f"记录文件“{path.name}”由旧版本的工具生成，没有记下它所描述的报告，无法确认它与“{report.name}”一致。"
+                          f"{again}")
+    if recorded != digest:
+        raise RecordError(f"记录文件“{path.name}”与报告“{report.name}”不一致：报告在记录写出之后被替换或修改过"
+                          f"（例如在 Word 中编辑后保存，或两次生成同时写入了同一个文件）。{again}")
+    return snapshot

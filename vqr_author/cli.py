@@ -128,9 +128,7 @@ def init(
     """生成空白填报表（Excel），学校在其中填写指标、正文和案例；--from 用去年的填报表生成今年的。"""
 
     def action() -> int:
-        if output.exists() and not force:
-            raise VqrError(f"“{output}”已存在。为避免覆盖已填写的内容，工具没有写入；如确需覆盖，请加 --force。")
-        carried = api.new_workbook(output, edition=edition, level=level, previous=previous)
+        carried = api.new_workbook(output, edition=edition, level=level, previous=previous, overwrite=force)
         if carried is None:
             out.print(f"[green]✓[/] 已生成空白填报表：{output}", highlight=False)
             return EXIT_OK

@@ -95,6 +95,7 @@ PROBLEM_CODES: dict[str, str] = {
     "year-mismatch": "学校填报表的报告年度与汇总报告不一致",
     "output-name-clash": "两个填报表会生成同名的报告文件",
     "internal-error": "处理该文件时工具内部出错",
+    "output-not-written": "报告无法写入输出文件夹（磁盘已满、没有写入权限、文件名过长等）",
 }
 
 

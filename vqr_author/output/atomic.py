@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
-from vqr_author.errors import OutputError
+from vqr_author.errors import OutputError, os_error_text
 
 TEMP_PREFIX = ".~vqr-"
 _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-.*\.tmp$")
@@ -69,19 +70,56 @@ def stage(folder: Path, data: bytes) -> Path:
     return tmp
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    check_writable_target(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    remove_stale_temporaries(folder)
-    tmp = None
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def write_failure(path: Path, exc: OSError) -> OutputError:
+    """The error for a failed write, in Chinese: what happened and what to do (never the system's
+    English text such as "No space left on device")."""
+    return OutputError(f"无法写入“{path}”：{os_error_text(exc)}。")
+
+
+def stage_files(files: Mapping[Path, bytes]) -> list[tuple[Path, Path]]:
+    """Stage every file in a temporary file beside its target, flushed to disk; returns
+    (temporary file, target) pairs for the caller to rename into place. If any cannot be staged
+    (disk full…), the ones already staged are removed and OutputError is raised: nothing changed."""
+    staged: list[tuple[Path, Path]] = []
+    path = None
     try:
-        tmp = stage(folder, data)
-        os.replace(tmp, path)
+        for folder in dict.fromkeys(_folder(p) for p in files):
+            remove_stale_temporaries(folder)
+        for path, data in files.items():
+            staged.append((stage(_folder(path), data), path))
     except OSError as exc:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入“{path}”：{exc.strerror or exc}。请检查磁盘空间和文件是否被其他程序占用。") from exc
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise write_failure(path or next(iter(files)), exc) from exc
     except BaseException:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
         raise
+    return staged
+
+
+def write_together(files: Mapping[Path, bytes]) -> None:
+    """Write several files as one unit (a report, its PDF and its record): all are staged first, and
+    only when every one is on disk are they renamed into place, in order. A failure while staging
+    (disk full, Ctrl-C…) leaves every previous file as it was; renames need no space."""
+    for path in files:
+        check_writable_target(path)
+    staged = stage_files(files)
+    current = None
+    try:
+        for temporary, path in staged:
+            current = path
+            os.replace(temporary, path)
+    except OSError as exc:
+        raise write_failure(current or path, exc) from exc
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    write_together({path: data})

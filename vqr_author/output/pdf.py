@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
-from vqr_author.errors import VqrError
+from vqr_author.errors import VqrError, os_error_text
 
 INSTALL_HINT = (
     "生成 PDF 需要 LibreOffice。Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
@@ -67,24 +67,31 @@ def _fonts_conf(folder: Path) -> Path:
 def docx_to_pdf(docx: bytes, soffice: str) -> bytes:
     """Lay ``docx`` out with LibreOffice and return the PDF. Each call uses its own LibreOffice
     profile, so conversions can run in parallel and never touch the user's own LibreOffice."""
-    with tempfile.TemporaryDirectory(prefix="vqr-pdf-") as tmp:
-        folder = Path(tmp)
-        source = folder / "report.docx"
-        source.write_bytes(docx)
-        env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(folder))}
-        command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", str(folder), str(source)]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=env)
-        except subprocess.TimeoutExpired as exc:
-            raise PdfError(f"LibreOffice 在 {TIMEOUT_SECONDS} 秒内没有完成 PDF 转换，已放弃。Word 报告已正常生成。") from exc
-        except OSError as exc:
-            raise PdfError(f"无法启动 LibreOffice（{exc}）。{INSTALL_HINT}") from exc
-        pdf = folder / "report.pdf"
-        if done.returncode != 0 or not pdf.exists():
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["没有输出"]
-            raise PdfError(f"LibreOffice 转换 PDF 失败（{detail[0]}）。Word 报告已正常生成，可以在 Word 或 WPS 中另存为 PDF。")
-        return pdf.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory(prefix="vqr-pdf-") as tmp:
+            return _convert(Path(tmp), docx, soffice)
+    except OSError as exc:  # the temporary folder: disk full, no permission…
+        raise PdfError(f"没有生成 PDF：无法在临时文件夹中准备 PDF 转换（{os_error_text(exc)}）。"
+                       "Word 报告不受影响。") from exc
+
+
+def _convert(folder: Path, docx: bytes, soffice: str) -> bytes:
+    source = folder / "report.docx"
+    source.write_bytes(docx)
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(folder))}
+    command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise PdfError(f"LibreOffice 在 {TIMEOUT_SECONDS} 秒内没有完成 PDF 转换，已放弃。Word 报告已正常生成。") from exc
+    except OSError as exc:
+        raise PdfError(f"无法启动 LibreOffice（“{soffice}”无法运行：可能没有执行权限或安装不完整）。{INSTALL_HINT}") from exc
+    pdf = folder / "report.pdf"
+    if done.returncode != 0 or not pdf.exists():
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["没有输出"]
+        raise PdfError(f"LibreOffice 转换 PDF 失败（{detail[0]}）。Word 报告已正常生成，可以在 Word 或 WPS 中另存为 PDF。")
+    return pdf.read_bytes()
 
 
 def numbered_pages(pdf: bytes) -> list[tuple[str, str]]:
