@@ -11,7 +11,7 @@ for the table notes. A value whose two years stand for different schools has no 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -144,6 +144,3 @@ def group_schools(schools: Sequence[SchoolResult], by: str) -> dict[str, list[Sc
         groups.setdefault(school.cover(by) or "未填写", []).append(school)
     return groups
 
-
-def values_of(edition: Edition, schools: Sequence[SchoolResult]) -> Mapping[str, IndicatorValue]:
-    return aggregate_values(edition, [s.book for s in schools])[0]
