@@ -39,3 +39,9 @@ class TemplateError(VqrError):
     """The Word template is missing or broken."""
 
     exit_code = 2
+
+
+class InputFolderError(VqrError):
+    """The folder of workbooks given to `vqr batch` cannot be used (missing, not a folder, unreadable)."""
+
+    exit_code = 2
