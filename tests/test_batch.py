@@ -314,3 +314,57 @@ def test_twenty_schools_two_broken_then_one_fixed(tmp_path):
     assert rendered == ["学校11.xlsx"]
     assert _statuses(second)["学校03.xlsx"] == batch.HAS_ERRORS
     assert len(list(out.glob("*.docx"))) == 19
+
+
+def _vqr(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"})
+
+
+def test_output_folders_that_cannot_work_are_refused_before_anything_is_written(inbox, tmp_path):
+    (tmp_path / "一个文件").write_text("x", encoding="utf-8")
+    (inbox / "第一批" / "输出").mkdir()
+    (tmp_path / "空").mkdir()
+    cases = {  # -o … → what the message must say
+        str(inbox): "就是收集目录",
+        str(tmp_path): "包含了收集目录",
+        str(tmp_path / "一个文件"): "是一个文件",
+        str(inbox / "第一批"): "其中有填报表",  # an output folder inside the inbox that holds workbooks
+    }
+    for target, said in cases.items():
+        done = _vqr("batch", str(inbox), "-o", target)
+        assert done.returncode == 2, (target, done.stdout, done.stderr)
+        assert said in done.stderr and "请换一个" in done.stderr and "Traceback" not in done.stderr + done.stdout
+    assert not list(inbox.rglob("汇总.xlsx")) and not list(tmp_path.glob("*.docx"))
+    done = _vqr("batch", str(tmp_path / "空"), "-o", str(tmp_path / "输出"))
+    assert done.returncode == 2 and "没有找到填报表" in done.stderr
+    done = _vqr("batch", str(tmp_path / "不存在"), "-o", str(tmp_path / "输出"))
+    assert done.returncode == 2 and "找不到文件夹" in done.stderr
+
+
+def test_a_read_only_output_folder_is_a_clear_message(inbox, tmp_path, monkeypatch):
+    from vqr_author.errors import OutputError
+
+    real_access = os.access  # simulated: CI runs as root, for whom every folder is writable
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    with pytest.raises(OutputError, match="写权限") as raised:
+        batch.run_batch(inbox, tmp_path / "输出", jobs=1)
+    assert raised.value.exit_code == 2
+
+
+def test_batch_command_on_a_messy_folder_at_80_columns(inbox, tmp_path):
+    os.symlink("b.xlsx", inbox / "a.xlsx")
+    os.symlink("a.xlsx", inbox / "b.xlsx")
+    other = inbox / "另一所.xlsx"
+    shutil.copyfile(inbox / "第一批" / "海川艺术职业学校.xlsx", other)
+    _cover(other, "单位名称", "北京市河西职业学校")
+    out = tmp_path / "输出"
+    out.mkdir()
+    (out / batch.MANIFEST).write_text('{"environment": {}, "entries": []}', encoding="utf-8")
+    done = _vqr("batch", str(inbox), "-o", str(out), "--jobs", "2")
+    text = done.stdout + done.stderr
+    assert done.returncode == 1, text
+    assert "Traceback" not in text  # (matplotlib's missing-glyph warnings on a machine whose font cache is stale are another matter)
+    assert "链接循环" in text and "学校代码 4111099905" in text and "vqr-manifest.json" in text
+    assert "共 8 份填报表：4 份成功" in text
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80 * 2  # wraps at the terminal's width (CJK: 2 columns)

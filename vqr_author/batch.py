@@ -603,10 +603,11 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
         conflict = next((p for p in found if p.code == "school-name-conflict"), None)
         if conflict is not None:
             cells = _cover_cells(folder, same, "单位名称")
+            places = "；".join(f"“{o.input}”封面!{cells[o.input] or '单位名称'}" for o in same)
             for o in same:
-                _fail(o, CONFLICT, error("school-name-conflict", f"{conflict.message}两份都未生成报告：同一代码不可能属于两所学校，"
-                                         "其中至少一份的学校代码或单位名称填错了。", sheet="封面", cell=cells[o.input],
-                                         indicator="单位名称"))
+                _fail(o, CONFLICT, error("school-name-conflict", f"{conflict.message}（位置：{places}。）均未生成报告："
+                                         "同一代码不可能属于两所学校，其中至少一份的学校代码或单位名称填错了。", sheet="封面",
+                                         cell=cells[o.input], indicator="单位名称"))
             continue
         if len({o.input_hash for o in same}) == 1:
             first = same[0]
@@ -617,7 +618,7 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
                                           f"只按“{first.input}”处理一次。请删除多余的一份。", sheet="封面").as_dict())
             continue
         cells = _cover_cells(folder, same, "学校代码")
-        files = "；".join(f"“{o.input}”（修改时间 {_modified(folder / o.input)}）" for o in same)
+        files = "；".join(f"“{o.input}”（封面!{cells[o.input] or '学校代码'}，修改时间 {_modified(folder / o.input)}）" for o in same)
         for o in same:
             _fail(o, DUPLICATE, error(
                 "duplicate-school",
@@ -673,7 +674,7 @@ def check_locations(folder: Path, out_dir: Path) -> None:
         raise OutputError(f"输出文件夹“{out_dir}”{where}。报告、{SUMMARY} 和处理记录不能与学校的填报表混在一起（否则会被当作填报表读取，"
                           f"或覆盖、移走学校的文件）。请换一个输出文件夹，例如 -o {real_in.parent / (real_in.name + '-输出')}。")
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"输出位置“{out_dir}”是一个文件，不是文件夹。请在 -o 后写一个文件夹（不存在时会自动创建）。")
+        raise OutputError(f"输出位置“{out_dir}”是一个文件，不是文件夹。请换一个输出文件夹（-o 后写文件夹，不存在时会自动创建）。")
     if real_out.is_relative_to(real_in) and out_dir.is_dir():
         ours = {out_dir / SUMMARY}
         inputs = sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if _is_workbook_name(p.name) and p not in ours)
