@@ -1,10 +1,13 @@
 """Batch: every workbook of a folder checked and rendered independently, in parallel processes.
 
 A district office collects dozens of workbooks, re-runs the batch after every round of fixes, and
-sends back the bad ones. So: one bad or crashing workbook never stops the others; only inputs whose
-content (or the template, the edition, the tool version) changed are rendered again; two inputs that
-would write the same report are both reported, never silently overwritten; 汇总.xlsx says what
-happened to each file, and a manifest records what was rendered from what.
+sends back the bad ones. So: one bad or crashing workbook, or an unusable entry of the folder (a link
+loop, a broken link, a file without permission), never stops the others and is named; only inputs
+whose content (or the template, the edition, the tool version) changed are rendered again, and the
+manifest recording what was rendered from what is a cache that is trusted only where it verifies;
+two inputs for the same school are both reported, never silently overwritten, and a report that is no
+longer the current result of any input is moved to 已过期/; 汇总.xlsx says what happened to each file.
+Workers die with the batch, and an interrupted batch leaves no temporary files.
 """
 
 from __future__ import annotations
