@@ -245,3 +245,10 @@ def test_batch_killed_outright_takes_its_workers_along_and_the_next_run_cleans_u
     assert _temporaries(out)
     result = batch.run_batch(inbox, out, jobs=2)
     assert result.ok and _temporaries(out) == []
+
+
+def test_an_output_name_whose_side_file_would_be_too_long_is_refused_before_writing(sample, tmp_path):
+    report = tmp_path / ("很" * 83 + ".docx")  # 254 bytes: the .docx fits, its .vqr.json (258 bytes) would not
+    with pytest.raises(OutputError, match="缩短至少 3 字节") as raised:
+        render_report(sample, report)
+    assert raised.value.exit_code == 2 and list(tmp_path.iterdir()) == [sample.parent]

@@ -21,6 +21,7 @@ from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import OutputError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_writable_target, write_atomic
+from vqr_author.output.atomic import check_name_length
 from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
@@ -154,6 +155,8 @@ def render_report(
     """
     output = Path(output)
     check_writable_target(output)
+    for side in (manifest_path(output), output.with_suffix(".pdf")):  # before anything is written, not after the .docx
+        check_name_length(side, output)
     template_path = _template(template)
     result = check_workbook(path, edition)
     if result.errors and not draft:

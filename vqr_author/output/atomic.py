@@ -45,8 +45,26 @@ def remove_stale_temporaries(folder: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
+MAX_NAME_BYTES = 255  # a file name's limit on the common file systems (ext4, APFS; NTFS counts UTF-16 units, fewer)
+
+
+def check_name_length(path: Path, asked: Path | None = None) -> None:
+    """Fail early when the name of ``path`` (a side file of ``asked``, if given) is too long to be
+    created: otherwise the report would be written and its side file fail afterwards."""
+    size = len(path.name.encode("utf-8"))
+    if size <= MAX_NAME_BYTES:
+        return
+    over = size - MAX_NAME_BYTES
+    if asked is not None and asked != path:
+        raise OutputError(f"输出文件名“{asked.name}”太长：报告旁边还要写“{path.name[len(asked.stem):]}”文件，"
+                          f"其名称超过文件系统允许的 {MAX_NAME_BYTES} 字节。请把文件名缩短至少 {over} 字节（约 {-(-over // 3)} 个汉字）。")
+    raise OutputError(f"文件名“{path.name}”太长（{size} 字节，文件系统最多允许 {MAX_NAME_BYTES} 字节）。"
+                      f"请把文件名缩短至少 {over} 字节（约 {-(-over // 3)} 个汉字），或用 -o 指定一个短一些的文件名。")
+
+
 def check_writable_target(path: Path) -> None:
     """Fail early, with a clear message, when ``path`` cannot be written."""
+    check_name_length(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise OutputError(f"输出文件夹“{folder}”不存在。请先创建该文件夹，或换一个输出位置。")
