@@ -33,11 +33,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from vqr_author import __version__
-from vqr_author.edition import Edition, load_edition
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError
 from vqr_author.output import write_atomic
-from vqr_author.output.atomic import TEMP_PREFIX, _alive, remove_stale_temporaries, stage
+from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
 from vqr_author.problems import Level, Problem, error, warning
 from vqr_author.render.template import default_template
 
@@ -47,7 +47,6 @@ MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warn
 SUMMARY = "汇总.xlsx"
 EXPIRED = "已过期"  # subfolder of the output folder: reports that are no longer the current result of any input
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # any case: 学校.XLSX is a workbook too
-PATTERNS = tuple(f"*{s}" for s in WORKBOOK_SUFFIXES)
 UNSAFE = r'[\\/:*?"<>|\s]+'  # characters that cannot be in a file name on Windows (and white space)
 # A file name is at most 255 bytes on the common file systems; the report's stem must leave room for
 # the longest side file's suffix (.vqr.json) and a "（2）" when an expired report is moved aside.
@@ -96,7 +95,7 @@ def unusable(path: Path, relative: str) -> Outcome | None:
     try:
         st = os.stat(path)
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
+        if exc.errno == getattr(errno, "ELOOP", -1):
             return _skipped(relative, "symlink-loop", "是互相指向的链接（链接循环），找不到真正的文件", replace_it)
         if exc.errno in (errno.EACCES, errno.EPERM):
             return _skipped(relative, "permission-denied", "没有读取权限",
@@ -303,7 +302,8 @@ def _well_formed(entry: object) -> bool:
     return (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _TEXT_FIELDS)
             and all(type(entry.get(k)) is int for k in ("errors", "warnings"))
             and _text_map(entry.get("images")) and _text_map(entry.get("image_signatures"))
-            and all(isinstance(entry.get(k, ""), str) for k in ("output_hash", "output_signature", "check")))
+            and all(isinstance(entry.get(k, ""), str) for k in ("output_hash", "output_signature", "check"))
+            and (entry["status"] not in SUCCESS or bool(entry.get("output_hash"))))
 
 
 def entry_check(relative: str, entry: dict) -> str:
@@ -455,7 +455,7 @@ def _worker_init(parent: int) -> None:
         except (OSError, AttributeError):
             tied = False
     ppid = os.getppid()
-    if ppid != parent and not _alive(parent):
+    if ppid != parent and not process_alive(parent):
         os._exit(1)  # the batch died before this worker got here
     if not tied:  # other systems: notice the parent's death by being given a new parent
         threading.Thread(target=_watch_parent, args=(ppid,), daemon=True).start()

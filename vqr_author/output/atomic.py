@@ -19,7 +19,7 @@ TEMP_PREFIX = ".~vqr-"
 _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-.*\.tmp$")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     if os.name == "nt":  # os.kill(pid, 0) would end the process there (TerminateProcess)
         import ctypes
 
@@ -41,7 +41,7 @@ def remove_stale_temporaries(folder: Path) -> None:
     """Delete temporary files left in ``folder`` by vqr processes that no longer run."""
     for entry in folder.glob(f"{TEMP_PREFIX}*.tmp"):
         match = _TEMP_NAME.match(entry.name)
-        if match and not _alive(int(match.group(1))):
+        if match and not process_alive(int(match.group(1))):
             entry.unlink(missing_ok=True)
 
 
