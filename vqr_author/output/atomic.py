@@ -25,7 +25,7 @@ def process_alive(pid: int) -> bool:
 
         handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]  # QUERY_LIMITED_INFORMATION
         if not handle:
-            return False
+            return ctypes.windll.kernel32.GetLastError() == 5  # type: ignore[attr-defined]  # ACCESS_DENIED: someone else's
         ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
         return True
     try:
