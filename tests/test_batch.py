@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -113,15 +114,146 @@ def test_changed_photo_or_template_is_a_change(inbox, tmp_path):
     assert batch.UNCHANGED not in statuses.values()
 
 
-def test_two_inputs_for_the_same_report_are_reported_not_overwritten(inbox, tmp_path):
+def _cover(path: Path, key: str, value: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["封面"]
+    next(row for row in ws.iter_rows(min_row=2) if row[0].value == key)[1].value = value
+    wb.save(path)
+
+
+def _summary_rows(out: Path) -> tuple[list[tuple], list[tuple]]:
+    summary = openpyxl.load_workbook(out / "汇总.xlsx")
+    return (list(summary["汇总"].iter_rows(min_row=2, values_only=True)),
+            list(summary["问题"].iter_rows(min_row=2, values_only=True)))
+
+
+TRAVEL = "4111099903-北京市海川区旅游商贸学校-2024年度质量报告.docx"
+
+
+def test_the_same_file_submitted_twice_is_processed_once(inbox, tmp_path):
     shutil.copyfile(inbox / "第一批" / "海川区旅游商贸学校.xlsx", inbox / "旅游商贸-重新提交.xlsx")
     out = tmp_path / "输出"
     result = batch.run_batch(inbox, out, jobs=2)
     statuses = _statuses(result)
-    assert statuses["旅游商贸-重新提交.xlsx"] == statuses["海川区旅游商贸学校.xlsx"] == batch.CLASH
-    assert not (out / "4111099903-北京市海川区旅游商贸学校-2024年度质量报告.docx").exists()
-    clash = next(o for o in result.outcomes if o.input == "旅游商贸-重新提交.xlsx")
-    assert any(p["code"] == "output-name-clash" for p in clash.problems)
+    assert statuses["海川区旅游商贸学校.xlsx"] == batch.SAME_FILE  # 旅游商贸-重新提交.xlsx sorts first
+    assert statuses["旅游商贸-重新提交.xlsx"] in (batch.OK, batch.OK_WARNINGS)
+    assert result.ok and (out / TRAVEL).exists() and not list(out.glob(".~vqr-*"))
+    twice = next(o for o in result.outcomes if o.status == batch.SAME_FILE)
+    assert [p["code"] for p in twice.problems] == ["duplicate-file"]
+
+
+def test_resubmission_under_a_new_name_refuses_both_and_retires_the_old_report(inbox, tmp_path):
+    out = tmp_path / "输出"
+    batch.run_batch(inbox, out, jobs=2)
+    old_report = (out / TRAVEL).read_bytes()
+    resubmitted = inbox / "旅游商贸-修改后.xlsx"
+    shutil.copyfile(inbox / "第一批" / "海川区旅游商贸学校.xlsx", resubmitted)
+    _set(resubmitted, "GM05", 55)
+    result = batch.run_batch(inbox, out, jobs=2)
+    statuses = _statuses(result)
+    assert statuses["旅游商贸-修改后.xlsx"] == statuses["海川区旅游商贸学校.xlsx"] == batch.DUPLICATE
+    assert not (out / TRAVEL).exists()  # the previous report is not left to be taken for the current one
+    assert (out / batch.EXPIRED / TRAVEL).read_bytes() == old_report
+    both = [p for o in result.outcomes if o.status == batch.DUPLICATE for p in o.problems if p["code"] == "duplicate-school"]
+    assert len(both) == 2 and all("旅游商贸-修改后.xlsx" in p["message"] and "第一批/海川区旅游商贸学校.xlsx" in p["message"]
+                                  and "修改时间" in p["message"] and p["sheet"] == "封面" and p["cell"] == "B3" for p in both)
+    assert [n.code for n in result.notices] == ["report-expired"]
+    _, problems = _summary_rows(out)
+    assert {p[0] for p in problems if p[6] == "duplicate-school"} == {"旅游商贸-修改后.xlsx", "第一批/海川区旅游商贸学校.xlsx"}
+    assert any(p[6] == "report-expired" for p in problems)
+    (inbox / "第一批" / "海川区旅游商贸学校.xlsx").unlink()  # the office removes the old file
+    statuses = _statuses(batch.run_batch(inbox, out, jobs=2))
+    assert statuses["旅游商贸-修改后.xlsx"] in (batch.OK, batch.OK_WARNINGS)
+    assert (out / TRAVEL).exists() and (out / TRAVEL).read_bytes() != old_report
+
+
+def test_same_code_with_another_name_is_flagged_on_both_files(inbox, tmp_path):
+    other = inbox / "另一所.xlsx"
+    shutil.copyfile(inbox / "第一批" / "海川艺术职业学校.xlsx", other)
+    _cover(other, "单位名称", "北京市河西职业学校")  # a school that copied another's workbook and kept its code
+    out = tmp_path / "输出"
+    result = batch.run_batch(inbox, out, jobs=2)
+    statuses = _statuses(result)
+    assert statuses["另一所.xlsx"] == statuses["海川艺术职业学校.xlsx"] == batch.CONFLICT
+    assert sum(o.succeeded for o in result.outcomes) == 4 and not result.ok
+    conflict = [p for o in result.outcomes for p in o.problems if p["code"] == "school-name-conflict"]
+    assert len(conflict) == 2 and all("另一所.xlsx" in p["message"] and "海川艺术职业学校.xlsx" in p["message"]
+                                      and p["cell"] == "B2" for p in conflict)
+    assert not list(out.glob("*河西*")) and not list(out.glob("*艺术*"))
+
+
+def test_a_messy_folder_names_every_unusable_entry_and_renders_the_rest(inbox, tmp_path, monkeypatch):
+    os.symlink("b.xlsx", inbox / "a.xlsx")
+    os.symlink("a.xlsx", inbox / "b.xlsx")  # a link loop
+    os.symlink("不存在.xlsx", inbox / "断开的链接.xlsx")
+    (inbox / "文件夹.xlsx").mkdir()
+    os.symlink("..", inbox / "第一批" / "回到上级")  # a folder link loop
+    os.symlink("第一批/海川职业学校.xlsx", inbox / "快捷方式.xlsx")
+    locked = inbox / "没有权限.xlsx"
+    shutil.copyfile(inbox / "第一批" / "海川职业学校.xlsx", locked)
+    vanishing = inbox / "中途被移走.xlsx"
+    shutil.copyfile(inbox / "第一批" / "海川职业学校.xlsx", vanishing)
+    real_access = os.access  # the permission is simulated: tests may run as root
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p).name == "没有权限.xlsx" else real_access(p, mode))
+    out = tmp_path / "输出"
+    result = batch.run_batch(inbox, out, jobs=2, progress=lambda o: vanishing.unlink(missing_ok=True))
+    statuses = {o.input: o.status for o in result.outcomes}
+    codes = {o.input: [p["code"] for p in o.problems] for o in result.outcomes}
+    for name, code in (("a.xlsx", "symlink-loop"), ("b.xlsx", "symlink-loop"), ("断开的链接.xlsx", "file-not-found"),
+                       ("文件夹.xlsx", "not-a-file"), ("没有权限.xlsx", "permission-denied"),
+                       ("中途被移走.xlsx", "file-not-found")):
+        assert statuses[name] == batch.SKIPPED and codes[name] == [code], name
+    assert statuses["快捷方式.xlsx"] == batch.SAME_FILE
+    assert sum(o.succeeded for o in result.outcomes) == 5 and len(list(out.glob("*.docx"))) == 5
+    rows, problems = _summary_rows(out)
+    assert {r[3] for r in rows if r[4] == batch.SKIPPED} == {"a.xlsx", "b.xlsx", "断开的链接.xlsx", "文件夹.xlsx",
+                                                             "没有权限.xlsx", "中途被移走.xlsx"}
+    assert all("已跳过" in p[5] for p in problems if p[0] == "a.xlsx")
+
+
+def test_a_manifest_is_a_cache_that_must_verify(inbox, tmp_path):
+    out = tmp_path / "输出"
+    batch.run_batch(inbox, out, jobs=2)
+    manifest = out / batch.MANIFEST
+    good = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**good, "entries": [1, 2]}), encoding="utf-8")  # entries of the wrong type
+    result = batch.run_batch(inbox, out, jobs=2)
+    assert batch.UNCHANGED not in _statuses(result).values() and result.ok
+    assert [n.code for n in result.notices] == ["manifest-discarded"]
+    assert set(_statuses(batch.run_batch(inbox, out, jobs=2)).values()) == {batch.UNCHANGED}  # rebuilt
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    a, b = "第一批/海川职业学校.xlsx", "第一批/海川艺术职业学校.xlsx"
+    for key in ("output", "output_hash", "output_signature"):  # two entries' outputs swapped
+        data["entries"][a][key], data["entries"][b][key] = data["entries"][b][key], data["entries"][a][key]
+    data["entries"]["第一批/海川区第一职业学校.xlsx"]["status"] = 7  # and one entry of the wrong shape
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = batch.run_batch(inbox, out, jobs=2)
+    statuses = {o.input: o.status for o in result.outcomes}
+    assert statuses[a] != batch.UNCHANGED and statuses[b] != batch.UNCHANGED
+    assert statuses["第一批/海川区第一职业学校.xlsx"] != batch.UNCHANGED
+    assert statuses["第一批/海川区旅游商贸学校.xlsx"] == batch.UNCHANGED
+    assert {n.file for n in result.notices} == {a, b, "第一批/海川区第一职业学校.xlsx"}
+    rows, _ = _summary_rows(out)
+    for row in rows:  # each school is mapped to its own report
+        assert row[1] in row[7], row
+
+
+def test_a_long_school_name_gives_a_report_name_that_fits_with_its_side_files(inbox, tmp_path):
+    name = "北京市" + "海川区现代服务与智能制造产教融合" * 6 + "职业学校"
+    cover = {"学校代码": "4111099901", "单位名称": name, "报告年度": "2024"}
+    report = batch.report_name(cover, "学校")
+    assert report == batch.report_name(cover, "学校") and report.startswith("4111099901-北京市海川区")
+    assert report.endswith("…-2024年度质量报告.docx")
+    assert len((Path(report).stem + ".vqr.json").encode("utf-8")) <= 255
+    assert batch.report_name({**cover, "单位名称": "北京市海川职业学校"}, "x") == "4111099901-北京市海川职业学校-2024年度质量报告.docx"
+    long_file = inbox / "第一批" / ("很长的文件名" * 13 + ".xlsx")  # 238 bytes, and a name too long for the old report name
+    shutil.copyfile(inbox / "第一批" / "海川职业学校.xlsx", long_file)
+    _cover(long_file, "单位名称", name)
+    _cover(long_file, "学校代码", "4111099999")
+    result = batch.run_batch(inbox, tmp_path / "输出", jobs=2, pdf=False)
+    outcome = next(o for o in result.outcomes if o.input.endswith(long_file.name))
+    assert outcome.succeeded, outcome.problems
+    assert (tmp_path / "输出" / outcome.output).exists() and len(outcome.output.encode("utf-8")) <= 255 - 4
 
 
 def crash_on_art_school(task: batch.Task) -> batch.Outcome:
@@ -182,3 +314,60 @@ def test_twenty_schools_two_broken_then_one_fixed(tmp_path):
     assert rendered == ["学校11.xlsx"]
     assert _statuses(second)["学校03.xlsx"] == batch.HAS_ERRORS
     assert len(list(out.glob("*.docx"))) == 19
+
+
+def _vqr(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "COLUMNS": "80"})
+
+
+def test_output_folders_that_cannot_work_are_refused_before_anything_is_written(inbox, tmp_path):
+    (tmp_path / "一个文件").write_text("x", encoding="utf-8")
+    (inbox / "第一批" / "输出").mkdir()
+    (tmp_path / "空").mkdir()
+    cases = {  # -o … → what the message must say
+        str(inbox): "就是收集目录",
+        str(tmp_path): "包含了收集目录",
+        str(tmp_path / "一个文件"): "是一个文件",
+        str(inbox / "第一批"): "其中有填报表",  # an output folder inside the inbox that holds workbooks
+    }
+    for target, said in cases.items():
+        done = _vqr("batch", str(inbox), "-o", target)
+        assert done.returncode == 2, (target, done.stdout, done.stderr)
+        assert said in done.stderr and "请换一个" in done.stderr and "Traceback" not in done.stderr + done.stdout
+    assert not list(inbox.rglob("汇总.xlsx")) and not list(tmp_path.glob("*.docx"))
+    done = _vqr("batch", str(tmp_path / "空"), "-o", str(tmp_path / "输出"))
+    assert done.returncode == 2 and "没有找到填报表" in done.stderr
+    done = _vqr("batch", str(tmp_path / "不存在"), "-o", str(tmp_path / "输出"))
+    assert done.returncode == 2 and "找不到文件夹" in done.stderr
+
+
+def test_a_read_only_output_folder_is_a_clear_message(inbox, tmp_path, monkeypatch):
+    from vqr_author.errors import OutputError
+
+    real_access = os.access  # simulated: CI runs as root, for whom every folder is writable
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    with pytest.raises(OutputError, match="写权限") as raised:
+        batch.run_batch(inbox, tmp_path / "输出", jobs=1)
+    assert raised.value.exit_code == 2
+
+
+def test_batch_command_on_a_messy_folder_at_80_columns(inbox, tmp_path):
+    os.symlink("b.xlsx", inbox / "a.xlsx")
+    os.symlink("a.xlsx", inbox / "b.xlsx")
+    other = inbox / "另一所.xlsx"
+    shutil.copyfile(inbox / "第一批" / "海川艺术职业学校.xlsx", other)
+    _cover(other, "单位名称", "北京市河西职业学校")
+    out = tmp_path / "输出"
+    out.mkdir()
+    (out / batch.MANIFEST).write_text('{"environment": {}, "entries": []}', encoding="utf-8")
+    done = _vqr("batch", str(inbox), "-o", str(out), "--jobs", "2")
+    text = done.stdout + done.stderr
+    assert done.returncode == 1, text
+    assert "Traceback" not in text  # (matplotlib's missing-glyph warnings on a machine whose font cache is stale are another matter)
+    assert "链接循环" in text and "学校代码 4111099905" in text and "vqr-manifest.json" in text
+    assert "共 8 份填报表：4 份成功" in text
+    from rich.cells import cell_len
+
+    table = [line for line in done.stdout.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table and max(cell_len(line) for line in table) <= 80  # the table fits; messages wrap in the terminal

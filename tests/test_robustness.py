@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -150,3 +151,105 @@ def test_oversized_workbooks_are_refused_with_bounded_memory(tmp_path):
         assert returncode == 2 and case.code in {"workbook-too-large", "sheet-too-large"}
         assert "拒绝读取" in done.stderr
         assert peak_kb < 300 * 1024, f"{name}: peak RSS {peak_kb // 1024} MB"
+
+
+# A batch whose workers pause right after staging a report (the files an interruption must not
+# leave behind). The pause is patched into the batch module before the workers are forked.
+SLOW_BATCH = """
+import multiprocessing, os, sys, time
+multiprocessing.set_start_method("fork", force=True)
+import vqr_author.output.atomic as atomic
+parent, real_stage = os.getpid(), atomic.stage
+def slow_stage(folder, data):
+    path = real_stage(folder, data)
+    if os.getpid() != parent:  # in a worker (the batch process itself stages a probe)
+        print("STAGED", flush=True)
+        time.sleep(60)
+    return path
+atomic.stage = slow_stage  # the workers stage each report's files through it
+from vqr_author.cli import main
+sys.argv = ["vqr", "batch", sys.argv[1], "-o", sys.argv[2], "--jobs", "2"]
+main()
+"""
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left for its parent
+
+
+def _start_slow_batch(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path, list[int]]:
+    inbox, out = tmp_path / "收集", tmp_path / "输出"
+    shutil.copytree(SAMPLE_DIR.parent / "district" / "学校", inbox)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_BATCH, str(inbox), str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if "STAGED" in proc.stdout.readline():
+            workers = _children(proc.pid)
+            assert len(workers) == 2 and _temporaries(out)
+            return proc, inbox, out, workers
+    proc.kill()
+    raise AssertionError("the batch never staged a report")
+
+
+def _all_ended(pids: list[int]) -> bool:
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_running(p) for p in pids):
+        time.sleep(0.2)
+    return not any(_running(p) for p in pids)
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_interrupted_batch_ends_its_workers_and_leaves_no_temporary_files(tmp_path, how):
+    proc, _, out, workers = _start_slow_batch(tmp_path)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole process group gets it
+    else:
+        proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "已中断" in stderr and "Traceback" not in stdout + stderr
+    assert _all_ended(workers)
+    assert _temporaries(out) == []
+
+
+@needs_proc
+def test_batch_killed_outright_takes_its_workers_along_and_the_next_run_cleans_up(tmp_path):
+    from vqr_author import batch
+
+    proc, inbox, out, workers = _start_slow_batch(tmp_path)
+    proc.kill()  # SIGKILL: no handler runs in the batch process
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    proc.stderr.close()
+    assert _all_ended(workers)  # not left blocked on a pipe, holding memory and staged files
+    assert _temporaries(out)
+    result = batch.run_batch(inbox, out, jobs=2)
+    assert result.ok and _temporaries(out) == []
+
+
+def test_an_output_name_whose_side_file_would_be_too_long_is_refused_before_writing(sample, tmp_path):
+    report = tmp_path / ("很" * 83 + ".docx")  # 254 bytes: the .docx fits, its .vqr.json (258 bytes) would not
+    with pytest.raises(OutputError, match="缩短至少 3 字节") as raised:
+        render_report(sample, report)
+    assert raised.value.exit_code == 2 and list(tmp_path.iterdir()) == [sample.parent]

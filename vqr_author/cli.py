@@ -267,9 +267,33 @@ def _batch_table(result: batch.BatchResult) -> Table:
     for o in result.outcomes:
         if o.status == batch.UNCHANGED:
             continue  # a city office re-runs hundreds; the table lists what this run did (all are in 汇总.xlsx)
-        status = f"[green]{o.status}[/]" if o.succeeded else f"[red]{o.status}[/]"
+        colour = "green" if o.succeeded else "yellow" if o.status in batch.HARMLESS else "red"
+        status = f"[{colour}]{o.status}[/]"
         table.add_row(o.input, o.school or "—", status, str(o.errors), str(o.warnings), f"{o.seconds:.1f}s")
     return table
+
+
+# Problems that are about the folder rather than a workbook's cells: said in the terminal too, since
+# the office has to act on them (the cell problems are in 汇总.xlsx).
+FOLDER_CODES = {"symlink-loop", "permission-denied", "file-not-found", "not-a-file", "duplicate-file", "duplicate-school",
+                "school-name-conflict", "output-name-clash"}
+MAX_LISTED = 10
+
+
+def _batch_problems(result: batch.BatchResult) -> None:
+    lines: dict[str, str] = {}  # message → line (a conflict between two files is one message)
+    for o in result.outcomes:
+        for p in o.problems:
+            if p["code"] in FOLDER_CODES and p["message"] not in lines:
+                colour = "red" if p["level"] == "error" else "yellow"
+                lines[p["message"]] = f"[{colour}]{Level(p['level']).label}[/]：{p['message']}"
+    for n in result.notices:
+        lines.setdefault(n.message, f"[yellow]注意[/]：{n.message}")
+    shown = list(lines.values())
+    for line in shown[:MAX_LISTED]:
+        out.print(line, highlight=False)
+    if len(shown) > MAX_LISTED:
+        out.print(f"……另有 {len(shown) - MAX_LISTED} 条，详见 {result.summary} 的“问题”工作表。", highlight=False)
 
 
 @app.command(name="batch")
@@ -298,16 +322,21 @@ def batch_command(
             def tick(outcome: batch.Outcome) -> None:
                 bar.update(task, advance=1, description=f"处理中：{outcome.input}")
 
-            bar.update(task, total=len(batch.find_workbooks(folder, exclude=[out_dir, *exclude])) if folder.is_dir() else 0)
+            if folder.is_dir():
+                found, extra = batch.scan_folder(folder, exclude=[out_dir, *exclude])
+                bar.update(task, total=len(found) + len(extra))
             result = batch.run_batch(folder, out_dir, jobs=jobs, force=force, edition=edition, template=template,
                                      progress=tick, exclude=exclude, pdf=pdf)
         if any(o.status != batch.UNCHANGED for o in result.outcomes):
             out.print(_batch_table(result))
+        _batch_problems(result)
         _notes(sorted({note for o in result.outcomes for note in o.notes}))
         done = sum(o.succeeded for o in result.outcomes)
         skipped = sum(o.status == batch.UNCHANGED for o in result.outcomes)
+        twice = sum(o.status in batch.HARMLESS for o in result.outcomes)
         out.print(f"共 {len(result.outcomes)} 份填报表：{done} 份成功（其中 {skipped} 份未变化、未重新生成，表中未列出），"
-                  f"{len(result.failed)} 份未生成。详见 {result.summary}", highlight=False)
+                  f"{len(result.failed)} 份未生成" + (f"，{twice} 份与其他文件重复、只处理一次" if twice else "")
+                  + f"。详见 {result.summary}", highlight=False)
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:
             code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf))
@@ -319,7 +348,7 @@ def batch_command(
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
                            edition: Optional[str], pdf: bool) -> int:
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
-    left_out = [o.input for o in result.outcomes if not o.succeeded]
+    left_out = [o.input for o in result.failed]
     from vqr_author.compute.report import report_title
 
     region_check = api.check_workbook(region, edition, level=level)

@@ -81,3 +81,9 @@ def os_error_text(exc: OSError) -> str:
         return known
     number = f"（系统错误号 {exc.errno}）" if exc.errno is not None else ""
     return f"操作系统报告了错误{number}。请检查磁盘空间、写权限和文件是否被其他程序占用后重试"
+
+
+class InputFolderError(VqrError):
+    """The folder of workbooks given to `vqr batch` cannot be used (missing, not a folder, unreadable)."""
+
+    exit_code = 2

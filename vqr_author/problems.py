@@ -96,6 +96,12 @@ PROBLEM_CODES: dict[str, str] = {
     "output-name-clash": "两个填报表会生成同名的报告文件",
     "internal-error": "处理该文件时工具内部出错",
     "output-not-written": "报告无法写入输出文件夹（磁盘已满、没有写入权限、文件名过长等）",
+    # 批量（vqr batch）：收集目录中的条目与处理记录
+    "symlink-loop": "链接互相指向（链接循环），找不到真正的文件",
+    "permission-denied": "没有读取该文件或文件夹的权限",
+    "duplicate-file": "同一个文件出现两次（经由链接，或同一份填报表提交了两次），只处理一次",
+    "manifest-discarded": "处理记录 vqr-manifest.json 或其中的记录与文件不符，已作废并重新处理",
+    "report-expired": "报告已不是当前结果（填报表有错误、被移走、被替代或报告被手工改动），已移到输出文件夹的“已过期”中",
 }
 
 

@@ -20,26 +20,63 @@ TEMP_PREFIX = ".~vqr-"
 _TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-.*\.tmp$")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there (TerminateProcess)
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]  # QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.windll.kernel32.GetLastError() == 5  # type: ignore[attr-defined]  # ACCESS_DENIED: someone else's
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:
         return True  # exists but belongs to someone else
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has ended and waits to be reaped (Linux). In a container whose first process
+    reaps nothing, a killed batch's workers stay zombies forever; their files are not in use."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state == "Z"
 
 
 def remove_stale_temporaries(folder: Path) -> None:
     """Delete temporary files left in ``folder`` by vqr processes that no longer run."""
     for entry in folder.glob(f"{TEMP_PREFIX}*.tmp"):
         match = _TEMP_NAME.match(entry.name)
-        if match and not _alive(int(match.group(1))):
+        if match and not process_alive(int(match.group(1))):
             entry.unlink(missing_ok=True)
+
+
+MAX_NAME_BYTES = 255  # a file name's limit on the common file systems (ext4, APFS; NTFS counts UTF-16 units, fewer)
+
+
+def check_name_length(path: Path, asked: Path | None = None, what: str = "文件") -> None:
+    """Fail early when the name of ``path`` (``what``: a side file of ``asked``, if given) is too long to
+    be created: otherwise the report would be written and its side file fail afterwards."""
+    size = len(os.fsencode(path.name))
+    if size <= MAX_NAME_BYTES:
+        return
+    over = size - MAX_NAME_BYTES
+    if asked is not None and asked != path:
+        raise OutputError(f"输出文件名“{asked.name}”太长：旁边还要写{what}“{path.name[len(asked.stem):]}”，"
+                          f"其名称超过文件系统允许的 {MAX_NAME_BYTES} 字节。工具没有写入任何文件。"
+                          f"请把文件名缩短至少 {over} 字节（约 {-(-over // 3)} 个汉字）。")
+    raise OutputError(f"文件名“{path.name}”太长（{size} 字节，文件系统最多允许 {MAX_NAME_BYTES} 字节）。工具没有写入任何文件。"
+                      f"请把文件名缩短至少 {over} 字节（约 {-(-over // 3)} 个汉字），或用 -o 指定一个短一些的文件名。")
 
 
 def check_writable_target(path: Path) -> None:
     """Fail early, with a clear message, when ``path`` cannot be written."""
+    check_name_length(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise OutputError(f"输出文件夹“{folder}”不存在。请先创建该文件夹，或换一个输出位置。")

@@ -22,10 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from vqr_author.errors import OutputError
-from vqr_author.output.atomic import check_writable_target
+from vqr_author.output.atomic import check_name_length, check_writable_target
 
 KINDS = {".docx": "Word 报告（.docx）", ".xlsx": "Excel 填报表（.xlsx）"}
-NAME_MAX = 255  # bytes; when the file system does not say
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -46,13 +45,6 @@ def same_file(a: Path, b: Path) -> bool:
     if first is not None and second is not None:
         return first == second
     return _resolved(a) == _resolved(b)
-
-
-def _name_max(folder: Path) -> int:
-    try:
-        return int(os.pathconf(folder, "PC_NAME_MAX"))
-    except (OSError, ValueError, AttributeError, TypeError):
-        return NAME_MAX
 
 
 def _is_dir(path: Path) -> bool:
@@ -103,12 +95,6 @@ def check_outputs(
             f"输出文件“{main}”{ext}，而这里生成的是 {KINDS[kind]}。工具没有写入任何文件。"
             f"请在 {option} 后写以 {kind} 结尾的文件名，例如“{fixed}”。")
     for output, out_role in outputs:
-        folder = output.parent if str(output.parent) else Path(".")
-        size, limit = len(os.fsencode(output.name)), _name_max(folder) if _is_dir(folder) else NAME_MAX
-        if size > limit:
-            raise OutputError(
-                f"{out_role}的文件名“{output.name}”太长：{size} 字节，本机文件系统最多允许 {limit} 字节"
-                f"（一个汉字占 3 字节）。工具没有写入任何文件。请在 {option} 后换一个短一些的文件名"
-                + ("（报告旁边的记录文件名比报告名长 4 字节）。" if output.name.endswith(".vqr.json") else "。"))
+        check_name_length(output, main, out_role)
     for output, _ in outputs:
         check_writable_target(output)
