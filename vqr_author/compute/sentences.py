@@ -52,7 +52,7 @@ def render_sentences(
     thresholds = edition.thresholds
 
     def q(code: str, which: str = "this") -> str:
-        return _needed(quantity(values[code], which, thresholds.wan_from))
+        return _needed(quantity(values[code], which, thresholds))
 
     def n(code: str, which: str = "this") -> str:
         v = values[code]
