@@ -166,12 +166,16 @@ def box(st, fill: str = "F3F7FB", color: str = "7F9DB9", *, first_line: bool = T
     inside the border; ``first_line=False`` for centred pictures and captions, which take no
     2-character indent (it would push them off centre)."""
     ppr = st.element.get_or_add_pPr()
-    sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="4" w:color="{color}"/>' for s in ("top", "left", "bottom", "right"))
+    # LibreOffice ignores w:overflowPunct and hangs a line-final 。 past the text edge: the border
+    # stands 16 pt off the text at the sides (more than half a 小三 character), the indents pull
+    # the border back inside the text block.
+    space = {"top": 4, "left": 16, "bottom": 4, "right": 16}
+    sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="{n}" w:color="{color}"/>' for s, n in space.items())
     put(ppr, f"<w:pBdr {W}>{sides}</w:pBdr>")
     put(ppr, f'<w:shd {W} w:val="clear" w:color="auto" w:fill="{fill}"/>')
     put(ppr, f'<w:overflowPunct {W} w:val="0"/>')
-    first = 'w:firstLineChars="200" w:firstLine="560"' if first_line else 'w:firstLineChars="0" w:firstLine="0"'
-    put(ppr, f'<w:ind {W} w:left="170" w:right="170" {first}/>')
+    first = 'w:firstLineChars="200" w:firstLine="600"' if first_line else 'w:firstLineChars="0" w:firstLine="0"'
+    put(ppr, f'<w:ind {W} w:left="340" w:right="340" {first}/>')
 
 
 def define_styles(doc) -> None:
@@ -204,6 +208,12 @@ def define_styles(doc) -> None:
     style(doc, "TableHeader", "表头文字", east_asia=FONT_HEI, size=10.5, align=center)
     style(doc, "TableTextSmall", "表格文字（小）", east_asia=FONT_SONG, size=9)
     style(doc, "TableHeaderSmall", "表头文字（小）", east_asia=FONT_HEI, size=9, align=center)
+    for sid in ("TableHeader", "TableHeaderSmall"):
+        # No extra space between Chinese and Latin text in a header: "2023年" is as wide as
+        # render.tables measures it, so it never wraps inside its column.
+        ppr = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr()
+        put(ppr, f'<w:autoSpaceDE {W} w:val="0"/>')
+        put(ppr, f'<w:autoSpaceDN {W} w:val="0"/>')
     style(doc, "Figure", "图片", east_asia=FONT_SONG, size=12, align=center, keep_next=True)
     case_title = style(doc, "CaseTitle", "案例标题", east_asia=FONT_HEI, size=15, line_pt=28, before=6, keep_next=True)
     box(case_title)

@@ -22,8 +22,8 @@ from vqr_author.problems import Level, Problem
 from vqr_author.render.charts import WIDTH_CM, draw
 from vqr_author.render.tables import table_block
 
-IMAGE_MAX_WIDTH_MM = 120
-IMAGE_MAX_HEIGHT_MM = 70  # a case photo that does not fit at the foot of a page leaves at most this gap
+IMAGE_MAX_WIDTH_MM = 110
+IMAGE_MAX_HEIGHT_MM = 60  # a case photo that does not fit at the foot of a page leaves at most this gap
 CHART_WIDTH_MM = WIDTH_CM * 10
 
 

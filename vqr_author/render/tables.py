@@ -13,6 +13,8 @@ TEXT_WIDTH = int(15.6 * ooxml.CM)
 DRAFT_FILL = "FFC7CE"
 DRAFT_MARK = "※"
 MIN_TEXT_COLUMN = int(2.4 * ooxml.CM)
+KEEP_WHOLE = 12  # a table of up to this many body rows is not split across pages
+KEEP_FIRST = 2  # a longer one breaks no earlier than after this many body rows
 
 
 @dataclass(frozen=True)
@@ -23,13 +25,14 @@ class Metrics:
     padding: int  # cell margins and a little air
     text_style: str
     header_style: str
+    margin: int = 85  # left and right cell margin
 
 
 NORMAL = Metrics(120, 320, "TableText", "TableHeader")
 COMPACT = Metrics(100, 220, "TableTextSmall", "TableHeaderSmall")
-# 小五 measured close to the type (a 9 pt CJK character is 180 twips, a digit 90; cell margins 170):
-# the last resort before headers have to break inside a word.
-TIGHT = Metrics(92, 185, "TableTextSmall", "TableHeaderSmall")
+# 小五 measured close to the type (a 9 pt CJK character is 180 twips, a digit 90) in cells with 1 mm
+# margins: the last resort before headers have to break inside a word.
+TIGHT = Metrics(92, 185, "TableTextSmall", "TableHeaderSmall", margin=57)
 
 
 def _units(text: str) -> int:
@@ -184,13 +187,14 @@ def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
         for col, hc in placed:
             if hc is None:
                 span = above[col].colspan
-                xml.append(ooxml.cell(ooxml.paragraph("", metrics.header_style), sum(widths[col:col + span]),
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.header_style, keep_next=True), sum(widths[col:col + span]),
                                       span=span, vmerge="continue"))
                 continue
             above[col] = hc
             width = sum(widths[col:col + hc.colspan])
             lines = header_lines(hc.text, (width - metrics.padding) // metrics.half_em)
-            xml.append(ooxml.cell(ooxml.paragraph(ooxml.lines_run(lines), metrics.header_style, align="center"),
+            xml.append(ooxml.cell(ooxml.paragraph(ooxml.lines_run(lines), metrics.header_style, align="center",
+                                                  keep_next=True),
                                   width, span=hc.colspan,
                                   vmerge="restart" if hc.rowspan > 1 else None, fill="F2F2F2"))
         out.append(ooxml.row("".join(xml), header=True))
@@ -200,7 +204,11 @@ def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
 def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_refs: Collection[str]) -> str:
     out = []
     rows = model.rows
+    # Rows kept with the next one (keep-with-next on their paragraphs): a short table stays whole,
+    # a long one never leaves its caption and header with fewer than KEEP_FIRST rows at a page foot.
+    kept = len(rows) - 1 if len(rows) <= KEEP_WHOLE else KEEP_FIRST
     for r, cells in enumerate(rows):
+        keep = r < kept
         xml = []
         for c, cell in enumerate(cells):
             key = cell.merge_key
@@ -208,13 +216,15 @@ def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_r
             below = rows[r + 1][c].merge_key if r + 1 < len(rows) else None
             vmerge = None
             if key is not None and key == above:
-                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style), widths[c], vmerge="continue"))
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style, keep_next=keep), widths[c],
+                                      vmerge="continue"))
                 continue
             if key is not None and key == below:
                 vmerge = "restart"
             flagged = _flagged(cell, flagged_refs)
             text = cell.text + (DRAFT_MARK if flagged else "")
             content = ooxml.paragraph(ooxml.text_run(text, bold=cell.bold), metrics.text_style, align=cell.align,
+                                      keep_next=keep,
                                       indent_chars=2 * cell.indent)
             xml.append(ooxml.cell(content, widths[c], vmerge=vmerge, fill=DRAFT_FILL if flagged else None))
         out.append(ooxml.row("".join(xml)))
@@ -231,7 +241,7 @@ def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
     if model.number is not None:
         parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None))
     rows = _header_rows(model, widths, metrics) + _body_rows(model, widths, metrics, flagged_refs)
-    parts.append(ooxml.table(rows, widths))
+    parts.append(ooxml.table(rows, widths, margin=metrics.margin))
     if model.note:
         parts.append(ooxml.paragraph(ooxml.text_run(f"注：{model.note}"), "TableNote"))
     else:
