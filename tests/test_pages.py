@@ -174,3 +174,20 @@ def test_case_photo_and_caption_are_centred_without_indent(rendered):
         assert ppr.find(W + "overflowPunct").get(W + "val") == "0"  # Word: no 。 past the border
         right = ppr.find(f"{W}pBdr/{W}right")
         assert int(right.get(W + "space")) >= 8  # LibreOffice hangs it anyway: room inside the border
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables across pages
+def test_table_header_repeats_and_stays_with_the_caption_and_first_row(rendered):
+    body = docx.Document(str(rendered)).element.body
+    tables = list(body.iter(W + "tbl"))
+    assert tables
+    for tbl in tables:
+        caption = tbl.getprevious()
+        assert caption.find(f"{W}pPr/{W}keepNext") is not None  # caption kept with the table
+        rows = tbl.findall(W + "tr")
+        header = [tr for tr in rows if tr.find(f"{W}trPr/{W}tblHeader") is not None]
+        assert header and rows[:len(header)] == header  # repeated on every page the table runs onto
+        for tr in header:
+            assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p"))
+        assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)

@@ -13,8 +13,6 @@ TEXT_WIDTH = int(15.6 * ooxml.CM)
 DRAFT_FILL = "FFC7CE"
 DRAFT_MARK = "※"
 MIN_TEXT_COLUMN = int(2.4 * ooxml.CM)
-KEEP_WHOLE = 12  # a table of up to this many body rows is not split across pages
-KEEP_FIRST = 2  # a longer one breaks no earlier than after this many body rows
 
 
 @dataclass(frozen=True)
@@ -180,6 +178,9 @@ def _header_grid(model: TableModel, ncols: int) -> list[list[tuple[int, HeaderCe
 
 
 def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
+    """The header rows: repeated on every page the table runs onto (w:tblHeader), and kept with the
+    first body row (keep-with-next), so a caption and header never stand alone at a page foot. Body
+    rows carry none: with it LibreOffice moved whole tables to the next page, leaving half a page blank."""
     out = []
     above: dict[int, HeaderCell] = {}
     for placed in _header_grid(model, len(widths)):
@@ -204,11 +205,7 @@ def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
 def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_refs: Collection[str]) -> str:
     out = []
     rows = model.rows
-    # Rows kept with the next one (keep-with-next on their paragraphs): a short table stays whole,
-    # a long one never leaves its caption and header with fewer than KEEP_FIRST rows at a page foot.
-    kept = len(rows) - 1 if len(rows) <= KEEP_WHOLE else KEEP_FIRST
     for r, cells in enumerate(rows):
-        keep = r < kept
         xml = []
         for c, cell in enumerate(cells):
             key = cell.merge_key
@@ -216,15 +213,13 @@ def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_r
             below = rows[r + 1][c].merge_key if r + 1 < len(rows) else None
             vmerge = None
             if key is not None and key == above:
-                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style, keep_next=keep), widths[c],
-                                      vmerge="continue"))
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style), widths[c], vmerge="continue"))
                 continue
             if key is not None and key == below:
                 vmerge = "restart"
             flagged = _flagged(cell, flagged_refs)
             text = cell.text + (DRAFT_MARK if flagged else "")
             content = ooxml.paragraph(ooxml.text_run(text, bold=cell.bold), metrics.text_style, align=cell.align,
-                                      keep_next=keep,
                                       indent_chars=2 * cell.indent)
             xml.append(ooxml.cell(content, widths[c], vmerge=vmerge, fill=DRAFT_FILL if flagged else None))
         out.append(ooxml.row("".join(xml)))
