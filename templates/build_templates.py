@@ -160,13 +160,22 @@ def style(doc, style_id: str, name: str, *, east_asia: str, size: float, bold: b
     return st
 
 
-def box(st, fill: str = "F3F7FB", color: str = "7F9DB9") -> None:
-    """Frame paragraphs of a style: consecutive paragraphs with the same frame join into one box."""
+def box(st, fill: str = "F3F7FB", color: str = "7F9DB9", *, first_line: bool = True) -> None:
+    """Frame paragraphs of a style: consecutive paragraphs with the same frame join into one box.
+    Punctuation never hangs past the right edge (w:overflowPunct off), so a closing 。 or 、 stays
+    inside the border; ``first_line=False`` for centred pictures and captions, which take no
+    2-character indent (it would push them off centre)."""
     ppr = st.element.get_or_add_pPr()
-    sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="4" w:color="{color}"/>' for s in ("top", "left", "bottom", "right"))
+    # LibreOffice ignores w:overflowPunct and hangs a line-final 。 past the text edge: the border
+    # stands 16 pt off the text at the sides (more than half a 小三 character), the indents pull
+    # the border back inside the text block.
+    space = {"top": 4, "left": 16, "bottom": 4, "right": 16}
+    sides = "".join(f'<w:{s} w:val="single" w:sz="6" w:space="{n}" w:color="{color}"/>' for s, n in space.items())
     put(ppr, f"<w:pBdr {W}>{sides}</w:pBdr>")
     put(ppr, f'<w:shd {W} w:val="clear" w:color="auto" w:fill="{fill}"/>')
-    put(ppr, f'<w:ind {W} w:left="170" w:right="170" w:firstLineChars="200" w:firstLine="560"/>')
+    put(ppr, f'<w:overflowPunct {W} w:val="0"/>')
+    first = 'w:firstLineChars="200" w:firstLine="600"' if first_line else 'w:firstLineChars="0" w:firstLine="0"'
+    put(ppr, f'<w:ind {W} w:left="340" w:right="340" {first}/>')
 
 
 def define_styles(doc) -> None:
@@ -175,7 +184,8 @@ def define_styles(doc) -> None:
     style(doc, "Normal", "Normal", east_asia=FONT_FANG, size=16, align=justify, first_line_chars=2, line_pt=28, based_on="")
     style(doc, "Heading1", "Heading 1", east_asia=FONT_HEI, size=16, line_pt=28, before=12, after=6, keep_next=True, outline=0)
     style(doc, "Heading2", "Heading 2", east_asia=FONT_KAI, size=16, bold=True, line_pt=28, before=6, after=3, keep_next=True, outline=1)
-    style(doc, "Title", "Title", east_asia=FONT_TITLE, size=22, align=center, line_pt=40, before=0, after=0)
+    # Our own cover style, not Word's built-in Title (whose python-docx definition draws a blue rule under it).
+    style(doc, "CoverTitle", "封面标题", east_asia=FONT_TITLE, size=22, align=center, line_pt=40, before=0, after=0)
     style(doc, "CoverSub", "封面署名", east_asia=FONT_KAI, size=16, align=center, line_pt=32)
     page_title = style(doc, "PageTitle", "页标题", east_asia=FONT_HEI, size=18, align=center, line_pt=40, after=18,
                        keep_next=True)
@@ -198,15 +208,21 @@ def define_styles(doc) -> None:
     style(doc, "TableHeader", "表头文字", east_asia=FONT_HEI, size=10.5, align=center)
     style(doc, "TableTextSmall", "表格文字（小）", east_asia=FONT_SONG, size=9)
     style(doc, "TableHeaderSmall", "表头文字（小）", east_asia=FONT_HEI, size=9, align=center)
+    for sid in ("TableHeader", "TableHeaderSmall"):
+        # No extra space between Chinese and Latin text in a header: "2023年" is as wide as
+        # render.tables measures it, so it never wraps inside its column.
+        ppr = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr()
+        put(ppr, f'<w:autoSpaceDE {W} w:val="0"/>')
+        put(ppr, f'<w:autoSpaceDN {W} w:val="0"/>')
     style(doc, "Figure", "图片", east_asia=FONT_SONG, size=12, align=center, keep_next=True)
     case_title = style(doc, "CaseTitle", "案例标题", east_asia=FONT_HEI, size=15, line_pt=28, before=6, keep_next=True)
     box(case_title)
     case_body = style(doc, "CaseBody", "案例正文", east_asia=FONT_KAI, size=15, line_pt=28)
     box(case_body)
     case_figure = style(doc, "CaseFigure", "案例图片", east_asia=FONT_SONG, size=12, align=center, keep_next=True)
-    box(case_figure)
+    box(case_figure, first_line=False)
     case_caption = style(doc, "CaseCaption", "案例图题", east_asia=FONT_HEI, size=12, align=center, line_pt=24)
-    box(case_caption)
+    box(case_caption, first_line=False)
     style(doc, "DraftNotice", "草稿提示", east_asia=FONT_HEI, size=14, align=center, color="C00000", line_pt=28)
     style(doc, "Header", "Header", east_asia=FONT_SONG, size=9, align=center)
     style(doc, "Footer", "Footer", east_asia=FONT_SONG, size=14, align=center)
@@ -284,10 +300,11 @@ def cover(doc) -> None:
     para(doc, "{%p if draft %}", "Normal")
     para(doc, "草稿：本报告存在 {{ draft.errors }} 个错误、{{ draft.warnings }} 个警告，未通过校验，不得发布", "DraftNotice")
     para(doc, "{%p endif %}", "Normal")
-    for _ in range(5):
-        para(doc, "", "Title")
-    para(doc, "{{ title }}", "Title")
-    for _ in range(8):
+    for _ in range(4):
+        para(doc, "", "CoverTitle")
+    # The title in the lines a typesetter would break it into: unit name / 质量年度报告 / （2024 年度）.
+    loop(doc, "line in title_lines", "{{ line }}", "CoverTitle")
+    for _ in range(6):
         para(doc, "", "CoverSub")
     para(doc, "{{ publisher }}", "CoverSub")
     para(doc, "{{ publish_date }}", "CoverSub")

@@ -59,7 +59,7 @@ def test_growth_phrase(edition, last, this, expected):
      ("F2-01", "98.2", "98.20%"), ("TJ51", "59057.357", "59057.36元/生"), ("GM01", None, None)],
 )
 def test_quantity(edition, code, this, expected):
-    assert quantity(value(edition, code, None, this), "this", edition.thresholds.wan_from) == expected
+    assert quantity(value(edition, code, None, this), "this", edition.thresholds) == expected
 
 
 def test_ratio_is_written_n_to_1(edition):

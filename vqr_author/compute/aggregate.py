@@ -126,7 +126,7 @@ def aggregate_record_set(sheet: RecordSheet, sets: Sequence[RecordSet]) -> Recor
             groups.setdefault(key, []).append((school, row))
     rows = []
     for members in groups.values():
-        combined = combine_rows(sheet, [r for _, r in members])
+        combined = combine_rows(sheet, [r for _, r in members], group=True)
         combined.values[SCHOOLS_FIELD] = Decimal(len({s for s, _ in members}))
         rows.append(combined)
     totals = combine_rows(sheet, [r for record_set in sets for r in record_set.rows])

@@ -13,10 +13,28 @@ from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import Kind, Thresholds
 
 WAN = Decimal(10000)
+YUAN = "元"
 
 
-def quantity(v: IndicatorValue, which: str = "this", wan_from: int = 100000) -> str | None:
-    """``912人``, ``8.28万人``, ``85.71%``, ``13.2:1``, ``59057.36元/生``; None when there is no value."""
+def _money(amount: Decimal, decimals: int, yuan_wan_from: int) -> str:
+    """An amount in 元 as official prose writes it: 4860元 (no ".00"; real cents stay: 4837.51元),
+    482.40万元 from the edition's threshold on (thresholds.yuan_wan_from)."""
+    if abs(amount) >= yuan_wan_from:
+        return f"{plain(amount / WAN, 2)}万{YUAN}"
+    text = plain(amount, decimals)
+    if "." in text and not text.rstrip("0").split(".")[1]:
+        text = text.split(".")[0]
+    return f"{text}{YUAN}"
+
+
+def _is_yuan(ind) -> bool:  # noqa: ANN001 — an Indicator or a RecordField
+    return ind.kind is Kind.AMOUNT and ind.unit == YUAN
+
+
+def quantity(v: IndicatorValue, which: str = "this", thresholds: Thresholds | None = None) -> str | None:
+    """``912人``, ``8.28万人``, ``85.71%``, ``13.2:1``, ``59057.36元/生``, ``4860元``, ``482.40万元``;
+    None when there is no value."""
+    thresholds = thresholds or Thresholds()
     value = getattr(v, which)
     if value is None:
         return None
@@ -27,8 +45,10 @@ def quantity(v: IndicatorValue, which: str = "this", wan_from: int = 100000) -> 
         return f"{plain(value, ind.decimals)}:1"
     if ind.kind.is_percentage:
         return f"{plain(value, ind.decimals)}%"
-    if ind.kind is Kind.COUNT and value >= wan_from:
+    if ind.kind is Kind.COUNT and value >= thresholds.wan_from:
         return f"{plain(value / WAN, 2)}万{ind.unit}"
+    if _is_yuan(ind):
+        return _money(value, ind.decimals, thresholds.yuan_wan_from)
     return f"{plain(value, ind.decimals)}{ind.unit}"
 
 
@@ -52,8 +72,11 @@ def change_phrase(v: IndicatorValue, thresholds: Thresholds, since: str = "上�
         return f"与{since}持平"
     if change.percent is not None and abs(change.percent) < Decimal(str(thresholds.flat_percent)):
         return f"与{since}基本持平"
-    unit = "" if ind.kind is Kind.RATIO else ind.unit
-    more = f"较{since}{'增加' if amount > 0 else '减少'}{plain(abs(amount), ind.decimals)}{unit}"
+    if _is_yuan(ind):
+        size = _money(abs(amount), ind.decimals, thresholds.yuan_wan_from)
+    else:
+        size = plain(abs(amount), ind.decimals) + ("" if ind.kind is Kind.RATIO else ind.unit)
+    more = f"较{since}{'增加' if amount > 0 else '减少'}{size}"
     if change.percent is None:
         return more
     return f"{more}，{'增长' if amount > 0 else '下降'}{plain(abs(change.percent), 2)}%"

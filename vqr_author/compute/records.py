@@ -57,11 +57,23 @@ def compute_record_set(sheet: RecordSheet, records: Sequence[Record]) -> RecordS
     return RecordSet(sheet, tuple(rows), combine_rows(sheet, rows))
 
 
-def combine_rows(sheet: RecordSheet, rows: Sequence[RecordRow]) -> RecordRow:
-    """One row standing for ``rows``: counts and amounts add up; a field with a total rule is a
-    weighted mean; derived rates are recomputed from the summed numerators and denominators over
-    the rows that have every part (pooled, never averaged); typed rates are not combined; text keeps
-    the first value."""
+def _combined_text(sheet: RecordSheet, field: RecordField, rows: Sequence[RecordRow], group: bool) -> Value:
+    """Text of a combined row. A 合计 row has none (a 备注 is not summed). A group of rows with the
+    same key keeps the key and its identifying text (a required field such as 专业名称, the first
+    spelling); free text such as 备注 only when every row that has one says the same."""
+    if not group:
+        return None
+    texts = [r.get(field.key) for r in rows if r.get(field.key)]
+    if field.key == sheet.group_by or field.required:
+        return texts[0] if texts else None
+    return texts[0] if texts and all(t == texts[0] for t in texts) else None
+
+
+def combine_rows(sheet: RecordSheet, rows: Sequence[RecordRow], *, group: bool = False) -> RecordRow:
+    """One row standing for ``rows`` — their 合计, or with ``group`` the same item (专业代码, 资助项目)
+    across schools: counts and amounts add up; a field with a total rule is a weighted mean; derived
+    rates are recomputed from the summed numerators and denominators over the rows that have every
+    part (pooled, never averaged); typed rates are not combined; text: see _combined_text."""
     values: dict[str, Value] = {}
     for f in sheet.fields:
         rule = sheet.totals.get(f.key)
@@ -71,7 +83,7 @@ def combine_rows(sheet: RecordSheet, rows: Sequence[RecordRow]) -> RecordRow:
         elif f.kind in (Kind.COUNT, Kind.AMOUNT) and f.summable:
             values[f.key] = total(r.get(f.key) for r in rows)  # type: ignore[misc]
         elif f.kind is Kind.TEXT:
-            values[f.key] = next((r.get(f.key) for r in rows if r.get(f.key)), None)
+            values[f.key] = _combined_text(sheet, f, rows, group)
         else:
             values[f.key] = None
     for d in sheet.derived:

@@ -69,7 +69,7 @@ def render_sentences(
         return f"（按填报了全部所需数据的 {count} 所学校计算）" if ind.is_derived or ind.pooled_by else f"（{count} 所学校填报）"
 
     def q(code: str, which: str = "this") -> str:
-        return _needed(quantity(values[code], which, thresholds.wan_from)) + schools_of(code, which)
+        return _needed(quantity(values[code], which, thresholds)) + schools_of(code, which)
 
     def n(code: str, which: str = "this") -> str:
         v = values[code]

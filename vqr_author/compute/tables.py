@@ -149,7 +149,10 @@ def _record_cells(col: RecordColumn, records: RecordSet, row: RecordRow, bold: b
     refs = row.refs.get(col.field, frozenset())
     this = row.get(col.field)
     align: Align = "left" if spec.kind is Kind.TEXT else "right"
-    this_cell = Cell(format_value(this, spec.kind, spec.decimals), align, bold=bold, refs=refs)
+    shown = format_value(this, spec.kind, spec.decimals)
+    if spec.kind is Kind.TEXT and this is None and bold:
+        shown = ""  # text of the 合计 row (备注) has no total: blank, not "no data"
+    this_cell = Cell(shown, align, bold=bold, refs=refs)
     if col.compare is None:
         return [this_cell]
     last = row.get(col.compare)
@@ -167,12 +170,15 @@ def record_table(layout: TableLayout, records: RecordSet, years: Years) -> Table
     top: list[HeaderCell] = []
     sub: list[HeaderCell] = []
     grouped = any(c.compare for c in layout.columns)
+    points = []  # rate columns whose 变化 is in 百分点: said once in the note, which keeps the header narrow
     for col in layout.columns:
         if col.compare is None:
             top.append(HeaderCell(col.header, rowspan=2 if grouped else 1))
             continue
         spec = records.sheet.field(col.field)
-        change = "变化（百分点）" if spec.kind.is_percentage else "增长率"
+        change = "变化" if spec.kind.is_percentage else "增长率"
+        if spec.kind.is_percentage:
+            points.append(_bare(col.header))
         top.append(HeaderCell(col.header, colspan=3))
         sub += [HeaderCell(years.header("last")), HeaderCell(years.header("this")), HeaderCell(change)]
     rows = []
@@ -190,8 +196,17 @@ def record_table(layout: TableLayout, records: RecordSet, years: Years) -> Table
         number=None,
         header=header,
         rows=tuple(rows),
-        note=layout.note,
+        note=" ".join(n for n in (layout.note, _points_note(points)) if n) or None,
     )
+
+
+def _bare(header: str) -> str:
+    """A column header without its bracketed unit: 就业率（%） → 就业率."""
+    return header.split("（")[0].split("(")[0]
+
+
+def _points_note(names: Sequence[str]) -> str | None:
+    return f"{'、'.join(names)}的“变化”为本年与上年之差，单位为百分点。" if names else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -308,6 +308,7 @@ class Thresholds(_Strict):
     yoy_warning_min_count: int = 20
     list_min_items: int = 5  # from this many tables / figures / cases a report gets a 表目录 / 图目录 / 案例目录
     wan_from: int = 100000
+    yuan_wan_from: int = 100000  # sentences: amounts in 元 from this size are written in 万元 (482.40万元)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from vqr_author.problems import Level, Problem
 from vqr_author.render.charts import WIDTH_CM, draw
 from vqr_author.render.tables import table_block
 
-IMAGE_MAX_WIDTH_MM = 130
-IMAGE_MAX_HEIGHT_MM = 95
+IMAGE_MAX_WIDTH_MM = 110
+IMAGE_MAX_HEIGHT_MM = 60  # a case photo that does not fit at the foot of a page leaves at most this gap
 CHART_WIDTH_MM = WIDTH_CM * 10
 
 
@@ -78,6 +78,23 @@ def _tables(content: SectionContent, flagged: Collection[str]) -> list[Markup]:
 def _charts(tpl: DocxTemplate, content: SectionContent, drawn: Mapping[str, bytes]) -> list[dict[str, Any]]:
     return [{"image": InlineImage(tpl, io.BytesIO(drawn.get(chart.id) or draw(chart)), width=Mm(CHART_WIDTH_MM)),
              "number": chart.number, "title": chart.title} for chart in content.charts]
+
+
+def title_lines(title: str, unit_name: str) -> list[str]:
+    """The cover title in the lines a typesetter breaks it into — the unit's name, the rest of the
+    title, a closing （2024 年度） — so it never wraps inside a word; a title of another shape (a
+    custom 报告名称) keeps what it has of these parts."""
+    lines = []
+    rest = title.strip()
+    if unit_name and rest.startswith(unit_name) and len(rest) > len(unit_name):
+        lines.append(unit_name)
+        rest = rest[len(unit_name):]
+    opening = rest.rfind("（")
+    if rest.endswith("）") and opening > 0:
+        lines += [rest[:opening], rest[opening:]]
+    else:
+        lines.append(rest)
+    return lines
 
 
 @dataclass(frozen=True)
@@ -156,6 +173,7 @@ def build_context(
         }
     return {
         "title": report.title,
+        "title_lines": title_lines(report.title, report.unit_name),
         "publisher": cover.get("发布单位") or report.unit_name,
         "publish_date": cover.get("发布日期", ""),
         "publication": {

@@ -18,6 +18,12 @@ def text_run(text: str, *, bold: bool = False, color: str | None = None) -> str:
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
+def lines_run(lines: list[str]) -> str:
+    """One run of text set in the given lines (explicit line breaks between them)."""
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
+    return f"<w:r>{body}</w:r>"
+
+
 def field_runs(instruction: str, cached: str) -> str:
     """A Word field (SEQ, PAGE …) whose current result is already filled in."""
     return (
@@ -69,7 +75,7 @@ def row(cells: str, *, header: bool = False) -> str:
     return f"<w:tr><w:trPr>{props}</w:trPr>{cells}</w:tr>"
 
 
-def table(rows: str, widths: list[int]) -> str:
+def table(rows: str, widths: list[int], *, margin: int = 85) -> str:
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="{8 if side in ("top", "bottom") else 4}" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -80,7 +86,7 @@ def table(rows: str, widths: list[int]) -> str:
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders>{borders}</w:tblBorders>"
         '<w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+        f'<w:tblCellMar><w:left w:w="{margin}" w:type="dxa"/><w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+import re
 from dataclasses import dataclass
 
 from vqr_author.compute.tables import Cell, HeaderCell, TableModel
@@ -22,15 +23,77 @@ class Metrics:
     padding: int  # cell margins and a little air
     text_style: str
     header_style: str
+    margin: int = 85  # left and right cell margin
 
 
 NORMAL = Metrics(120, 320, "TableText", "TableHeader")
 COMPACT = Metrics(100, 220, "TableTextSmall", "TableHeaderSmall")
+# 小五 measured close to the type (a 9 pt CJK character is 180 twips, a digit 90) in cells with 1 mm
+# margins: the last resort before headers have to break inside a word.
+TIGHT = Metrics(92, 185, "TableTextSmall", "TableHeaderSmall", margin=57)
 
 
 def _units(text: str) -> int:
     """Width of ``text`` in half-width characters (a CJK character is two)."""
     return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+# Pieces of header text a line never breaks inside: a bracketed unit （人） （百分点）, a number with
+# what it counts (2023年, 95%), a Latin word; anything else is one character.
+_BRACKETED = re.compile(r"(（[^（）]*）|\([^()]*\))")
+_RUN = re.compile(r"[0-9A-Za-z.:/%]+[年月日]?|.", re.S)
+WORD_UNITS = 8  # up to 4 Chinese characters (单位, 指标, 增长率, 毕业生数) stay together
+
+
+def header_runs(text: str) -> list[str]:
+    """``text`` cut where a header may break: ``毕业生数（人）`` → 毕业生数 （人）; a longer stretch of
+    words breaks between characters, never inside a bracket or a number with its unit (2023年)."""
+    runs: list[str] = []
+    for piece in _BRACKETED.split(text):
+        if not piece:
+            continue
+        if _BRACKETED.fullmatch(piece) or _units(piece) <= WORD_UNITS:
+            runs.append(piece)
+        else:
+            runs += _RUN.findall(piece)
+    return runs
+
+
+def _fill(runs: list[str], units: int) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for run in runs:
+        if line and _units(line + run) > units:
+            lines.append(line)
+            line = ""
+        line += run
+    return [*lines, line] if line or not lines else lines
+
+
+def header_lines(text: str, units: int) -> list[str]:
+    """``text`` broken into lines of at most ``units`` half-width characters, only between runs; a
+    closing bracketed unit goes on a line of its own rather than splitting the words before it
+    (初次就业起薪 / （元）, not 初次就业起 / 薪（元）)."""
+    runs = header_runs(text)
+    lines = _fill(runs, units)
+    if len(lines) > 1 and len(runs) > 1 and runs[-1][0] in "（(":
+        apart = [*_fill(runs[:-1], units), runs[-1]]
+        if len(apart) <= len(lines):
+            return apart
+    return lines
+
+
+def _header_need(text: str, max_lines: int) -> int:
+    """The narrowest width (half-width characters) that sets ``text`` in ``max_lines`` lines, never
+    narrower than its longest unbreakable run; with room, a closing （单位） gets its own line."""
+    runs = header_runs(text)
+    width = max((_units(r) for r in runs), default=0)
+    while True:
+        lines = header_lines(text, width)
+        tidy = len(lines) == 1 or runs[-1][0] not in "（(" or lines[-1] == runs[-1]
+        if len(lines) <= max_lines and (tidy or max_lines > 2):
+            return width
+        width += 1
 
 
 def _is_text_column(model: TableModel, col: int) -> bool:
@@ -52,15 +115,17 @@ def column_widths(
         for c, cell in enumerate(row):
             shown = cell.text + (DRAFT_MARK if _flagged(cell, flagged_refs) else "")
             body[c] = max(body[c], _units(shown) + 4 * cell.indent)
-    header = [0] * ncols
+    header = [0] * ncols  # two lines at most when there is room
+    unbreakable = [0] * ncols  # the longest run of a header: 2023年, （百分点）, 单位
     for row in _header_grid(model, ncols):
         for col, hc in row:
             if hc is not None and hc.colspan == 1:
-                header[col] = max(header[col], -(-_units(hc.text) // 3))
+                header[col] = max(header[col], _header_need(hc.text, 2))
+                unbreakable[col] = max(unbreakable[col], _header_need(hc.text, 1000))
     text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -body[c])
     preferred = [max(b, h) * metrics.half_em + metrics.padding for b, h in zip(body, header)]
     minimal = [MIN_TEXT_COLUMN if c in text_cols else b * metrics.half_em + metrics.padding for c, b in enumerate(body)]
-    minimal = [min(m, p) for m, p in zip(minimal, preferred)]
+    minimal = [max(min(m, p), u * metrics.half_em + metrics.padding) for m, p, u in zip(minimal, preferred, unbreakable)]
     spare = total - sum(preferred)
     if spare >= 0:
         widths = preferred
@@ -77,7 +142,7 @@ def column_widths(
 
 def table_layout(model: TableModel, flagged_refs: Collection[str] = ()) -> tuple[list[int], Metrics]:
     """Widths and type size: 五号 when the table fits, 小五 when only that fits, else squeezed."""
-    for metrics in (NORMAL, COMPACT):
+    for metrics in (NORMAL, COMPACT, TIGHT):
         widths = column_widths(model, TEXT_WIDTH, metrics, flagged_refs)
         if widths is not None:
             return widths, metrics
@@ -113,6 +178,9 @@ def _header_grid(model: TableModel, ncols: int) -> list[list[tuple[int, HeaderCe
 
 
 def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
+    """The header rows: repeated on every page the table runs onto (w:tblHeader), and kept with the
+    first body row (keep-with-next), so a caption and header never stand alone at a page foot. Body
+    rows carry none: with it LibreOffice moved whole tables to the next page, leaving half a page blank."""
     out = []
     above: dict[int, HeaderCell] = {}
     for placed in _header_grid(model, len(widths)):
@@ -120,12 +188,15 @@ def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
         for col, hc in placed:
             if hc is None:
                 span = above[col].colspan
-                xml.append(ooxml.cell(ooxml.paragraph("", metrics.header_style), sum(widths[col:col + span]),
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.header_style, keep_next=True), sum(widths[col:col + span]),
                                       span=span, vmerge="continue"))
                 continue
             above[col] = hc
-            xml.append(ooxml.cell(ooxml.paragraph(ooxml.text_run(hc.text), metrics.header_style, align="center"),
-                                  sum(widths[col:col + hc.colspan]), span=hc.colspan,
+            width = sum(widths[col:col + hc.colspan])
+            lines = header_lines(hc.text, (width - metrics.padding) // metrics.half_em)
+            xml.append(ooxml.cell(ooxml.paragraph(ooxml.lines_run(lines), metrics.header_style, align="center",
+                                                  keep_next=True),
+                                  width, span=hc.colspan,
                                   vmerge="restart" if hc.rowspan > 1 else None, fill="F2F2F2"))
         out.append(ooxml.row("".join(xml), header=True))
     return "".join(out)
@@ -165,7 +236,7 @@ def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
     if model.number is not None:
         parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None))
     rows = _header_rows(model, widths, metrics) + _body_rows(model, widths, metrics, flagged_refs)
-    parts.append(ooxml.table(rows, widths))
+    parts.append(ooxml.table(rows, widths, margin=metrics.margin))
     if model.note:
         parts.append(ooxml.paragraph(ooxml.text_run(f"注：{model.note}"), "TableNote"))
     else:

@@ -1,0 +1,193 @@
+"""Page details a reader of the printed report notices (issue 11, item 4): the 合计 row, table
+headers broken inside a word, money in prose, the cover title, case boxes. Read from the document
+XML, since that is what Word and LibreOffice lay out."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal as D
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import SAMPLE, table_after
+from vqr_author import render_report
+from vqr_author.compute.numbers import year_change
+from vqr_author.compute.phrases import change_phrase, quantity
+from vqr_author.compute.records import RecordRow, combine_rows
+from vqr_author.compute.values import IndicatorValue
+from vqr_author.edition.model import Indicator
+from vqr_author.render.context import title_lines
+from vqr_author.render.tables import header_lines, header_runs
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pages") / "报告.docx"
+    assert render_report(SAMPLE, out).written
+    return out
+
+
+def _value(indicator: Indicator, last, this) -> IndicatorValue:  # noqa: ANN001
+    last = None if last is None else D(str(last))
+    this = None if this is None else D(str(this))
+    return IndicatorValue(indicator, last, this, year_change(indicator.kind, last, this, indicator.decimals))
+
+
+# ---------------------------------------------------------------------------------------------
+# 合计 row: text has no total
+def test_total_row_of_student_aid_has_no_remark(rendered):
+    table = table_after(docx.Document(str(rendered)), "学生资助情况")
+    first, total = [c.text for c in table.rows[1].cells], [c.text for c in table.rows[-1].cells]
+    assert first[3]  # the first project has its own 备注 …
+    assert total[0] == "合计" and total[3] == ""  # … which the 合计 row does not repeat
+    assert re.fullmatch(r"\d+", total[2])  # 资助金额（元） in whole yuan, as the seeds print it
+
+
+def test_combined_rows_keep_only_the_text_that_identifies_them(edition):
+    sheet = next(s for s in edition.record_sheets if s.id == "aid")
+    rows = [RecordRow({"item": "国家助学金", "people": D(10), "amount": D(20000), "remark": "每生每年 2000 元"}, {}),
+            RecordRow({"item": "国家助学金", "people": D(5), "amount": D(10000), "remark": "每生每年 2000 元"}, {})]
+    same = combine_rows(sheet, rows, group=True)
+    assert same.values["item"] == "国家助学金" and same.values["remark"] == "每生每年 2000 元"
+    assert same.values["amount"] == D(30000)
+    rows[1].values["remark"] = "另一说明"
+    assert combine_rows(sheet, rows, group=True).values["remark"] is None  # schools disagree: no 备注
+    total = combine_rows(sheet, rows)
+    assert total.values["item"] is None and total.values["remark"] is None and total.values["people"] == D(15)
+    majors = next(s for s in edition.record_sheets if s.id == "majors")
+    spelt = [RecordRow({"code": "700206", "name": "汽车运用与维修"}, {}), RecordRow({"code": "700206", "name": "汽修"}, {})]
+    assert combine_rows(majors, spelt, group=True).values["name"] == "汽车运用与维修"  # a group keeps its name
+
+
+# ---------------------------------------------------------------------------------------------
+# Table headers: broken only between unbreakable runs
+@pytest.mark.parametrize(
+    ("text", "units", "lines"),
+    [
+        ("2023年", 2, ["2023年"]),  # too narrow: still never 202 / 3年
+        ("毕业生数（人）", 8, ["毕业生数", "（人）"]),
+        ("变化（百分点）", 10, ["变化", "（百分点）"]),
+        ("单位", 2, ["单位"]),
+        ("初次就业起薪（元）", 12, ["初次就业起薪", "（元）"]),
+        ("初次就业起薪（元）", 18, ["初次就业起薪（元）"]),
+    ],
+)
+def test_header_lines_break_only_between_runs(text, units, lines):
+    assert header_lines(text, units) == lines
+    assert "".join(header_runs(text)) == text
+
+
+def _header_lines(tc) -> list[str]:  # noqa: ANN001
+    """The lines of a header cell as written: its text with the explicit line breaks."""
+    lines = [""]
+    for node in tc.iter(W + "t", W + "br"):
+        if node.tag == W + "br":
+            lines.append("")
+        else:
+            lines[-1] += node.text or ""
+    return lines
+
+
+def _width_units(text: str) -> int:
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def test_rendered_header_cells_never_break_inside_a_number_or_bracket(rendered):
+    body = docx.Document(str(rendered)).element.body
+    headers = 0
+    for tbl in body.iter(W + "tbl"):
+        for tr in tbl.iter(W + "tr"):
+            if tr.find(f"{W}trPr/{W}tblHeader") is None:
+                continue
+            for tc in tr.iter(W + "tc"):
+                lines = _header_lines(tc)
+                width = int(tc.find(f"{W}tcPr/{W}tcW").get(W + "w"))
+                style = tc.find(f".//{W}pStyle").get(W + "val")
+                half_em, padding = (120, 320) if style == "TableHeader" else (92, 185)
+                for before, after in zip(lines, lines[1:]):
+                    assert not (re.search(r"\d$", before) and re.match(r"[\d年]", after)), lines
+                for line in lines:
+                    assert line.count("（") == line.count("）"), lines
+                    # every line fits its column, so the word processor adds no break of its own
+                    assert _width_units(line) * half_em + padding <= width or len(lines) == 1, (lines, width)
+                headers += 1
+    assert headers > 50
+
+
+# ---------------------------------------------------------------------------------------------
+# Money in prose
+def test_yuan_amounts_in_prose_follow_the_official_style(edition):
+    salary = edition.indicator("F1-06")  # 月收入, 元
+    assert quantity(_value(salary, "4720", "4860"), "this", edition.thresholds) == "4860元"
+    assert change_phrase(_value(salary, "4720", "4860"), edition.thresholds, "2023年") == "较2023年增加140元，增长2.97%"
+    assert quantity(_value(salary, None, "4837.51"), "this", edition.thresholds) == "4837.51元"  # real cents stay
+    big = salary.model_copy(update={"range": None})
+    assert quantity(_value(big, None, "4824000"), "this", edition.thresholds) == "482.40万元"
+    assert change_phrase(_value(big, "4000000", "4824000"), edition.thresholds) == "较上年增加82.40万元，增长20.60%"
+    assert edition.thresholds.yuan_wan_from == 100000  # the edition's data, not a Python constant
+    assets = edition.indicator("TJ03")  # already in 万元: unchanged
+    assert quantity(_value(assets, None, "29315.77"), "this", edition.thresholds) == "29315.77万元"
+
+
+def test_rendered_prose_writes_money_without_cents(rendered):
+    text = "\n".join(p.text for p in docx.Document(str(rendered)).paragraphs)
+    assert "毕业生月收入4860元，较2023年增加140元，增长2.97%" in text
+    assert not re.search(r"\d\.00元", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cover
+def test_cover_title_lines():
+    assert title_lines("北京市海川职业学校中等职业教育质量年度报告（2024年度）", "北京市海川职业学校") == [
+        "北京市海川职业学校", "中等职业教育质量年度报告", "（2024年度）"]
+    assert title_lines("学校年度质量报告", "北京市海川职业学校") == ["学校年度质量报告"]  # a custom 报告名称
+    assert title_lines("海川职业学校2024年度质量报告（修订稿）", "") == ["海川职业学校2024年度质量报告", "（修订稿）"]
+
+
+def test_cover_title_in_its_own_style_without_a_rule(rendered):
+    document = docx.Document(str(rendered))
+    lines = [p.text for p in document.paragraphs if p.style.style_id == "CoverTitle" and p.text]
+    assert lines == ["北京市海川职业学校", "中等职业教育质量年度报告", "（2024年度）"]
+    style = document.styles.element.xpath('//w:style[@w:styleId="CoverTitle"]')[0]
+    assert not style.xpath(".//w:pBdr")
+    assert not [p for p in document.paragraphs if p.style.style_id == "Title"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Case boxes
+def test_case_photo_and_caption_are_centred_without_indent(rendered):
+    document = docx.Document(str(rendered))
+    styles = document.styles.element
+    for style_id in ("CaseFigure", "CaseCaption"):
+        ppr = styles.xpath(f'//w:style[@w:styleId="{style_id}"]/w:pPr')[0]
+        ind = ppr.find(W + "ind")
+        assert ind.get(W + "firstLine") == "0" and ind.get(W + "firstLineChars") == "0"
+        assert ind.get(W + "left") == ind.get(W + "right")  # the box is symmetric, so centred is centred
+        assert ppr.find(W + "jc").get(W + "val") == "center"
+    assert [p for p in document.paragraphs if p.style.style_id == "CaseFigure"]
+    for style_id in ("CaseTitle", "CaseBody", "CaseFigure", "CaseCaption"):
+        ppr = styles.xpath(f'//w:style[@w:styleId="{style_id}"]/w:pPr')[0]
+        assert ppr.find(W + "overflowPunct").get(W + "val") == "0"  # Word: no 。 past the border
+        right = ppr.find(f"{W}pBdr/{W}right")
+        assert int(right.get(W + "space")) >= 8  # LibreOffice hangs it anyway: room inside the border
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables across pages
+def test_table_header_repeats_and_stays_with_the_caption_and_first_row(rendered):
+    body = docx.Document(str(rendered)).element.body
+    tables = list(body.iter(W + "tbl"))
+    assert tables
+    for tbl in tables:
+        caption = tbl.getprevious()
+        assert caption.find(f"{W}pPr/{W}keepNext") is not None  # caption kept with the table
+        rows = tbl.findall(W + "tr")
+        header = [tr for tr in rows if tr.find(f"{W}trPr/{W}tblHeader") is not None]
+        assert header and rows[:len(header)] == header  # repeated on every page the table runs onto
+        for tr in header:
+            assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p"))
+        assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
