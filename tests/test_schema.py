@@ -17,6 +17,7 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from conftest import ROOT, SAMPLE, SAMPLE_DIR
@@ -117,9 +118,18 @@ def annotated_workbook(folder: Path) -> list[Path]:
     return [annotate_workbook(result, folder / "学校-问题.xlsx")]
 
 
+def _give_another_school_code(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["封面"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "学校代码")
+    row[1].value = "1111111111"
+    wb.save(path)
+
+
 def batch_outputs(folder: Path) -> list[Path]:
     inbox = folder / "收集"
     shutil.copytree(SAMPLE_DIR, inbox)  # one good workbook and one with errors: 汇总 lists both, and the problems
+    _give_another_school_code(inbox / WITH_ERRORS.name)  # else the two are one school submitted twice: both refused
     result = run_batch(inbox, folder / "输出", jobs=1)
     assert result.summary.name == SUMMARY
     reports = sorted((folder / "输出").glob("*.docx"))
