@@ -227,8 +227,8 @@ def problems_by_file(problems: Sequence[Problem]) -> Group:
 # -- vqr diff -------------------------------------------------------------------------------------
 
 
-def _heading(title: str, count: int) -> Para:
-    return Para.markup(f"[bold]{escape(title)}（{count} 处）[/]")
+def _heading(title: str, count: int, first: bool) -> Para:
+    return Para.markup(("" if first else "\n") + f"[bold]{escape(title)}（{count} 处）[/]")
 
 
 def diff_report(changes: object) -> Group:
@@ -241,19 +241,19 @@ def diff_report(changes: object) -> Group:
     inputs, values = getattr(changes, "inputs"), getattr(changes, "values")
     tables, sentences = getattr(changes, "tables"), getattr(changes, "sentences")
     if inputs:
-        parts.append(_heading("填报数据的改动", len(inputs)))
+        parts.append(_heading("填报数据的改动", len(inputs), not parts))
         grid = table("位置", "项目", "原值", "新值")
         for r in inputs:
             row(grid, (r["place"], r["item"], r["old"], r["new"]))
         parts.append(grid)
     if values:
-        parts.append(_heading("报告中随之变化的计算结果", len(values)))
+        parts.append(_heading("报告中随之变化的计算结果", len(values), not parts))
         grid = table("指标", "项目", "原值", "新值")
         for r in values:
             row(grid, (r["indicator"], r["field"], r["old"], r["new"]))
         parts.append(grid)
     if tables:
-        parts.append(_heading("报告中随之变化的表格单元格", len(tables)))
+        parts.append(_heading("报告中随之变化的表格单元格", len(tables), not parts))
         by_table: dict[str, list[dict[str, str]]] = {}
         for r in tables:
             by_table.setdefault(r["table"], []).append(r)
@@ -262,9 +262,9 @@ def diff_report(changes: object) -> Group:
             grid = table("行", "列", "原值", "新值")
             for r in rows:
                 row(grid, (r["row"], r["column"], r["old"], r["new"]))
-            parts.append(Padding(grid, (0, 0, 0, 2)))
+            parts.append(Padding(grid, (0, 0, 0, 2), expand=False))
     if sentences:
-        parts.append(_heading("报告中随之变化的文字", len(sentences)))
+        parts.append(_heading("报告中随之变化的文字", len(sentences), not parts))
         for r in sentences:
             parts.append(Para(r["section"], margin=2, indent=2, style="bold"))
             parts.append(Para(Text("原文：") + Text(r["old"] or "（无）"), indent=6, margin=2))
