@@ -24,12 +24,13 @@ from rich.measure import Measurement
 from rich.padding import Padding
 from rich import box
 from rich.table import Table
+from rich.style import Style
 from rich.text import Text
 from typer.core import TyperGroup
 
 from vqr_author.problems import Level, Problem
 
-NBSP = "\u00a0"  # joins the words of one name ("1.1 立德树人") so that no line break falls between them
+KEEP = Style(meta={"nobreak": True})  # a span of Text with this style is not broken (a name in a list, a place)
 CLOSING = frozenset("，。、；：？！）」』》”’〉】…%‰·—,.;:?!)]}")
 OPENING = frozenset("（「『《“‘〈【([{")
 _TOKEN = re.compile(
@@ -45,26 +46,27 @@ _TOKEN = re.compile(
 _PLAIN = re.compile(r"[ \t]+|.")  # a token too wide for a line is broken between characters
 
 
-def _spans(text: str, pattern: re.Pattern[str] = _TOKEN) -> list[list[int]]:
-    """The unbreakable pieces of ``text`` as [start, end], punctuation glued to its neighbour."""
+def _spans(text: str, pattern: re.Pattern[str] = _TOKEN, keep: Sequence[tuple[int, int]] = ()) -> list[list[int]]:
+    """The unbreakable pieces of ``text`` as [start, end], punctuation glued to its neighbour, ``keep`` ranges whole."""
     raw = [[m.start(), m.end()] for m in pattern.finditer(text)]
     spans: list[list[int]] = []
     glue_next = False
     for start, end in raw:
         piece = text[start:end]
-        if spans and (glue_next or piece[0] in CLOSING or piece[0] == NBSP):
+        inside = any(a < start < b for a, b in keep)
+        if spans and (glue_next or inside or piece[0] in CLOSING):
             previous = spans[-1]
-            if text[previous[0]:previous[1]].isspace() and len(spans) > 1 and not glue_next:
+            if text[previous[0]:previous[1]].isspace() and len(spans) > 1 and not (glue_next or inside):
                 spans.pop()  # "是 ——" : the dash goes with the word before the space
                 previous = spans[-1]
             previous[1] = end
         else:
             spans.append([start, end])
-        glue_next = piece[-1] in OPENING or piece[-1] == NBSP
+        glue_next = piece[-1] in OPENING
     return spans
 
 
-def breaks(text: str, width: int, indent: int = 0) -> list[int]:
+def breaks(text: str, width: int, indent: int = 0, keep: Sequence[tuple[int, int]] = ()) -> list[int]:
     """Offsets at which the lines of ``text`` wrapped to ``width`` start (continuation lines are ``indent`` narrower)."""
     width = max(width, 4)
     starts: list[int] = []
@@ -89,7 +91,7 @@ def breaks(text: str, width: int, indent: int = 0) -> list[int]:
             return
         used += size
 
-    for start, end in _spans(text):
+    for start, end in _spans(text, keep=keep):
         place(start, end)
     return starts
 
@@ -101,7 +103,9 @@ def wrap_text(text: Text, width: int, indent: int = 0) -> list[Text]:
         if not paragraph.plain:
             lines.append(Text(""))
             continue
-        for number, line in enumerate(paragraph.divide(breaks(paragraph.plain, width, indent))):
+        keep = [(span.start, span.end) for span in paragraph.spans
+                if isinstance(span.style, Style) and span.style.meta.get("nobreak")]
+        for number, line in enumerate(paragraph.divide(breaks(paragraph.plain, width, indent, keep))):
             line.rstrip()
             if number and indent:
                 line = Text.assemble(" " * indent, line)
@@ -161,7 +165,6 @@ def row(result: Table, values: Iterable[str]) -> None:
 # -- problem lists --------------------------------------------------------------------------------
 
 GROUP_AT = 3  # this many problems of one kind, said the same way, are listed as one
-_LEVEL = {Level.ERROR: "[red]错误[/]", Level.WARNING: "[yellow]警告[/]"}
 
 
 def _pattern(p: Problem) -> tuple[object, ...]:
@@ -191,18 +194,21 @@ def grouped(problems: Sequence[Problem]) -> list[list[Problem]]:
 
 def _label(p: Problem, with_sheet: bool) -> str:
     cell = f"{p.sheet}!{p.cell}" if with_sheet and p.sheet and p.cell else p.cell
-    return NBSP.join(part.replace(" ", NBSP) for part in (cell, p.indicator) if part) or p.place
+    return " ".join(part for part in (cell, p.indicator) if part) or p.place
 
 
 def _entry(members: list[Problem], margin: int = 0) -> Para:
     first = members[0]
     indicator = first.indicator if first.indicator and first.indicator not in first.message else ""
-    head = f"{_LEVEL[first.level]} [bold]{first.place.replace(' ', NBSP)}[/]" + (f" {indicator}：" if indicator else "  ")
-    text = Text.from_markup(head)
+    level = ("错误", "red") if first.level is Level.ERROR else ("警告", "yellow")
+    text = Text.assemble(level, " ", (first.place, Style(bold=True) + KEEP), (f" {indicator}：", KEEP) if indicator else "  ")
     text.append(first.message)
     if len(members) > 1:
-        labels = [_label(p, with_sheet=not i or p.sheet != members[i - 1].sheet) for i, p in enumerate(members)]
-        text.append(f"（同样的问题共 {len(members)} 处：{'、'.join(labels)}）")
+        text.append(f"（同样的问题共 {len(members)} 处：")
+        for i, p in enumerate(members):
+            text.append("、" if i else "")
+            text.append(_label(p, with_sheet=not i or p.sheet != members[i - 1].sheet), KEEP)
+        text.append("）")
     return Para(text, indent=5, margin=margin)
 
 
