@@ -152,3 +152,24 @@ def test_grouping_gathers_problems_said_the_same_way_and_keeps_the_rest():
     groups = grouped([other, *alike])
     assert groups == [[other], alike]
     assert grouped(two) == [[two[0]], [two[1]]]  # two alike are still listed one by one
+
+
+def test_grouping_of_one_code_whose_words_differ_only_in_a_short_part_lists_that_part():
+    import io
+
+    from rich.console import Console
+
+    from vqr_author.terminal import problem_list
+
+    missing = [error("image-not-found", f"找不到图片“照片/案例{i}.png”（在 D:\\学校 中查找）。请检查文件名。",
+                     sheet="案例", cell=f"D{i + 1}") for i in range(1, 5)]
+    covers = [error("cover-missing-field", f"封面信息“{name}”未填写（{hint}）。请在 B{i} 填写。", sheet="封面",
+                    cell=f"B{i}", indicator=name)
+              for i, (name, hint) in enumerate([("单位名称", "学校全称，与公章一致"), ("学校代码", "10 位数字"),
+                                                ("所属区县", "例如：北京市昌平区")], start=2)]
+    assert grouped([*covers, *missing]) == [[c] for c in covers] + [missing]  # each cover hint is kept
+    console = Console(width=80, file=io.StringIO())
+    console.print(problem_list([*covers, *missing]))
+    text = console.file.getvalue()
+    assert len(text.splitlines()) <= 3 + 4, text
+    assert "同样的问题共 4 处：" in text and "D5 “照片/案例4.png”" in text and "学校全称，与公章一致" in text

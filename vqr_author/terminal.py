@@ -177,19 +177,56 @@ def _pattern(p: Problem) -> tuple[object, ...]:
     return p.level, p.code, p.file, p.sheet, message
 
 
-def grouped(problems: Sequence[Problem]) -> list[list[Problem]]:
-    """The problems in their order; those alike (same code, same words) gathered under the first of them."""
-    groups: dict[tuple[object, ...], list[Problem]] = {}
+MIDDLE_AT_MOST = 30  # columns: problems whose words differ in more than this are listed one by one
+
+
+def _differences(members: Sequence[Problem]) -> list[str] | None:
+    """What each message says that the others do not (“照片/案例1.png”), if that is short; else None."""
+    pieces = [[m.message[a:b] for a, b in _spans(m.message)] for m in members]
+    shortest = min(len(t) for t in pieces)
+    head = next((i for i in range(shortest) if len({t[i] for t in pieces}) > 1), shortest)
+    tail = next((i for i in range(shortest - head) if len({t[len(t) - 1 - i] for t in pieces}) > 1), shortest - head)
+    middles = ["".join(t[head:len(t) - tail]).strip() for t in pieces]
+    return middles if max(cell_len(m) for m in middles) <= MIDDLE_AT_MOST else None
+
+
+def _grouping(problems: Sequence[Problem]) -> list[tuple[list[Problem], list[str]]]:
+    """The problems in their order, those alike gathered under the first of them, with what differs in each.
+
+    Alike: the same code said in the same words but for the problem's own cell and name (章节“前言”没有正文 …),
+    or the same code on one sheet where the words differ only in a short part (找不到图片“照片/案例1.png” …).
+    """
+    said: dict[tuple[object, ...], list[Problem]] = {}
     for p in problems:
-        groups.setdefault(_pattern(p), []).append(p)
-    result: list[list[Problem]] = []
+        said.setdefault(_pattern(p), []).append(p)
+    kinds: dict[tuple[object, ...], list[Problem]] = {}
     for p in problems:
-        members = groups[_pattern(p)]
-        if len(members) < GROUP_AT:
-            result.append([p])
-        elif members[0] is p:
-            result.append(members)
+        if len(said[_pattern(p)]) < GROUP_AT:
+            kinds.setdefault((p.level, p.code, p.file, p.sheet), []).append(p)
+    details: dict[int, list[str]] = {}
+    for members in kinds.values():
+        middles = _differences(members) if len(members) >= GROUP_AT else None
+        if middles is not None:
+            details[id(members[0])] = middles
+    result: list[tuple[list[Problem], list[str]]] = []
+    for p in problems:
+        alike = said[_pattern(p)]
+        if len(alike) >= GROUP_AT:
+            if alike[0] is p:
+                result.append((alike, [""] * len(alike)))
+            continue
+        kind = kinds[(p.level, p.code, p.file, p.sheet)]
+        if id(kind[0]) in details:
+            if kind[0] is p:
+                result.append((kind, details[id(p)]))
+        else:
+            result.append(([p], [""]))
     return result
+
+
+def grouped(problems: Sequence[Problem]) -> list[list[Problem]]:
+    """The problems in their order; those alike (see `_grouping`) gathered under the first of them."""
+    return [members for members, _ in _grouping(problems)]
 
 
 def _label(p: Problem, with_sheet: bool) -> str:
@@ -197,7 +234,7 @@ def _label(p: Problem, with_sheet: bool) -> str:
     return " ".join(part for part in (cell, p.indicator) if part) or p.place
 
 
-def _entry(members: list[Problem], margin: int = 0) -> Para:
+def _entry(members: list[Problem], middles: list[str], margin: int = 0) -> Para:
     first = members[0]
     indicator = first.indicator if first.indicator and first.indicator not in first.message else ""
     level = ("错误", "red") if first.level is Level.ERROR else ("警告", "yellow")
@@ -207,14 +244,15 @@ def _entry(members: list[Problem], margin: int = 0) -> Para:
         text.append(f"（同样的问题共 {len(members)} 处：")
         for i, p in enumerate(members):
             text.append("、" if i else "")
-            text.append(_label(p, with_sheet=not i or p.sheet != members[i - 1].sheet), KEEP)
+            label = _label(p, with_sheet=not i or p.sheet != members[i - 1].sheet)
+            text.append(f"{label} {middles[i]}" if middles[i] and middles[i] not in label else label, KEEP)
         text.append("）")
     return Para(text, indent=5, margin=margin)
 
 
 def problem_list(problems: Sequence[Problem]) -> Group:
     """One entry per problem — level, place, what is wrong and what to do — problems alike gathered into one."""
-    return Group(*(_entry(members) for members in grouped(problems)))
+    return Group(*(_entry(members, middles) for members, middles in _grouping(problems)))
 
 
 def problems_by_file(problems: Sequence[Problem]) -> Group:
@@ -226,7 +264,7 @@ def problems_by_file(problems: Sequence[Problem]) -> Group:
     for name, mine in files.items():
         errors = sum(p.level is Level.ERROR for p in mine)
         parts.append(Para.markup(f"[bold]{name or '（汇总）'}[/]：{errors} 个错误，{len(mine) - errors} 个警告"))
-        parts.extend(_entry(members, margin=2) for members in grouped(mine))
+        parts.extend(_entry(members, middles, margin=2) for members, middles in _grouping(mine))
     return Group(*parts)
 
 
