@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from rich.cells import cell_len
 
@@ -173,3 +174,13 @@ def test_grouping_of_one_code_whose_words_differ_only_in_a_short_part_lists_that
     text = console.file.getvalue()
     assert len(text.splitlines()) <= 3 + 4, text
     assert "同样的问题共 4 处：" in text and "D5 “照片/案例4.png”" in text and "学校全称，与公章一致" in text
+
+
+def test_diff_of_a_paragraph_shows_old_and_new_text_within_80_columns(sample, edit, tmp_path):
+    before = tmp_path / "原.xlsx"
+    shutil.copy(sample, before)
+    text = openpyxl.load_workbook(sample)["正文"]["B2"].value
+    edit(sample, cells={("正文", "B2"): text + "新增一句：学校生师比为 24.9人/班，见指标!F150。"})
+    lines = lines_of(vqr80("diff", str(before), str(sample)))
+    assert_fits_and_breaks_well(lines, {"正文!B2", "24.9人/班", "指标!F150"})
+    assert any(line.strip().startswith("原值：") for line in lines) and any("新值：" in line for line in lines)

@@ -37,7 +37,7 @@ _TOKEN = re.compile(
     r"""[“「『《][^“”「」『』《》\n]*[”」』》]                               # a quoted name
     |\[[^\[\]\n]{1,30}\]                                                # a note: [必填], [默认：school]
     |(?:[\u4e00-\u9fff\w]{1,8}!)?\$?[A-Z]{1,3}\$?\d+(?![\w.])            # a cell, with its sheet
-    |[+\-−±]?\d[\d,]*(?:\.\d+)?(?:%|‰|[\u4e00-\u9fff]{1,3}/[\u4e00-\u9fff]{1,3})?  # a number and unit
+    |[+\-−±]?\d[\d,]*(?:\.\d+)?(?:%|‰|个?百分点|[\u4e00-\u9fff]{1,3}/[\u4e00-\u9fff]{1,3})?  # number, unit
     |[A-Za-z0-9_.\-+/\\:~#@&=?%±−*|<>\[\]'"]+                           # a word, file name, option
     |[ \t]+
     |.""",
@@ -96,6 +96,11 @@ def breaks(text: str, width: int, indent: int = 0, keep: Sequence[tuple[int, int
     return starts
 
 
+def _kept(text: Text) -> list[tuple[int, int]]:
+    """The spans of ``text`` styled `KEEP`."""
+    return [(span.start, span.end) for span in text.spans if isinstance(span.style, Style) and span.style.meta.get("nobreak")]
+
+
 def wrap_text(text: Text, width: int, indent: int = 0) -> list[Text]:
     """``text`` (with its styles) as lines of at most ``width`` columns; continuation lines indented by ``indent``."""
     lines: list[Text] = []
@@ -103,9 +108,7 @@ def wrap_text(text: Text, width: int, indent: int = 0) -> list[Text]:
         if not paragraph.plain:
             lines.append(Text(""))
             continue
-        keep = [(span.start, span.end) for span in paragraph.spans
-                if isinstance(span.style, Style) and span.style.meta.get("nobreak")]
-        for number, line in enumerate(paragraph.divide(breaks(paragraph.plain, width, indent, keep))):
+        for number, line in enumerate(paragraph.divide(breaks(paragraph.plain, width, indent, _kept(paragraph)))):
             line.rstrip()
             if number and indent:
                 line = Text.assemble(" " * indent, line)
@@ -139,7 +142,7 @@ class Para:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
-        widest = max((cell_len(plain[a:b]) for a, b in _spans(plain)), default=0)
+        widest = max((cell_len(plain[a:b]) for a, b in _spans(plain, keep=_kept(self.text))), default=0)
         longest = max((cell_len(line) for line in plain.split("\n")), default=0)
         return Measurement(min(widest + self.indent, longest) + self.margin, longest + self.margin).clamp(
             max_width=options.max_width)
@@ -150,16 +153,26 @@ def say(console: Console, markup: str, indent: int = 0) -> None:
     console.print(Para.markup(markup, indent), highlight=False)
 
 
-def table(*headers: str) -> Table:
-    """A table whose cells are `Para` (give them with `row`): numbers, cells and names never split."""
-    result = Table(header_style="bold", expand=False, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for header in headers:
-        result.add_column(header)
+def table(*headers: str, whole: Iterable[int] = ()) -> Table:
+    """A table whose cells are `Para` (give them with `row`): numbers, cells and names never split.
+
+    The columns ``whole`` (values: 24.9人/班, 1.67个百分点) keep their natural width; the others are narrowed.
+    """
+    result = Table(header_style="bold", expand=False, box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), show_edge=False)
+    keep = set(whole)
+    for i, header in enumerate(headers):
+        result.add_column(header, no_wrap=i in keep)
     return result
 
 
-def row(result: Table, values: Iterable[str]) -> None:
-    result.add_row(*(Para(value or "") for value in values))
+WHOLE_AT_MOST = 24  # columns: a value this short (a number with its unit, 13.2:1, 2024年) is never broken
+
+
+def row(result: Table, values: Iterable[str], whole: Iterable[int] = ()) -> None:
+    """Add a row; the values in columns ``whole`` (by index) are kept on one line when they are short."""
+    keep = set(whole)
+    result.add_row(*(Para(Text(value or "", style=KEEP if i in keep and cell_len(value or "") <= WHOLE_AT_MOST else ""))
+                     for i, value in enumerate(values)))
 
 
 # -- problem lists --------------------------------------------------------------------------------
@@ -275,38 +288,49 @@ def _heading(title: str, count: int, first: bool) -> Para:
     return Para.markup(("" if first else "\n") + f"[bold]{escape(title)}（{count} 处）[/]")
 
 
+def _changes(headers: tuple[str, ...], rows: list[tuple[str, ...]], whole: tuple[int, ...], margin: int = 0) -> list[object]:
+    """Changed values: a table of the short ones (numbers never split); each long one (a paragraph) as old and new text."""
+    short = [r for r in rows if max(cell_len(r[-2]), cell_len(r[-1])) <= WHOLE_AT_MOST]
+    parts: list[object] = []
+    if short:
+        grid = table(*headers, whole=whole)
+        for r in short:
+            row(grid, r, whole=whole)
+        parts.append(Padding(grid, (0, 0, 0, margin), expand=False) if margin else grid)
+    for r in rows:
+        if r not in short:
+            parts.append(Para(Text(" ".join(x for x in r[:-2] if x), style="bold"), margin=margin, indent=2))
+            parts.append(Para(Text("原值：") + Text(r[-2] or "（无）"), indent=6, margin=margin + 2))
+            parts.append(Para(Text("新值：") + Text(r[-1] or "（无）"), indent=6, margin=margin + 2))
+    return parts
+
+
 def diff_report(changes: object) -> Group:
     """What `vqr diff` prints: the changed cells, then what changes in the report with them.
 
-    Values are numbers with units (24.9人/班, 1.67个百分点, 13.2:1): a table cell never splits one.
-    Changed tables are listed under each table's title; changed sentences as old and new paragraphs.
+    Values are numbers with units (24.9人/班, 1.67个百分点, 13.2:1): a table cell never splits one; a long
+    value (a paragraph of 正文) is shown as old and new text instead. Changed tables are listed under each
+    table's title; changed sentences as old and new paragraphs.
     """
     parts: list[object] = []
     inputs, values = getattr(changes, "inputs"), getattr(changes, "values")
     tables, sentences = getattr(changes, "tables"), getattr(changes, "sentences")
     if inputs:
         parts.append(_heading("填报数据的改动", len(inputs), not parts))
-        grid = table("位置", "项目", "原值", "新值")
-        for r in inputs:
-            row(grid, (r["place"], r["item"], r["old"], r["new"]))
-        parts.append(grid)
+        parts += _changes(("位置", "项目", "原值", "新值"), [(r["place"], r["item"], r["old"], r["new"]) for r in inputs],
+                          whole=(0, 2, 3))
     if values:
         parts.append(_heading("报告中随之变化的计算结果", len(values), not parts))
-        grid = table("指标", "项目", "原值", "新值")
-        for r in values:
-            row(grid, (r["indicator"], r["field"], r["old"], r["new"]))
-        parts.append(grid)
+        parts += _changes(("指标", "项目", "原值", "新值"),
+                          [(r["indicator"], r["field"], r["old"], r["new"]) for r in values], whole=(1, 2, 3))
     if tables:
         parts.append(_heading("报告中随之变化的表格单元格", len(tables), not parts))
-        by_table: dict[str, list[dict[str, str]]] = {}
+        by_table: dict[str, list[tuple[str, ...]]] = {}
         for r in tables:
-            by_table.setdefault(r["table"], []).append(r)
+            by_table.setdefault(r["table"], []).append((r["row"], r["column"], r["old"], r["new"]))
         for title, rows in by_table.items():
             parts.append(Para(title, margin=2, indent=2, style="bold"))
-            grid = table("行", "列", "原值", "新值")
-            for r in rows:
-                row(grid, (r["row"], r["column"], r["old"], r["new"]))
-            parts.append(Padding(grid, (0, 0, 0, 2), expand=False))
+            parts += _changes(("行", "列", "原值", "新值"), rows, whole=(1, 2, 3), margin=2)
     if sentences:
         parts.append(_heading("报告中随之变化的文字", len(sentences), not parts))
         for r in sentences:
