@@ -43,7 +43,8 @@ _TOKEN = re.compile(
     |.""",
     re.X,
 )
-_PLAIN = re.compile(r"[ \t]+|.")  # a token too wide for a line is broken between characters
+_INNER = re.compile(_TOKEN.pattern.split("\n", 1)[1].lstrip().removeprefix("|"), re.X)  # inside a quote
+_PLAIN = re.compile(r"[ \t]+|.")  # a word wider than a line (a long path) is broken between characters
 
 
 def _spans(text: str, pattern: re.Pattern[str] = _TOKEN, keep: Sequence[tuple[int, int]] = ()) -> list[list[int]]:
@@ -83,7 +84,7 @@ def breaks(text: str, width: int, indent: int = 0, keep: Sequence[tuple[int, int
             starts.append(start)
             used, room = 0, max(width - indent, 4)
         if size > room:  # wider than a whole line: a long path or sentence in quotes
-            inner = _spans(piece) if piece[0] in "“「『《" else [[i.start(), i.end()] for i in _PLAIN.finditer(piece)]
+            inner = _spans(piece, _INNER)  # a quote, or names kept together, broken by the usual rules
             if len(inner) == 1:
                 inner = [[i.start(), i.end()] for i in _PLAIN.finditer(piece)]
             for a, b in inner:
