@@ -16,15 +16,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import typer
-
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markup import escape
 from rich.measure import Measurement
 from rich.padding import Padding
-from rich import box
-from rich.table import Table
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
