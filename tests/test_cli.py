@@ -126,7 +126,12 @@ def _in_process(capsys, monkeypatch, *args: str) -> tuple[int, str]:
     with pytest.raises(SystemExit) as stopped:
         cli.main()
     out, err = capsys.readouterr()
-    return stopped.value.code, out + err
+    return stopped.value.code, unwrapped(out + err)
+
+
+def unwrapped(text: str) -> str:
+    """Output as one line: messages are wrapped to the 80-column terminal (a space where words were parted)."""
+    return re.sub(r"(?<=[!-~])\n(?=[!-~])", " ", text).replace("\n", "")
 
 
 @pytest.mark.parametrize("args", USAGE_ERRORS, ids=" ".join)

@@ -22,10 +22,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Group
 from rich.table import Table
 
 import vqr_author as api  # the library API, loaded on first use (see vqr_author.__init__)
-from vqr_author import batch
+from vqr_author import batch, terminal
+from vqr_author.terminal import say
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.problems import Level, Problem, error
@@ -41,6 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    cls=terminal.ChineseHelpGroup,  # --help in Chinese, wrapped to the terminal
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -63,10 +66,10 @@ def _run(action: Callable[[], int], debug: bool) -> None:
     try:
         code = action()
     except VqrError as exc:
-        err.print(f"[bold red]错误：[/]{exc}", highlight=False)
+        say(err, f"[bold red]错误：[/]{escape(str(exc))}")
         code = exc.exit_code
     except KeyboardInterrupt:
-        err.print("已中断。之前生成的文件保持不变。", highlight=False)
+        say(err, "已中断。之前生成的文件保持不变。")
         code = EXIT_INTERRUPTED
     except Exception:  # a bug in the tool: say so plainly, keep the details for support
         detail = "请加 --debug 重新运行以生成日志文件，并把日志发给技术支持。"
@@ -74,7 +77,7 @@ def _run(action: Callable[[], int], debug: bool) -> None:
             log = Path(tempfile.gettempdir()) / f"vqr-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
             log.write_text(traceback.format_exc(), encoding="utf-8")
             detail = f"详细信息已写入日志文件：{log}。请把该文件发给技术支持。"
-        err.print(f"[bold red]工具内部错误：[/]处理过程中出现了意外情况。{detail}", highlight=False)
+        say(err, f"[bold red]工具内部错误：[/]处理过程中出现了意外情况。{detail}")
         code = EXIT_INTERNAL
     raise typer.Exit(code)
 
@@ -91,19 +94,11 @@ def _sample() -> Path:
 
 def _notes(notes: list[str]) -> None:
     for note in notes:
-        err.print(f"[yellow]注意：[/]{note}", highlight=False)
+        say(err, f"[yellow]注意：[/]{escape(note)}")
 
 
-def _problems_table(problems: list[Problem]) -> Table:
-    table = Table(show_lines=False, header_style="bold", expand=True)
-    table.add_column("级别", no_wrap=True)
-    table.add_column("位置", no_wrap=True)
-    table.add_column("指标/项目", max_width=24, overflow="fold")
-    table.add_column("问题与修改方法", ratio=1, overflow="fold")
-    for p in problems:
-        level = "[red]错误[/]" if p.level is Level.ERROR else "[yellow]警告[/]"
-        table.add_row(level, p.place, p.indicator or "—", p.message)
-    return table
+def _problem_list(problems: list[Problem]) -> Group:
+    return terminal.problem_list(problems)
 
 
 def _summary(path: Path, result: api.CheckResult) -> str:
@@ -130,15 +125,14 @@ def init(
     def action() -> int:
         carried = api.new_workbook(output, edition=edition, level=level, previous=previous, overwrite=force)
         if carried is None:
-            out.print(f"[green]✓[/] 已生成空白填报表：{output}", highlight=False)
+            say(out, f"[green]✓[/] 已生成空白填报表：{output}")
             return EXIT_OK
-        out.print(f"[green]✓[/] 已由 {carried.previous_year} 年度填报表生成 {carried.year or '新'} 年度填报表：{output}"
-                  f"（带入上年数据 {carried.carried} 项）", highlight=False)
+        say(out, f"[green]✓[/] 已由 {carried.previous_year} 年度填报表生成 {carried.year or '新'} 年度填报表：{output}"
+                  f"（带入上年数据 {carried.carried} 项）")
         if carried.new_indicators:
-            out.print(f"[yellow]以下指标去年的填报表中没有，“上年”需要手工填写[/]：{'、'.join(carried.new_indicators)}", highlight=False)
+            say(out, f"[yellow]以下指标去年的填报表中没有，“上年”需要手工填写[/]：{'、'.join(carried.new_indicators)}")
         if carried.dropped_indicators:
-            out.print(f"[yellow]去年填报表中的以下指标在新版式中没有对应项，未带入[/]：{'、'.join(carried.dropped_indicators)}",
-                      highlight=False)
+            say(out, f"[yellow]去年填报表中的以下指标在新版式中没有对应项，未带入[/]：{'、'.join(carried.dropped_indicators)}")
         return EXIT_OK
 
     _run(action, debug)
@@ -169,8 +163,8 @@ def check(
             print(json.dumps([p.as_dict() for p in result.problems], ensure_ascii=False, indent=2))
         else:
             if result.problems:
-                out.print(_problems_table(result.problems))
-            out.print(_summary(workbook, result), highlight=False)
+                out.print(_problem_list(result.problems))
+            say(out, _summary(workbook, result))
         if annotate is not None:
             api.annotate_workbook(result, annotate)
             (err if as_json else out).print(f"[green]✓[/] 已生成标注问题的填报表：{annotate}", highlight=False)
@@ -199,26 +193,21 @@ def render(
         result = api.render_report(source, target, draft=draft, edition=edition, template=template, pdf=pdf)
         check_result = result.check
         if check_result.problems:
-            out.print(_problems_table(check_result.problems))
-        out.print(_summary(source, check_result), highlight=False)
+            out.print(_problem_list(check_result.problems))
+        say(out, _summary(source, check_result))
         if not result.written:
-            out.print(f"[red]未生成报告[/]：请先修改上面的 {len(check_result.errors)} 个错误，或加 --draft 生成草稿。", highlight=False)
+            say(out, f"[red]未生成报告[/]：请先修改上面的 {len(check_result.errors)} 个错误，或加 --draft 生成草稿。")
             return EXIT_ERRORS
         kind = "草稿" if draft and check_result.errors else "报告"
-        out.print(f"[green]✓[/] 已生成{kind}：{target}" + (f" 和 {result.pdf}" if result.pdf else ""), highlight=False)
+        say(out, f"[green]✓[/] 已生成{kind}：{target}" + (f" 和 {result.pdf}" if result.pdf else ""))
         _notes(result.notes)
         return EXIT_ERRORS if check_result.errors else EXIT_OK
 
     _run(action, debug)
 
 
-def _by_file(problems: list[Problem]) -> Table:
-    table = _problems_table([])
-    table.columns[1].header = "文件 · 位置"
-    for p in problems:
-        level = "[red]错误[/]" if p.level is Level.ERROR else "[yellow]警告[/]"
-        table.add_row(level, f"{p.file} · {p.place}" if p.file else p.place, p.indicator or "—", p.message)
-    return table
+def _by_file(problems: list[Problem]) -> Group:
+    return terminal.problems_by_file(problems)
 
 
 @app.command()
@@ -246,12 +235,12 @@ def aggregate(
             out.print(_by_file(problems))
         errors = len(result.errors)
         console = err if as_json else out
-        console.print(f"汇总 {len(result.schools)} 所学校：{errors} 个错误，{len(problems) - errors} 个警告。", highlight=False)
+        say(console, f"汇总 {len(result.schools)} 所学校：{errors} 个错误，{len(problems) - errors} 个警告。")
         if not result.written:
-            console.print("[red]未生成报告[/]：请先修改上面的错误，或加 --draft 生成草稿。", highlight=False)
+            say(console, "[red]未生成报告[/]：请先修改上面的错误，或加 --draft 生成草稿。")
             return EXIT_ERRORS
-        console.print(f"[green]✓[/] 已生成{'草稿' if errors else '报告'}：{output}"
-                      + (f" 和 {result.pdf}" if result.pdf else ""), highlight=False)
+        say(console, f"[green]✓[/] 已生成{'草稿' if errors else '报告'}：{output}"
+                      + (f" 和 {result.pdf}" if result.pdf else ""))
         _notes(result.notes)
         return EXIT_ERRORS if errors else EXIT_OK
 
@@ -384,23 +373,9 @@ def diff(
             print(json.dumps(changes.as_dict(), ensure_ascii=False, indent=2))
             return EXIT_ERRORS if not changes.empty else EXIT_OK
         if changes.empty:
-            out.print("两版之间没有差别：重新生成的报告与原来的完全相同。", highlight=False)
+            say(out, "两版之间没有差别：重新生成的报告与原来的完全相同。")
             return EXIT_OK
-        sections = (
-            ("填报数据的改动", changes.inputs, ("位置", "项目", "原值", "新值"), ("place", "item", "old", "new")),
-            ("报告中随之变化的计算结果", changes.values, ("指标", "项目", "原值", "新值"), ("indicator", "field", "old", "new")),
-            ("报告中随之变化的表格单元格", changes.tables, ("表", "行", "列", "原值", "新值"), ("table", "row", "column", "old", "new")),
-            ("报告中随之变化的文字", changes.sentences, ("章节", "原文", "新文"), ("section", "old", "new")),
-        )
-        for title, rows, headers, keys in sections:
-            if not rows:
-                continue
-            table = Table(title=f"{title}（{len(rows)} 处）", title_justify="left", header_style="bold", expand=True)
-            for header in headers:
-                table.add_column(header, overflow="fold")
-            for row in rows:
-                table.add_row(*(row[k] for k in keys))
-            out.print(table)
+        out.print(terminal.diff_report(changes))
         return EXIT_ERRORS
 
     _run(action, debug)
@@ -503,11 +478,10 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":
             print(exc.format_message())
             raise SystemExit(EXIT_OK) from None
-        err.print(f"[bold red]错误：[/]{escape(_usage_message(exc, args))}运行 {_command_path(exc, args)} --help 查看用法。",
-                  highlight=False)
+        say(err, f"[bold red]错误：[/]{escape(_usage_message(exc, args))}运行 {_command_path(exc, args)} --help 查看用法。")
         raise SystemExit(2) from None
     except typer.Abort:
-        err.print("已中断。", highlight=False)
+        say(err, "已中断。")
         raise SystemExit(EXIT_INTERRUPTED) from None
     raise SystemExit(code if isinstance(code, int) else EXIT_OK)
 
