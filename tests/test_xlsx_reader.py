@@ -26,15 +26,18 @@ def openpyxl_cells(path: Path) -> dict[str, dict[tuple[int, int], tuple[object, 
     """The oracle: openpyxl's read-only, data-only reading of the same file."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about a date serial out of range; the value says it
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            return {
-                ws.title: {(c.row, c.column): (c.value, c.number_format or "")
-                           for row in ws.iter_rows() for c in row if getattr(c, "value", None) is not None}
-                for ws in book.worksheets
-            }
-        finally:
-            book.close()
+        # Our own file handle: openpyxl leaves its archive open when loading fails half-way, and the
+        # unclosed file would then be reported (ResourceWarning) during whichever test runs later.
+        with open(path, "rb") as handle:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            try:
+                return {
+                    ws.title: {(c.row, c.column): (c.value, c.number_format or "")
+                               for row in ws.iter_rows() for c in row if getattr(c, "value", None) is not None}
+                    for ws in book.worksheets
+                }
+            finally:
+                book.close()
 
 
 def fast_cells(path: Path) -> dict[str, dict[tuple[int, int], tuple[object, str]]]:
