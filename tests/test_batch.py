@@ -371,3 +371,11 @@ def test_batch_command_on_a_messy_folder_at_80_columns(inbox, tmp_path):
 
     table = [line for line in done.stdout.splitlines() if line[:1] in "┏┃┡│└"]
     assert table and max(cell_len(line) for line in table) <= 80  # the table fits; messages wrap in the terminal
+
+
+def test_a_school_whose_report_could_not_be_written_still_counts_in_the_code_check(inbox):
+    """A report that could not be written (disk full) does not hide that another workbook uses its code."""
+    one = batch.Outcome("甲.xlsx", batch.NOT_WRITTEN, school="北京市甲职业学校", code="1111111111", year="2024")
+    two = batch.Outcome("乙.xlsx", batch.OK, school="北京市乙职业学校", code="1111111111", year="2024")
+    batch._resolve_identities([one, two], inbox)
+    assert one.status == two.status == batch.CONFLICT

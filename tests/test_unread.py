@@ -167,3 +167,10 @@ def test_text_typed_in_the_section_column_is_named(sample, edit):
     edit(sample, cells={("正文", "A40"): "学校坚持立德树人，开展了丰富的校园文化活动。", ("正文", "B40"): None})
     problem = only(check_workbook(sample), "unknown-section")
     assert (problem.sheet, problem.cell) == ("正文", "A40") and "不会出现在报告中" in problem.message
+
+
+def test_a_cover_value_without_its_label_is_named(sample, edit):
+    edit(sample, fn=lambda wb: wb["封面"].append([None, "北京市海川区教育委员会监制"]))
+    row = openpyxl.load_workbook(sample)["封面"].max_row
+    (problem,) = [p for p in check_workbook(sample).problems if p.code == "ignored-row" and p.sheet == "封面"]
+    assert problem.cell == f"B{row}" and "监制" in problem.message and "项目" in problem.message

@@ -375,3 +375,16 @@ def test_an_unreadable_cell_is_one_problem_not_also_missing(sample, edit, sheet,
         result = check_workbook(sample)
         on_cell = [p for p in result.errors if (p.sheet, p.cell) == (sheet, target)]
         assert len(on_cell) == 1, [p.code for p in on_cell]
+
+
+def test_a_date_shown_as_its_day_number_is_refused_with_the_cell(sample, edit):
+    edit(sample, cells={("封面", "B8"): 45672})  # a date cell whose format became 常规 (General)
+    (problem,) = problems_with(check_workbook(sample), "cover-invalid-format")
+    assert (problem.sheet, problem.cell) == ("封面", "B8") and "2025年1月15日" in problem.message
+
+
+def test_an_unreadable_optional_indicator_is_not_also_counted_as_blank(sample, edit):
+    edit(sample, indicators={"GM08": (None, "31250%"), "GM05": (None, "=1+1")})
+    result = check_workbook(sample)
+    assert problems_with(result, "percent-in-number-cell")
+    assert not problems_with(result, "optional-indicators-blank")

@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from vqr_author import __version__
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.edition import Edition, load_edition
-from vqr_author.errors import InputFolderError, OutputError, VqrError
+from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
 from vqr_author.problems import Level, Problem, error, warning
@@ -106,7 +106,7 @@ def unusable(path: Path, relative: str) -> Outcome | None:
             return _skipped(relative, "file-not-found", "是链接，但它指向的文件不存在（已被删除或移走）", replace_it)
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
             return _skipped(relative, "file-not-found", "在处理过程中被删除或移走", "如仍需处理，请放回后重新运行。")
-        return _skipped(relative, "file-not-found", f"无法访问（{exc.strerror or exc}）", replace_it)
+        return _skipped(relative, "file-not-found", f"无法访问（{os_error_text(exc)}）", replace_it)
     if stat.S_ISDIR(st.st_mode):
         return _skipped(relative, "not-a-file", "是文件夹，不是填报表（其中的填报表照常处理）", "请给文件夹改一个不以 .xlsx 结尾的名称。")
     if not stat.S_ISREG(st.st_mode):
@@ -144,7 +144,8 @@ def scan_folder(folder: Path, exclude: Iterable[Path] = ()) -> tuple[list[Path],
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             if directory == folder:
-                raise InputFolderError(f"无法读取文件夹“{folder}”（{exc.strerror or exc}）。请检查文件夹的读取权限。") from exc
+                reason = "没有读取权限，请检查文件夹的读取权限" if isinstance(exc, PermissionError) else os_error_text(exc)
+                raise InputFolderError(f"无法读取文件夹“{folder}”：{reason}。") from exc
             extra.append(_skipped(relative(directory), "permission-denied", "是无法打开的文件夹（没有读取权限），其中的填报表未处理",
                                   "请让管理员开放读取权限后重新运行。"))
             return
@@ -606,7 +607,7 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
       out of the output folder (see _expire) so that it is not taken for the current one."""
     groups: dict[tuple[str, str], list[Outcome]] = {}
     for o in outcomes:
-        if o.code and o.status in (OK, OK_WARNINGS, UNCHANGED, HAS_ERRORS):
+        if o.code and o.status in (OK, OK_WARNINGS, UNCHANGED, HAS_ERRORS, NOT_WRITTEN):
             groups.setdefault((o.year, o.code), []).append(o)
     for (year, code), same in groups.items():
         if len(same) < 2:
@@ -703,8 +704,7 @@ def prepare_output(out_dir: Path) -> None:
             raise PermissionError(errno.EACCES, "没有写入权限")
         stage(out_dir, b"").unlink()  # a real write: a read-only disk or share says so only here
     except OSError as exc:
-        reason = "没有写入权限" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
-        raise OutputError(f"无法在输出文件夹“{out_dir}”中写入文件（{reason}）。请换一个有写权限的输出文件夹，或请管理员开放写权限。") from exc
+        raise OutputError(f"无法在输出文件夹“{out_dir}”中写入文件：{os_error_text(exc)}。") from exc
     remove_stale_temporaries(out_dir)  # what a batch killed outright (kill -9) left behind
 
 

@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from vqr_author.edition.model import Edition
-from vqr_author.errors import EditionError
+from vqr_author.errors import EditionError, os_error_text
 
 DATA_DIR = Path(__file__).parent / "data"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
@@ -36,7 +36,7 @@ def _load_file(path: Path) -> Edition:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
-        raise EditionError(f"无法读取版式文件 {path}：{exc.strerror}") from exc
+        raise EditionError(f"无法读取版式文件 {path}：{os_error_text(exc)}。") from exc
     except yaml.YAMLError as exc:
         raise EditionError(f"版式文件 {path} 不是有效的 YAML：{exc}") from exc
     try:

@@ -115,7 +115,7 @@ class CoverField(_Strict):
     hint: str = ""
     choices: tuple[str, ...] = ()
     pattern: str | None = None
-    kind: Literal["text", "year"] = "text"
+    kind: Literal["text", "year", "date"] = "text"  # date: a date cell reads 2025年1月; a bare number is refused
 
 
 class RecordField(_Strict):

@@ -154,7 +154,7 @@ def _check_blank_optional(edition: Edition, book: ReportWorkbook) -> Iterator[Pr
     blank: dict[str, int] = defaultdict(int)
     for ind in edition.input_indicators:
         entry = book.indicators.get(ind.code)
-        if entry is not None and not ind.required and entry.this.value is None:
+        if entry is not None and not ind.required and entry.this.value is None and not entry.this.unreadable:
             blank[ind.group] += 1
     if not blank:
         return

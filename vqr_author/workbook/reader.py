@@ -284,6 +284,10 @@ def _normalise_cover(session: _Session, cover: dict[str, Entry], edition: Editio
     normalised = {}
     for key, entry in cover.items():
         spec = fields.get(key)
+        if spec is not None and spec.kind == "date" and _DAY_COUNT.fullmatch(str(entry.value or "").strip()):
+            session.problems.append(_date_as_number(key, entry))
+            normalised[key] = replace(entry, value=None, unreadable=True)
+            continue
         if spec is None or not isinstance(entry.value, str):
             normalised[key] = entry
             continue
@@ -302,6 +306,23 @@ def _normalise_cover(session: _Session, cover: dict[str, Entry], edition: Editio
             text = year.group(1)
         normalised[key] = replace(entry, value=text or None)
     return normalised
+
+
+_DAY_COUNT = re.compile(r"[1-9]\d{4,6}(?:\.\d+)?")  # Excel's day number of a date (45672 = 2025-01-15), not a year
+
+
+def _date_as_number(key: str, entry: Entry) -> Problem:
+    """A date field holding a plain day number: a date cell whose format was set to 常规 (General)."""
+    days = int(float(str(entry.value)))
+    hint = ""
+    if days < 2958466:
+        day = dt.date(1899, 12, 30) + dt.timedelta(days=days)
+        hint = f"如果它本来是日期 {day.year}年{day.month}月{day.day}日（单元格格式被改成了“常规”），"
+    return error(
+        "cover-invalid-format",
+        f"“{key}”填的是数字 {entry.value}，不是日期。{hint}请改写成“2025年1月”这样的文字，或把单元格格式设为日期。",
+        sheet=entry.sheet, cell=entry.cell, indicator=key,
+    )
 
 
 def _resolve_edition(session: _Session, cover: dict[str, Entry], requested: Edition | None) -> Edition:

@@ -49,7 +49,7 @@ def unread_content(grids: dict[str, SheetGrid], edition: Edition, level: str) ->
         if key == c.SHEET_INDICATORS:
             problems += _rows_without_code(grid, body, columns)
         if key == c.SHEET_COVER:
-            problems += _duplicate_cover_fields(grid, columns)
+            problems += _duplicate_cover_fields(grid, columns) + _cover_values_without_label(grid, body, columns)
     return problems
 
 
@@ -169,15 +169,29 @@ def _extra_sheet(grid: SheetGrid, content: list[tuple[int, int]], level: str) ->
     )
 
 
+def _rows_without_key(grid: SheetGrid, body: list[tuple[int, int]], key: int, values: tuple[int, ...]) -> list[int]:
+    """Rows with something typed in a ``values`` column and nothing in the ``key`` column that names the row."""
+    return sorted({row for row, col in body if col in values and not _typed(grid.value(row, key))})
+
+
 def _rows_without_code(grid: SheetGrid, body: list[tuple[int, int]], columns: dict[str, int]) -> list[Problem]:
-    code, years = columns["代码"], (columns["上年"], columns["本年"])
-    rows = sorted({row for row, col in body if col in years and not _typed(grid.value(row, code))})
+    code = columns["代码"]
     return [warning(
         "ignored-row",
         f"第 {row} 行没有指标代码，工具按代码读取数值，本行的“上年”“本年”不会出现在报告中。"
         "请填写该指标的代码（见 vqr init 生成的新填报表），或把数值填到该指标所在的行后删除本行。",
         sheet=grid.title, cell=cell_ref(row, code),
-    ) for row in rows]
+    ) for row in _rows_without_key(grid, body, code, (columns["上年"], columns["本年"]))]
+
+
+def _cover_values_without_label(grid: SheetGrid, body: list[tuple[int, int]], columns: dict[str, int]) -> list[Problem]:
+    key_col, value_col = columns[c.COVER_HEADERS[0]], columns[c.COVER_HEADERS[1]]
+    return [warning(
+        "ignored-row",
+        f"第 {row} 行“{c.COVER_HEADERS[1]}”列写着“{str(grid.value(row, value_col)).strip()[:40]}”，但“{c.COVER_HEADERS[0]}”列是空的，"
+        "工具按项目名称读取封面，这些文字不会出现在报告中。请在同一行的“项目”列写上项目名称（如“发布日期”），或删除本行。",
+        sheet=grid.title, cell=cell_ref(row, value_col),
+    ) for row in _rows_without_key(grid, body, key_col, (value_col,))]
 
 
 def _duplicate_cover_fields(grid: SheetGrid, columns: dict[str, int]) -> list[Problem]:
