@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -94,3 +95,8 @@ def rows_by_label(table, label_col: int = 0) -> dict[str, list[str]]:
         cells = [c.text for c in row.cells]
         rows.setdefault(cells[label_col], cells)
     return rows
+
+
+def unwrapped(text: str) -> str:
+    """Output as one line: messages are wrapped to the 80-column terminal (a space where words were parted)."""
+    return re.sub(r"(?<=[!-~])\n(?=[!-~])", " ", text).replace("\n", "")

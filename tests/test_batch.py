@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, indicator_row
+from conftest import ROOT, indicator_row, unwrapped
 from vqr_author import batch
 
 DISTRICT = ROOT / "sample_inputs" / "district"
@@ -334,12 +334,13 @@ def test_output_folders_that_cannot_work_are_refused_before_anything_is_written(
     for target, said in cases.items():
         done = _vqr("batch", str(inbox), "-o", target)
         assert done.returncode == 2, (target, done.stdout, done.stderr)
-        assert said in done.stderr and "请换一个" in done.stderr and "Traceback" not in done.stderr + done.stdout
+        said_all = unwrapped(done.stderr)
+        assert said in said_all and "请换一个" in said_all and "Traceback" not in done.stderr + done.stdout
     assert not list(inbox.rglob("汇总.xlsx")) and not list(tmp_path.glob("*.docx"))
     done = _vqr("batch", str(tmp_path / "空"), "-o", str(tmp_path / "输出"))
-    assert done.returncode == 2 and "没有找到填报表" in done.stderr
+    assert done.returncode == 2 and "没有找到填报表" in unwrapped(done.stderr)
     done = _vqr("batch", str(tmp_path / "不存在"), "-o", str(tmp_path / "输出"))
-    assert done.returncode == 2 and "找不到文件夹" in done.stderr
+    assert done.returncode == 2 and "找不到文件夹" in unwrapped(done.stderr)
 
 
 def test_a_read_only_output_folder_is_a_clear_message(inbox, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import unwrapped
 
 
 def vqr(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -127,11 +128,6 @@ def _in_process(capsys, monkeypatch, *args: str) -> tuple[int, str]:
         cli.main()
     out, err = capsys.readouterr()
     return stopped.value.code, unwrapped(out + err)
-
-
-def unwrapped(text: str) -> str:
-    """Output as one line: messages are wrapped to the 80-column terminal (a space where words were parted)."""
-    return re.sub(r"(?<=[!-~])\n(?=[!-~])", " ", text).replace("\n", "")
 
 
 @pytest.mark.parametrize("args", USAGE_ERRORS, ids=" ".join)

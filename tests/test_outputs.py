@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLE_DIR, indicator_row
+from conftest import ROOT, SAMPLE_DIR, indicator_row, unwrapped
 from vqr_author import batch, render_report
 from vqr_author.changes import manifest_path
 from vqr_author.cli import app
@@ -35,7 +35,7 @@ def _refused(result, *words: str) -> None:
     assert result.exit_code == 2, shown
     assert "✓" not in shown and not ENGLISH_OS_TEXT.search(shown), shown
     for word in words:
-        assert word in result.stderr, result.stderr
+        assert word in unwrapped(result.stderr), result.stderr
 
 
 def _files(folder: Path) -> dict[str, bytes]:
