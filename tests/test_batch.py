@@ -363,15 +363,15 @@ def test_batch_command_on_a_messy_folder_at_80_columns(inbox, tmp_path):
     out.mkdir()
     (out / batch.MANIFEST).write_text('{"environment": {}, "entries": []}', encoding="utf-8")
     done = _vqr("batch", str(inbox), "-o", str(out), "--jobs", "2")
-    text = done.stdout + done.stderr
+    text = unwrapped(done.stdout + done.stderr)
     assert done.returncode == 1, text
-    assert "Traceback" not in text  # (matplotlib's missing-glyph warnings on a machine whose font cache is stale are another matter)
+    assert "Traceback" not in text and "Warning" not in text
     assert "链接循环" in text and "学校代码 4111099905" in text and "vqr-manifest.json" in text
-    assert "共 8 份填报表：4 份成功" in text
+    assert "共 6 份填报表：4 份成功" in text and "另有 2 个文件无法使用、已跳过" in text  # links are not workbooks
     from rich.cells import cell_len
 
-    table = [line for line in done.stdout.splitlines() if line[:1] in "┏┃┡│└"]
-    assert table and max(cell_len(line) for line in table) <= 80  # the table fits; messages wrap in the terminal
+    lines = (done.stdout + done.stderr).splitlines()
+    assert max(cell_len(line) for line in lines) <= 80  # the table fits; messages wrap at the terminal's width
 
 
 def test_a_school_whose_report_could_not_be_written_still_counts_in_the_code_check(inbox):

@@ -275,14 +275,31 @@ def _batch_problems(result: batch.BatchResult) -> None:
         for p in o.problems:
             if p["code"] in FOLDER_CODES and p["message"] not in lines:
                 colour = "red" if p["level"] == "error" else "yellow"
-                lines[p["message"]] = f"[{colour}]{Level(p['level']).label}[/]：{p['message']}"
+                lines[p["message"]] = f"[{colour}]{Level(p['level']).label}[/]：{escape(p['message'])}"
     for n in result.notices:
-        lines.setdefault(n.message, f"[yellow]注意[/]：{n.message}")
+        lines.setdefault(n.message, f"[yellow]注意[/]：{escape(n.message)}")
     shown = list(lines.values())
     for line in shown[:MAX_LISTED]:
-        out.print(line, highlight=False)
+        say(out, line)
     if len(shown) > MAX_LISTED:
-        out.print(f"……另有 {len(shown) - MAX_LISTED} 条，详见 {result.summary} 的“问题”工作表。", highlight=False)
+        say(out, f"……另有 {len(shown) - MAX_LISTED} 条，详见 {escape(str(result.summary))} 的“问题”工作表。")
+
+
+def _batch_summary(result: batch.BatchResult) -> str:
+    """One sentence on the whole run: how many workbooks, what happened to them, where the details are."""
+    unusable = sum(o.status == batch.SKIPPED for o in result.outcomes)
+    workbooks = len(result.outcomes) - unusable
+    done = sum(o.succeeded for o in result.outcomes)
+    unchanged = sum(o.status == batch.UNCHANGED for o in result.outcomes)
+    twice = sum(o.status in batch.HARMLESS for o in result.outcomes)
+    parts = [f"共 {workbooks} 份填报表：{done} 份成功"
+             + (f"（其中 {unchanged} 份未变化、未重新生成，表中未列出）" if unchanged else ""),
+             f"{len(result.failed) - unusable} 份未生成"]
+    if twice:
+        parts.append(f"{twice} 份与其他文件重复、只处理一次")
+    if unusable:
+        parts.append(f"另有 {unusable} 个文件无法使用、已跳过")
+    return "，".join(parts) + f"。详见 {escape(str(result.summary))}"
 
 
 @app.command(name="batch")
@@ -320,12 +337,7 @@ def batch_command(
             out.print(_batch_table(result))
         _batch_problems(result)
         _notes(sorted({note for o in result.outcomes for note in o.notes}))
-        done = sum(o.succeeded for o in result.outcomes)
-        skipped = sum(o.status == batch.UNCHANGED for o in result.outcomes)
-        twice = sum(o.status in batch.HARMLESS for o in result.outcomes)
-        out.print(f"共 {len(result.outcomes)} 份填报表：{done} 份成功（其中 {skipped} 份未变化、未重新生成，表中未列出），"
-                  f"{len(result.failed)} 份未生成" + (f"，{twice} 份与其他文件重复、只处理一次" if twice else "")
-                  + f"。详见 {result.summary}", highlight=False)
+        say(out, _batch_summary(result))
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:
             code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf))
@@ -347,13 +359,13 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
     aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
                                       template=template, pdf=pdf)
     if left_out:
-        out.print(f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{'、'.join(left_out)}。"
-                  "汇总报告按草稿生成。", highlight=False)
+        say(out, f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{escape('、'.join(left_out))}。"
+                 "汇总报告按草稿生成。")
     if not aggregated.written:
-        out.print("[red]未生成汇总报告[/]：", highlight=False)
+        say(out, "[red]未生成汇总报告[/]：")
         out.print(_by_file(aggregated.problems))
         return EXIT_ERRORS
-    out.print(f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{target}", highlight=False)
+    say(out, f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{escape(str(target))}")
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
 
 
