@@ -388,3 +388,10 @@ def test_an_unreadable_optional_indicator_is_not_also_counted_as_blank(sample, e
     result = check_workbook(sample)
     assert problems_with(result, "percent-in-number-cell")
     assert not problems_with(result, "optional-indicators-blank")
+
+
+def test_a_negative_value_is_one_error_not_also_a_large_change(sample, edit):
+    edit(sample, indicators={"GM01": (-5, 880)})
+    result = check_workbook(sample)
+    assert problems_with(result, "negative-value")
+    assert not [p for p in problems_with(result, "large-change") if p.indicator == "招生人数"]

@@ -208,8 +208,8 @@ def _check_changes(edition: Edition, book: ReportWorkbook, values: Mapping[str, 
     for ind in edition.indicators:
         v = values[ind.code]
         pct = v.change.percent
-        if pct is None or abs(pct) <= limit:
-            continue
+        if pct is None or abs(pct) <= limit or min(v.last, v.this) < 0:  # type: ignore[type-var]
+            continue  # a negative value is an error of its own; a change computed from it says nothing
         if ind.kind is Kind.COUNT and max(v.last, v.this) < min_count:  # type: ignore[type-var]
             continue  # 1 → 2 is +100% but says nothing about data quality
         entry = book.indicators.get(ind.code)
