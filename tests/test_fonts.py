@@ -64,13 +64,19 @@ def captions(path: Path) -> list[str]:
     return [p.text for p in document.paragraphs if p.style.style_id in ("FigureCaption", "CaseCaption")]
 
 
+def without_warnings(action):  # noqa: ANN001, ANN201
+    """``action()``'s result, asserting it raised no warning of any kind (every warning is recorded)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        done = action()
+    assert [str(w.message) for w in caught] == []
+    return done
+
+
 @needs_chinese_font
 def test_sample_charts_use_a_font_that_covers_every_label(sample, tmp_path, fresh_fonts, caplog):
     out = tmp_path / "报告.docx"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = render_report(sample, out)
-    assert [str(w.message) for w in caught] == []
+    result = without_warnings(lambda: render_report(sample, out))
     assert not [r for r in caplog.records if r.levelno >= 30], "no library log line at WARNING or above"
     assert result.notes == []
     assert len(media(out)) == 6 + 3  # the case photos and all three charts
@@ -95,10 +101,7 @@ def test_without_a_chinese_font_charts_are_left_out_with_one_note(sample, tmp_pa
     monkeypatch.setattr(charts, "_installed", _only_dejavu)
     monkeypatch.setattr(charts, "_system_font_files", lambda: sorted({e.fname for e in _only_dejavu()}))
     out = tmp_path / "报告.docx"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = render_report(sample, out)
-    assert [str(w.message) for w in caught] == []
+    result = without_warnings(lambda: render_report(sample, out))
     assert result.written
     assert result.notes == [charts.NO_CJK_FONT]
     assert "中文字体" in result.notes[0] and "fonts-noto-cjk" in result.notes[0]
@@ -122,10 +125,7 @@ def test_stale_font_cache_is_rescanned(fresh_fonts, monkeypatch):
     found = charts.cjk_fonts()
     assert found and all(path in on_disk for _, path in found)
     report = check_workbook(SAMPLE_DIR / "海川职业学校.xlsx").report
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        png = charts.draw(report.charts[0])
-    assert [str(w.message) for w in caught] == []
+    png = without_warnings(lambda: charts.draw(report.charts[0]))
     from PIL import Image
 
     assert Image.open(io.BytesIO(png)).size[0] > 500
@@ -136,10 +136,7 @@ def test_a_character_no_font_has_leaves_its_chart_out(sample, edit, tmp_path, fr
     odd = "\U0010fffd"  # a private-use character no font draws
     edit(sample, cells={("专业", "B2"): f"汽车运用与维修{odd}"})
     out = tmp_path / "报告.docx"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = render_report(sample, out)
-    assert [str(w.message) for w in caught] == []
+    result = without_warnings(lambda: render_report(sample, out))
     assert result.written
     assert len(result.notes) == 1 and odd in result.notes[0] and "没有生成" in result.notes[0]
     assert len(media(out)) < 6 + 3  # the chart with that label is left out; the others are drawn
@@ -150,10 +147,7 @@ def test_a_character_no_font_has_leaves_its_chart_out(sample, edit, tmp_path, fr
 def test_user_text_in_a_label_is_never_read_as_tex(sample, edit, tmp_path, fresh_fonts):
     edit(sample, cells={("专业", "B2"): r"汽车$\frac{1}{$维修"})  # unbalanced TeX: mathtext would raise
     out = tmp_path / "报告.docx"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert render_report(sample, out).written
-    assert [str(w.message) for w in caught] == []
+    assert without_warnings(lambda: render_report(sample, out)).written
 
 
 def _vqr(*args: str, cwd: Path) -> subprocess.CompletedProcess:
