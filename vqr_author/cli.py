@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import signal
+import os
 import sys
 import tempfile
 import traceback
@@ -68,6 +69,8 @@ def _run(action: Callable[[], int], debug: bool) -> None:
     except VqrError as exc:
         say(err, f"[bold red]错误：[/]{escape(str(exc))}")
         code = exc.exit_code
+    except BrokenPipeError:
+        raise  # the reader of our output went away (… | head): not a bug, see main()
     except KeyboardInterrupt:
         say(err, "已中断。之前生成的文件保持不变。")
         code = EXIT_INTERRUPTED
@@ -483,7 +486,19 @@ def _command_path(exc: typer.TyperException, args: list[str]) -> str:
 def main() -> None:
     """Entry point of the `vqr` script: every outcome is an exit code and Chinese text."""
     quiet()  # no Python warning or library log line reaches the terminal
-    args = sys.argv[1:]
+    try:
+        try:
+            _main(sys.argv[1:])
+        finally:
+            sys.stdout.flush()  # here, not at interpreter exit, where a closed pipe could only be reported in English
+    except BrokenPipeError:
+        # The program reading our output stopped early (vqr check 学校.xlsx | head): nothing is wrong and
+        # nothing more can be said. Python's recipe: point stdout at devnull so the final flush is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(EXIT_OK) from None
+
+
+def _main(args: list[str]) -> None:
     try:
         code = app(args=args, prog_name="vqr", standalone_mode=False)
     except typer.TyperException as exc:
@@ -496,7 +511,6 @@ def main() -> None:
         say(err, "已中断。")
         raise SystemExit(EXIT_INTERRUPTED) from None
     raise SystemExit(code if isinstance(code, int) else EXIT_OK)
-
 
 if __name__ == "__main__":
     main()
