@@ -486,17 +486,20 @@ def _command_path(exc: typer.TyperException, args: list[str]) -> str:
 def main() -> None:
     """Entry point of the `vqr` script: every outcome is an exit code and Chinese text."""
     quiet()  # no Python warning or library log line reaches the terminal
+    code: object = EXIT_ERRORS  # if the output breaks off before the command knows its outcome
     try:
         try:
             _main(sys.argv[1:])
+        except SystemExit as done:
+            code = done.code
+            raise
         finally:
             sys.stdout.flush()  # here, not at interpreter exit, where a closed pipe could only be reported in English
     except BrokenPipeError:
-        # The program reading our output stopped early (vqr check 学校.xlsx | head): nothing is wrong and
-        # nothing more can be said. Python's recipe: point stdout at devnull so the final flush is quiet.
+        # The program reading our output stopped early (vqr check 学校.xlsx | head): nothing more can be
+        # said, and the exit code is still the command's. Python's recipe: stdout to devnull, quiet exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(EXIT_OK) from None
-
+        raise SystemExit(code) from None
 
 def _main(args: list[str]) -> None:
     try:
