@@ -83,8 +83,8 @@ def test_rerun_trusts_size_and_time_and_reads_only_touched_files(inbox, tmp_path
     edited[-1] ^= 1
     report.write_bytes(bytes(edited))  # someone edited an output by hand
     hashed: list[str] = []
-    real_hash = batch.file_hash
-    monkeypatch.setattr(batch, "file_hash", lambda path: hashed.append(Path(path).name) or real_hash(path))
+    real_hash = batch.file_sha256
+    monkeypatch.setattr(batch, "file_sha256", lambda path: hashed.append(Path(path).name) or real_hash(path))
     statuses = _statuses(batch.run_batch(inbox, out, jobs=1))
     assert statuses["海川区旅游商贸学校.xlsx"] == batch.UNCHANGED  # touched, not changed
     assert statuses["海川职业学校.xlsx"] in (batch.OK, batch.OK_WARNINGS)  # its report was replaced

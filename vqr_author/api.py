@@ -10,7 +10,6 @@ The CLI is a thin shell over these functions; other programs can import them dir
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -20,6 +19,7 @@ from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manif
 from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.compute.report import SectionContent
+from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.output import check_outputs, write_atomic, write_together
@@ -189,7 +189,7 @@ def school_report_files(
     report = result.report
     assert report is not None
     produced = produce(report, template, Draft(result.problems) if draft else None, pdf)
-    digest = hashlib.sha256(produced.docx).hexdigest()
+    digest = sha256(produced.docx)
     record = manifest_bytes(result.path, result.edition, take_snapshot(result.edition, result.book, report), template,
                             digest, input_sha256)
     files = {output: produced.docx}
@@ -201,16 +201,12 @@ def school_report_files(
 
 def _file_sha256(path: Path) -> str | None:
     """The sha256 of a file, read in blocks (an oversized input is refused later, by the reader)."""
-    digest = hashlib.sha256()
     try:
         if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             return None  # a device, a pipe, a file too large: the reader refuses it
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except (OSError, ValueError):
         return None  # check_workbook says why the file cannot be read
-    return digest.hexdigest()
 
 
 def write_report_files(files: ReportFiles) -> None:

@@ -13,7 +13,6 @@ Workers die with the batch, and an interrupted batch leaves no temporary files.
 from __future__ import annotations
 
 import errno
-import hashlib
 import io
 import json
 import os
@@ -34,6 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from vqr_author import __version__
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
@@ -63,14 +63,6 @@ NOT_WRITTEN = "无法写出（未生成）"  # the report could not be written t
 HARMLESS = {SAME_FILE}  # not rendered, and nothing is missing: the same file's report is made once
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    return sha256(path.read_bytes())
-
-
 def signature(path: Path) -> str:
     """Size and modification time: when both are as recorded, the content is taken as unchanged
     without reading it (what make and git do). A city office's outputs run to gigabytes."""
@@ -79,7 +71,7 @@ def signature(path: Path) -> str:
 
 
 def same_content(path: Path, digest: str, recorded_signature: str | None) -> bool:
-    return recorded_signature == signature(path) or file_hash(path) == digest
+    return recorded_signature == signature(path) or file_sha256(path) == digest
 
 
 def _is_workbook_name(name: str) -> bool:
@@ -263,7 +255,7 @@ def render_one(task: Task) -> Outcome:
     outcome = Outcome(task.input, CRASHED)
     try:
         outcome.input_signature = signature(path)  # before reading: a later edit changes it
-        outcome.input_hash = file_hash(path)
+        outcome.input_hash = file_sha256(path)
         result = check_workbook(path, task.edition)
         cover = {k: result.book.cover_text(k) for k in ("单位名称", "学校代码", "报告年度")}
         outcome.school, outcome.code, outcome.year = cover["单位名称"], cover["学校代码"], cover["报告年度"]
@@ -271,7 +263,7 @@ def render_one(task: Task) -> Outcome:
         outcome.problems = [p.as_dict() for p in result.problems]
         images = {str(c.image.relative_to(path.parent.resolve())): c.image for c in result.book.cases if c.image}
         outcome.image_signatures = {name: signature(image) for name, image in images.items()}
-        outcome.images = {name: file_hash(image) for name, image in images.items()}
+        outcome.images = {name: file_sha256(image) for name, image in images.items()}
         outcome.output = report_name(cover, path.stem)
         if result.errors:
             outcome.status = HAS_ERRORS
@@ -420,8 +412,8 @@ class Manifest:
 
 
 def environment(template: Path, edition: Edition, pdf: bool = False) -> dict[str, str]:
-    return {"tool_version": __version__, "template": file_hash(template), "edition": edition.id,
-            "edition_file": file_hash(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no"}
+    return {"tool_version": __version__, "template": file_sha256(template), "edition": edition.id,
+            "edition_file": file_sha256(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ sees exactly what a fix changed: the cell, and every place in the report that ch
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -17,6 +16,7 @@ from vqr_author import __version__
 from vqr_author.compute.display import format_change_amount, format_change_percent, format_value
 from vqr_author.compute.report import Report
 from vqr_author.compute.tables import TableModel
+from vqr_author.digest import file_sha256
 from vqr_author.edition.model import Edition, Kind
 from vqr_author.errors import RecordError, os_error_text
 from vqr_author.workbook.model import Entry, ReportWorkbook
@@ -184,8 +184,8 @@ def manifest_bytes(source: Path, edition: Edition, snapshot: Snapshot, template:
         "tool": "vqr_author",
         "version": __version__,
         "edition": edition.id,
-        "input": {"file": source.name, "sha256": input_sha256 or hashlib.sha256(source.read_bytes()).hexdigest()},
-        "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest(),
+        "input": {"file": source.name, "sha256": input_sha256 or file_sha256(source)},
+        "template_sha256": file_sha256(template),
         "report_sha256": report_sha256,
         "snapshot": {f.name: getattr(snapshot, f.name) for f in fields(snapshot)},  # plain dicts already
     }
@@ -200,7 +200,7 @@ def read_manifest(report: Path) -> Snapshot:
     path = manifest_path(report)
     again = "请用 vqr render 重新生成报告（会同时写出新的记录），或直接比较两份填报表：vqr diff 旧.xlsx 新.xlsx。"
     try:
-        digest = hashlib.sha256(report.read_bytes()).hexdigest()
+        digest = file_sha256(report)
     except FileNotFoundError:
         raise RecordError(f"找不到报告“{report}”。请检查文件名和路径。") from None
     except IsADirectoryError:

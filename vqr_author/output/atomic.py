@@ -77,7 +77,7 @@ def check_name_length(path: Path, asked: Path | None = None, what: str = "文件
 def check_writable_target(path: Path) -> None:
     """Fail early, with a clear message, when ``path`` cannot be written."""
     check_name_length(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.exists():
         raise OutputError(f"输出文件夹“{folder}”不存在。请先创建该文件夹，或换一个输出位置。")
     if not folder.is_dir():
@@ -107,10 +107,6 @@ def stage(folder: Path, data: bytes) -> Path:
     return tmp
 
 
-def _folder(path: Path) -> Path:
-    return path.parent if str(path.parent) else Path(".")
-
-
 def write_failure(path: Path, exc: OSError) -> OutputError:
     """The error for a failed write, in Chinese: what happened and what to do (never the system's
     English text such as "No space left on device")."""
@@ -124,10 +120,10 @@ def stage_files(files: Mapping[Path, bytes]) -> list[tuple[Path, Path]]:
     staged: list[tuple[Path, Path]] = []
     path = None
     try:
-        for folder in dict.fromkeys(_folder(p) for p in files):
+        for folder in dict.fromkeys(p.parent for p in files):
             remove_stale_temporaries(folder)
         for path, data in files.items():
-            staged.append((stage(_folder(path), data), path))
+            staged.append((stage(path.parent, data), path))
     except OSError as exc:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
