@@ -107,7 +107,7 @@ def aggregate_values(edition: Edition, books: Sequence[ReportWorkbook]) -> tuple
         needs = edition.pooling_inputs(ind.code)
         members = {year: sorted(frozenset.intersection(*(filled[year][c] for c in needs))) for year in YEARS}
         reported[ind.code] = (len(members["last"]), len(members["this"]))
-        if ind.kind in (Kind.RATE, Kind.SHARE, Kind.PER_STUDENT, Kind.RATIO) and not ind.pooled_by and not ind.formula:
+        if ind.kind in (Kind.RATE, Kind.SHARE, Kind.PER_STUDENT, Kind.RATIO) and not ind.is_pooled:
             not_pooled.add(ind.code)
         comparable = members["last"] == members["this"] or not (members["last"] and members["this"])
         if not comparable and ind.kind.is_numeric and ind.code not in not_pooled:

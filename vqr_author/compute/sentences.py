@@ -66,7 +66,7 @@ def render_sentences(
         if count >= coverage.schools:
             return ""
         ind = values[code].indicator
-        return f"（按填报了全部所需数据的 {count} 所学校计算）" if ind.is_derived or ind.pooled_by else f"（{count} 所学校填报）"
+        return f"（按填报了全部所需数据的 {count} 所学校计算）" if ind.is_pooled else f"（{count} 所学校填报）"
 
     def q(code: str, which: str = "this") -> str:
         return _needed(quantity(values[code], which, thresholds)) + schools_of(code, which)

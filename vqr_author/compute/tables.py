@@ -348,7 +348,7 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
             last = coverage.schools
         if min(last, this) < coverage.schools:
             ind = edition.indicator(code)
-            basis = "pooled" if ind.is_derived or ind.pooled_by else "text" if ind.kind is Kind.TEXT else "sum"
+            basis = "pooled" if ind.is_pooled else "text" if ind.kind is Kind.TEXT else "sum"
             partial.setdefault((basis, this, last), []).append(edition.label(code))
     parts = [] if this_only else [f"共 {coverage.schools} 所学校填报"]
     for (basis, this, last), labels in partial.items():

@@ -90,6 +90,11 @@ class Indicator(_Strict):
         return self.formula is not None
 
     @property
+    def is_pooled(self) -> bool:
+        """Combined across schools from a base (a formula, or a weighted mean), not summed."""
+        return self.is_derived or bool(self.pooled_by)
+
+    @property
     def decimals(self) -> int:
         if self.decimals_override is not None:
             return self.decimals_override
