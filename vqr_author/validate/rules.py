@@ -7,7 +7,6 @@ Problem codes are stable and listed in docs/problems.md.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -20,6 +19,7 @@ from vqr_author.edition.model import Edition, Indicator, Kind, RecordField, Reco
 from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.model import Entry, Record, ReportWorkbook
+from vqr_author.workbook.reader import normalise
 
 YEARS = (("last", "上年"), ("this", "本年"))
 
@@ -111,9 +111,9 @@ def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
 def check_cover_labels(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
     """A value typed under a 项目 that is not a cover field of this level is not used anywhere."""
     fields = [f.key for f in edition.cover_fields_for(book.level)]
-    known = {_normal_key(key) for key in (*fields, c.KEY_EDITION, c.KEY_LEVEL)}
+    known = {normalise(key) for key in (*fields, c.KEY_EDITION, c.KEY_LEVEL)}
     for key, entry in book.cover.items():
-        if _normal_key(key) in known or entry.value is None or not str(entry.value).strip():
+        if normalise(key) in known or entry.value is None or not str(entry.value).strip():
             continue
         yield warning(
             "unknown-cover-field",
@@ -121,10 +121,6 @@ def check_cover_labels(edition: Edition, book: ReportWorkbook) -> Iterator[Probl
             f"封面信息项为：{'、'.join(fields)}。请把内容填到对应项目的行（项目名称不要改动），或删除这一行。",
             sheet=entry.sheet or c.SHEET_COVER, cell=entry.cell, indicator=key,
         )
-
-
-def _normal_key(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 # ---------------------------------------------------------------------------------------------
