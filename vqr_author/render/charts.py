@@ -123,12 +123,6 @@ def cjk_fonts() -> tuple[tuple[str, str], ...]:
     return tuple(_covering(_installed()))
 
 
-def cjk_font() -> str | None:
-    """The family name of the preferred font that can show Chinese, or None."""
-    fonts = cjk_fonts()
-    return fonts[0][0] if fonts else None
-
-
 def chart_text(chart: ChartModel) -> str:
     """Every character the chart draws: categories, the legend, values and the unit."""
     parts = [*chart.categories, *(_label(v, chart.decimals) for s in chart.series for v in s.values)]
