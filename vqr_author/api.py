@@ -18,7 +18,6 @@ from pathlib import Path
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
 from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
-from vqr_author.compute.report import SectionContent
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
@@ -28,7 +27,6 @@ from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
 from vqr_author.render import Draft, default_template, render_docx
-from vqr_author.render.charts import MissingGlyphs, draw
 from vqr_author.render.context import contents
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
@@ -90,54 +88,19 @@ class Produced:
 def produce(report: Report, template: Path, draft: Draft | None = None, pdf: bool = False) -> Produced:
     """The .docx, and with ``pdf`` the PDF laid out by LibreOffice — whose page numbers are then
     written into the 目录 and the lists of tables, figures and cases of the .docx."""
-    report, drawn, notes = _draw_charts(report)
-    document = render_docx(report, template, draft, drawn=drawn)
+    document = render_docx(report, template, draft)
     if not pdf:
-        return Produced(document, None, notes)
+        return Produced(document, None, [])
     soffice = find_soffice()
     if soffice is None:
-        return Produced(document, None, [*notes, f"没有生成 PDF：{INSTALL_HINT}Word 报告已正常生成。"])
+        return Produced(document, None, [f"没有生成 PDF：{INSTALL_HINT}Word 报告已正常生成。"])
     try:
         pages = numbered_pages(docx_to_pdf(document, soffice))
         located = {name: locate([e.text for e in entries], pages) for name, entries in contents(report).items()}
-        document = render_docx(report, template, draft, located, drawn)
-        return Produced(document, docx_to_pdf(document, soffice), notes)
+        document = render_docx(report, template, draft, located)
+        return Produced(document, docx_to_pdf(document, soffice), [])
     except PdfError as exc:
-        return Produced(document, None, [*notes, str(exc)])
-
-
-def _draw_charts(report: Report) -> tuple[Report, dict[str, bytes], list[str]]:
-    """Every chart drawn (PNG by chart id). A chart no installed font can label is left out of the
-    report, rather than drawn with boxes in place of characters, and the figures after it are
-    renumbered; each distinct reason becomes one note (so a machine without Chinese fonts gets one
-    note, however many charts)."""
-    drawn: dict[str, bytes] = {}
-    notes: list[str] = []
-    for chart in report.charts:
-        try:
-            drawn[chart.id] = draw(chart)
-        except MissingGlyphs as exc:
-            notes += [str(exc)] if str(exc) not in notes else []
-    if len(drawn) == len(report.charts):
-        return report, drawn, notes
-    return _without_charts(report, {c.id for c in report.charts} - drawn.keys()), drawn, notes
-
-
-def _without_charts(report: Report, left_out: set[str]) -> Report:
-    """``report`` without the charts ``left_out``; 图 N of the remaining charts and case photos
-    renumbered from 1, in their order."""
-    kept = sorted([c.number for c in report.charts if c.id not in left_out]
-                  + [b.figure_number for s in (report.preface, *report.sections) for b in s.cases
-                     if b.figure_number is not None])
-    number = {old: new for new, old in enumerate(kept, start=1)}
-
-    def section(content: SectionContent) -> SectionContent:
-        charts = tuple(replace(c, number=number[c.number]) for c in content.charts if c.id not in left_out)
-        cases = tuple(replace(b, figure_number=number.get(b.figure_number)) if b.figure_number is not None else b
-                      for b in content.cases)
-        return replace(content, charts=charts, cases=cases)
-
-    return replace(report, preface=section(report.preface), sections=tuple(section(s) for s in report.sections))
+        return Produced(document, None, [str(exc)])
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""What each chart shows: categories, series and values, taken from the computed values (the same
-numbers the tables print). Pure — drawing is render.charts' job."""
+"""What each chart shows: categories, series and values, taken from the computed values and rounded
+as the tables round them, so a chart's numbers are the tables' numbers. Pure — writing the chart
+into the document is render.charts' job."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from vqr_author.compute.display import plain
+from vqr_author.compute.numbers import quantize
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.tables import Years, share_groups
 from vqr_author.compute.values import IndicatorValue
@@ -16,14 +19,14 @@ from vqr_author.edition.model import ChartLayout, Edition
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: tuple[Decimal | None, ...]
+    values: tuple[Decimal | None, ...]  # rounded to the chart's decimals, None where there is no value
 
 
 @dataclass(frozen=True)
 class ChartModel:
     id: str
     title: str
-    kind: str  # "bar" (vertical, one or more series) or "hbar" (horizontal, one series, sorted)
+    kind: str  # "bar" (vertical columns) or "hbar" (horizontal bars, for long category lists)
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     unit: str  # the value axis
@@ -33,6 +36,14 @@ class ChartModel:
     @property
     def empty(self) -> bool:
         return not self.categories or all(v is None for s in self.series for v in s.values)
+
+    def label(self, value: Decimal) -> str:
+        """A value as the chart prints it on its bar: as a table cell writes it."""
+        return plain(value, self.decimals)
+
+
+def _series(name: str, values: Sequence[Decimal | None], decimals: int) -> Series:
+    return Series(name, tuple(quantize(v, decimals) for v in values))
 
 
 def strip_common_suffix(names: Sequence[str]) -> tuple[str, ...]:
@@ -50,19 +61,21 @@ def indicator_chart(edition: Edition, layout: ChartLayout, values: Mapping[str, 
     inds = [edition.indicator(code) for code in layout.indicators]
     names = [i.name for i in inds]
     labels = strip_common_suffix(names) if layout.short_labels else tuple(names)
-    series = [Series(years.header("this"), tuple(values[i.code].this for i in inds))]  # type: ignore[misc]
+    decimals = inds[0].decimals
+    series = [_series(years.header("this"), [values[i.code].this for i in inds], decimals)]  # type: ignore[misc]
     if layout.compare:
-        series.insert(0, Series(years.header("last"), tuple(values[i.code].last for i in inds)))  # type: ignore[misc]
+        series.insert(0, _series(years.header("last"), [values[i.code].last for i in inds], decimals))  # type: ignore[misc]
     unit = layout.unit or inds[0].unit
-    return ChartModel(layout.id, years.fill(layout.title), "bar", labels, tuple(series), unit, inds[0].decimals)
+    return ChartModel(layout.id, years.fill(layout.title), "bar", labels, tuple(series), unit, decimals)
 
 
 def record_chart(layout: ChartLayout, records: RecordSet, years: Years) -> ChartModel:
     """A bar per row of a record sheet (专业), one series per field."""
     rows = [r for r in records.rows if r.get(layout.label_field or "name")]
     categories = tuple(str(r.get(layout.label_field or "name")) for r in rows)
-    series = tuple(Series(records.sheet.field(f).label, tuple(r.get(f) for r in rows)) for f in layout.fields)  # type: ignore[misc]
     spec = records.sheet.field(layout.fields[0])
+    series = tuple(_series(records.sheet.field(f).label, [r.get(f) for r in rows], spec.decimals)  # type: ignore[misc]
+                   for f in layout.fields)
     kind = "hbar" if len(categories) > 6 else "bar"  # many 专业: horizontal bars keep every label readable
     return ChartModel(layout.id, years.fill(layout.title), kind, categories, series, layout.unit or spec.unit,
                       spec.decimals)
@@ -74,7 +87,7 @@ def schools_chart(edition: Edition, layout: ChartLayout, schools: Sequence, year
     ind = edition.indicator(code)
     pairs = sorted(((s.name, s.values[code].this) for s in schools), key=lambda p: -(p[1] or 0))
     return ChartModel(layout.id, years.fill(layout.title), "hbar", tuple(p[0] for p in pairs),
-                      (Series(ind.name, tuple(p[1] for p in pairs)),), layout.unit or ind.unit, ind.decimals)
+                      (_series(ind.name, [p[1] for p in pairs], ind.decimals),), layout.unit or ind.unit, ind.decimals)
 
 
 def shares_chart(edition: Edition, layout: ChartLayout, records: RecordSet, years: Years) -> ChartModel:
@@ -84,4 +97,4 @@ def shares_chart(edition: Edition, layout: ChartLayout, records: RecordSet, year
     groups.sort(key=lambda g: -g[1])
     spec = records.sheet.field(layout.fields[0])
     return ChartModel(layout.id, years.fill(layout.title), "hbar", tuple(g[0] for g in groups),
-                      (Series(spec.label, tuple(g[1] for g in groups)),), layout.unit or spec.unit, 0)
+                      (_series(spec.label, [g[1] for g in groups], 0),), layout.unit or spec.unit, 0)

@@ -83,14 +83,12 @@ def render_docx(
     template: Path,
     draft: Draft | None = None,
     pages: Mapping[str, Sequence[str]] | None = None,
-    drawn: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """The finished document. ``draft`` marks the given problems visibly in it; ``pages`` fills the
-    page numbers of the 目录 and the lists (see render.context.contents); ``drawn`` supplies charts
-    already drawn."""
+    page numbers of the 目录 and the lists (see render.context.contents)."""
     try:
         tpl = new_template(template)
-        context = build_context(report, tpl, draft, pages, drawn)
+        context = build_context(report, tpl, draft, pages)
         tpl.render(context, jinja_env=tpl.jinja_env, autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"报告模板“{template.name}”有误：{exc}。如修改过模板，请检查其中的 {{{{ }}}} 与 {{% %}} 标记。") from exc
