@@ -8,7 +8,9 @@ first — namespaces listed in mc:Ignorable are dropped, mc:AlternateContent res
 
 Every XML part is either validated or listed in ``report.skipped`` with the reason; an XML part whose
 root namespace is neither in the schemas nor in SKIPPED_ROOTS is itself a violation, so a new kind of
-part can never pass unchecked. Binary parts (images) are listed in ``report.binary``.
+part can never pass unchecked. A package embedded in the package (a chart's workbook,
+word/embeddings/*.xlsx) is validated part by part too, its parts named "outer!inner". Other binary
+parts (images) are listed in ``report.binary``.
 
 Run as a script to check files by hand: ``python tests/ooxml_schema.py 报告.docx 汇总.xlsx``.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 import io
 import sys
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -29,6 +31,12 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 VML_LEGACY_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+# Embedded OOXML packages, validated like the package that holds them.
+PACKAGE_TYPES = frozenset({
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+})
 
 # namespace → schema file; the wrapper schema imports them all, so one compiled schema validates any part
 SCHEMA_FILES = {
@@ -251,6 +259,13 @@ def validate_package(source: Path | bytes, schema: etree.XMLSchema, name: str | 
             if part.endswith("/"):
                 continue
             content_type = overrides.get(part) or defaults.get(part.rsplit(".", 1)[-1].lower(), "")
+            if content_type in PACKAGE_TYPES:
+                inner = validate_package(zf.read(part), schema, part)
+                report.validated += [f"{part}!{name}" for name in inner.validated]
+                report.skipped.update({f"{part}!{name}": why for name, why in inner.skipped.items()})
+                report.binary += [f"{part}!{name}" for name in inner.binary]
+                report.violations += [replace(v, part=f"{part}!{v.part}") for v in inner.violations]
+                continue
             if not _is_xml(part, content_type):
                 if not content_type:
                     report.violations.append(Violation(part, 0, "", "part without a content type"))

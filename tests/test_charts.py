@@ -20,11 +20,13 @@ import docx
 import openpyxl
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from conftest import ROOT, SAMPLE
 from vqr_author import aggregate_report, check_workbook, render_report
 from vqr_author.compute import build_report, region_source
 from vqr_author.compute.charts import ChartModel, Series
+from vqr_author.output.pdf import find_soffice
 from vqr_author.render import charts as native
 from vqr_author.render.drawingml import C, R, chart_space, number_format
 
@@ -306,6 +308,18 @@ def test_labels_are_text_never_markup_or_formulas(sample, edit, tmp_path):
     sheet_values = [c.value for c in cells(majors.workbook, majors.categories_ref)]
     assert sheet_values[:2] == [odd, formula]
     assert majors.workbook["Sheet1"]["A3"].data_type == "s"  # a string, not a formula
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed on this machine")
+def test_charts_are_drawn_in_the_pdf(school_pdf):
+    """LibreOffice lays the native charts out as text and shapes: each chart's categories, its
+    values as labelled, its legend and its unit are on the page above its caption."""
+    texts = [re.sub(r"\s+", "", page.extract_text() or "") for page in PdfReader(school_pdf).pages]
+    for chart in read_charts(school_pdf.with_suffix(".docx")):
+        page = next(t for t in texts if "单位：" in t and all(c in t for c in chart.categories))
+        for ser in chart.series:
+            assert ser.name in page
+            assert all(chart.label(v) in page for v in ser.values if v is not None)
 
 
 # ------------------------------------------------------------------------------ the chart part itself

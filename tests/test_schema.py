@@ -45,6 +45,10 @@ DOCX_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docPro
 XLSX_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "xl/workbook.xml",
               "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml"}
 COMMENTED_XLSX_PARTS = XLSX_PARTS | {"xl/comments/comment1.xml", "xl/drawings/commentsDrawing1.vml"}
+# A report's native charts: the chart part and every part of the workbook embedded in it.
+CHART_WORKBOOK = "word/embeddings/Microsoft_Excel_Worksheet1.xlsx"
+REPORT_PARTS = DOCX_PARTS | {"word/charts/chart1.xml", "word/charts/_rels/chart1.xml.rels",
+                             *(f"{CHART_WORKBOOK}!{part}" for part in XLSX_PARTS)}
 
 
 @pytest.fixture(scope="session")
@@ -141,17 +145,17 @@ def template(folder: Path) -> list[Path]:
     return [ROOT / "templates" / "report.docx"]
 
 
-# kind → (writes the files, parts that must be among those validated in each .xlsx; .docx: DOCX_PARTS)
-KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str]]] = {
-    "template": (template, set()),
-    "school-report": (school_report, set()),
-    "draft-report": (draft_report, set()),
-    "district-report": (district_report, set()),
-    "city-report": (city_report, set()),
-    "blank-workbooks": (blank_workbooks, COMMENTED_XLSX_PARTS),
-    "next-year-workbook": (next_year_workbook, COMMENTED_XLSX_PARTS),
-    "annotated-workbook": (annotated_workbook, COMMENTED_XLSX_PARTS),
-    "batch-summary-and-reports": (batch_outputs, XLSX_PARTS),
+# kind → (writes the files, parts that must be among those validated in each .docx, in each .xlsx)
+KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
+    "template": (template, DOCX_PARTS, set()),
+    "school-report": (school_report, REPORT_PARTS, set()),
+    "draft-report": (draft_report, REPORT_PARTS, set()),
+    "district-report": (district_report, REPORT_PARTS, set()),
+    "city-report": (city_report, REPORT_PARTS, set()),
+    "blank-workbooks": (blank_workbooks, set(), COMMENTED_XLSX_PARTS),
+    "next-year-workbook": (next_year_workbook, set(), COMMENTED_XLSX_PARTS),
+    "annotated-workbook": (annotated_workbook, set(), COMMENTED_XLSX_PARTS),
+    "batch-summary-and-reports": (batch_outputs, REPORT_PARTS, XLSX_PARTS),
 }
 
 
@@ -166,15 +170,15 @@ def check(path: Path, schema, required: set[str]) -> PackageReport:
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_part_of_every_file_written_is_schema_valid(kind, ooxml, tmp_path):
-    make, xlsx_parts = KINDS[kind]
+    make, docx_parts, xlsx_parts = KINDS[kind]
     for path in make(tmp_path):
-        check(path, ooxml, DOCX_PARTS if path.suffix == ".docx" else xlsx_parts)
+        check(path, ooxml, docx_parts if path.suffix == ".docx" else xlsx_parts)
 
 
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed on this machine")
 def test_page_numbered_copy_written_with_pdf_is_schema_valid(school_pdf, ooxml):
     copy = school_pdf.with_suffix(".docx")  # rendered again with the page numbers LibreOffice found
-    check(copy, ooxml, DOCX_PARTS)
+    check(copy, ooxml, REPORT_PARTS)
 
 
 # ------------------------------------------------------------------------------------- the validator itself
@@ -260,3 +264,47 @@ def test_legacy_vml_drawing_of_cell_comments_is_validated_shape_by_shape(ooxml):
            '</v:shape></xml>').encode()
     violations, skipped = validate_part("xl/drawings/commentsDrawing1.vml", vml, ooxml)
     assert skipped is None and [v.path for v in violations] == ["/v:shape/x:ClientData/x:Bogus"]
+
+
+def test_every_variant_of_the_native_chart_xml_is_schema_valid(ooxml):
+    """render.drawingml writes the chart parts by hand: columns and horizontal bars, one to three
+    series, missing and negative values, with and without a unit; and the inline drawing that
+    places a chart in the text."""
+    from decimal import Decimal
+
+    from vqr_author.compute.charts import ChartModel, Series
+    from vqr_author.render.drawingml import chart_space, inline
+
+    values = (Decimal("1.50"), None, Decimal("-2.25"), Decimal("0.00"))
+    for kind in ("bar", "hbar"):
+        for count in (1, 3):
+            for unit in ("%", ""):
+                series = tuple(Series(f"系列{i} & <{i}>", values) for i in range(count))
+                chart = ChartModel("x", "标题", kind, ("甲", "乙 & 丙", "<丁>", "戊"), series, unit, 2, 1)
+                part = chart_space(chart, "rId1", palette=("1F4E79", "C55A11"), east_asian="黑体",
+                                   latin="Times New Roman").encode()
+                violations, skipped = validate_part("word/charts/chart1.xml", part, ooxml)
+                assert skipped is None and not violations, "\n".join(map(str, violations))
+    run = inline("rId9", "图 1 \"标题\" & <x>", "标题", 15.0, 7.6)
+    document = f'<w:document xmlns:w="{W}"><w:body><w:p>{run}</w:p><w:sectPr/></w:body></w:document>'.encode()
+    violations, skipped = validate_part("word/document.xml", document, ooxml)
+    assert skipped is None and not violations, "\n".join(map(str, violations))
+
+
+def test_embedded_workbook_is_validated_part_by_part(ooxml):
+    """A chart's embedded .xlsx is opened and each of its parts validated, named outer!inner."""
+    sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    inner = BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    '<Default Extension="xml" ContentType="application/xml"/></Types>')
+        zf.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    "<bogus/></workbook>")
+    outer = BytesIO()
+    with zipfile.ZipFile(outer, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                    f'<Default Extension="xlsx" ContentType="{sheet}"/></Types>')
+        zf.writestr("word/embeddings/book1.xlsx", inner.getvalue())
+    report = validate_package(outer.getvalue(), ooxml)
+    assert "word/embeddings/book1.xlsx!xl/workbook.xml" in report.validated
+    assert [v.part for v in report.violations] == ["word/embeddings/book1.xlsx!xl/workbook.xml"]
