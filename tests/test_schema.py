@@ -78,6 +78,13 @@ def district_report(folder: Path) -> list[Path]:
     return [result.output]
 
 
+def district_report_with_history(folder: Path) -> list[Path]:
+    schools = sorted((DISTRICT / "学校").glob("*.xlsx"))
+    result = aggregate_report(DISTRICT / "海川区.xlsx", schools, folder / "区县报告.docx", history=DISTRICT / "历年")
+    assert result.written and result.history is not None and result.history.years
+    return [result.output]
+
+
 def city_report(folder: Path) -> list[Path]:
     import yaml
 
@@ -147,6 +154,7 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str]]] = {
     "school-report": (school_report, set()),
     "draft-report": (draft_report, set()),
     "district-report": (district_report, set()),
+    "district-report-with-history": (district_report_with_history, set()),
     "city-report": (city_report, set()),
     "blank-workbooks": (blank_workbooks, COMMENTED_XLSX_PARTS),
     "next-year-workbook": (next_year_workbook, COMMENTED_XLSX_PARTS),
