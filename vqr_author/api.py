@@ -330,7 +330,7 @@ def _history_year(result: CheckResult, year: int) -> int | None:
     return found if found is not None and found < year else None
 
 
-def read_history(folder: str | Path, edition: Edition, year: int, exclude: list[Path] | None = None) -> HistoryFolder:
+def read_history(folder: str | Path, edition: Edition, year: int) -> HistoryFolder:
     """The school workbooks of years before ``year`` under ``folder`` (any layout, recursively; each
     workbook's 报告年度 says its year), read and checked like this year's. Refuses (exit code 2) a
     folder that cannot be used or that holds two workbooks of one school for one year."""
@@ -339,7 +339,7 @@ def read_history(folder: str | Path, edition: Edition, year: int, exclude: list[
     folder = Path(folder)
     if not folder.is_dir():
         raise InputFolderError(f"找不到历年数据文件夹“{folder}”（或它不是文件夹）。请在 --history 后给出存放往年学校填报表的文件夹。")
-    found, skipped = scan_folder(folder, exclude or [])
+    found, skipped = scan_folder(folder)
     if not found and not skipped:
         raise InputFolderError(f"历年数据文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请给出存放往年学校填报表的文件夹。")
     problems = [Problem(Level.WARNING, p["code"], f"历年数据：{p['message']}", file=str(folder / o.input))
@@ -434,7 +434,7 @@ def aggregate_report(
     found = None
     if history is not None and year is not None:
         found = read_history(history, region.edition, year)
-        found.problems.extend(_restated(found, schools, year, region.edition))
+        found = replace(found, problems=[*found.problems, *_restated(found, schools, year, region.edition)])
     result = AggregateResult(region, schools, unreadable, identity, None, history=found)
     if result.errors and not draft:
         return result
