@@ -100,9 +100,9 @@ def render_sentences(
 
     def schools_change() -> str:
         """How the number of schools changed since the latest earlier year of the history."""
-        if before is None:
+        if history is None or before is None:
             return ""
-        moved = len(school_covers) - len(before.schools)
+        moved = history.count_change(len(history.years) - 1) or 0  # the current year has one before it
         if moved == 0:
             return f"，与{before.year}年持平"
         return f"，较{before.year}年{'增加' if moved > 0 else '减少'}{abs(moved)}所"

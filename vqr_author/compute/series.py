@@ -66,6 +66,10 @@ class History:
         """The latest earlier year found (usually last year)."""
         return self.years[-2] if len(self.years) > 1 else None
 
+    def count_change(self, index: int) -> int | None:
+        """How many schools more (negative: fewer) year ``index`` has than the year before it."""
+        return None if index == 0 else len(self.years[index].schools) - len(self.years[index - 1].schools)
+
     def changes(self, index: int) -> tuple[list[str], list[str]]:
         """The schools of year ``index`` that the year before it did not have (new), and those of
         the year before that it does not have (gone), by name."""
@@ -128,8 +132,9 @@ def schools_table(layout: SeriesLayout, history: History) -> TableModel:
     rows = []
     for i, year in enumerate(history.years):
         new, gone = history.changes(i)
-        change = DASH if i == 0 else _signed(len(year.schools) - len(history.years[i - 1].schools))
-        rows.append((Cell(f"{year.year}年", "center"), Cell(str(len(year.schools)), "right"), Cell(change, "right"),
+        change = history.count_change(i)
+        rows.append((Cell(f"{year.year}年", "center"), Cell(str(len(year.schools)), "right"),
+                     Cell(DASH if change is None else _signed(change), "right"),
                      Cell("、".join(new) or DASH), Cell("、".join(gone) or DASH)))
     note = "学校以学校代码识别；“减少的学校”指上一年度有填报表、该年度没有填报表的学校。"
     return TableModel(layout.id, _fill(layout.title, history), False, None, (tuple(HeaderCell(h) for h in head),),
