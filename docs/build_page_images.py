@@ -27,7 +27,7 @@ DISTRICT = ROOT / "sample_inputs" / "district"
 # Each page is the first one after the page before it whose text (spaces removed) holds all its markers.
 SCHOOL_PAGES = (("质量年度报告（2024年度）",), ("前言",), ("目录", "1.人才培养"), ("为破解中职学生",),
                 ("分专业就业质量",), ("年分专业就业率与对口就业率",), ("2.服务贡献",), ("附表3",))
-DISTRICT_PAGES = (("前言",), ("各学校主要指标",), ("分办学性质主要指标",), ("排在校生人数前", "专业大类"))
+DISTRICT_PAGES = (("前言",), ("各学校主要指标",), ("年中等职业学校数",), ("排在校生人数前", "专业大类"))
 WIDTH, GAP, BACKGROUND = 426, 10, (200, 200, 200)
 
 
@@ -63,7 +63,7 @@ def build(out_dir: Path = HERE / "images") -> list[Path]:
         folder = Path(tmp)
         school = render_report(SCHOOL, folder / "学校.docx", pdf=True)
         district = aggregate_report(DISTRICT / "海川区.xlsx", sorted((DISTRICT / "学校").glob("*.xlsx")),
-                                    folder / "区县.docx", pdf=True)
+                                    folder / "区县.docx", pdf=True, history=DISTRICT / "历年")
         if school.pdf is None or district.pdf is None:
             raise SystemExit("没有生成 PDF（需要 LibreOffice）：" + "；".join([*school.notes, *district.notes]))
         written = []

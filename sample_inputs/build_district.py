@@ -5,9 +5,15 @@
 writes sample_inputs/district/海川区.xlsx (the district's own 封面, 正文 and 案例, text from
 district_text.yaml) and sample_inputs/district/学校/ with the five schools of the fictional
 北京市海川区: the sample school (北京市海川职业学校) and four synthetic but internally consistent
-schools, one of them 民办 (see synth.py). Then:
+schools, one of them 民办 (see synth.py).
 
-    vqr aggregate sample_inputs/district/海川区.xlsx sample_inputs/district/学校/*.xlsx -o 海川区报告.docx
+It also writes the history of two earlier years, sample_inputs/district/历年/2023/ and 2022/: the
+schools' workbooks of those years, each year's 本年 being the next year's 上年. The schools change
+as a district's do: the 民办 school is new in 2024, 旅游商贸学校 in 2023, and two schools (GONE)
+reported in 2022 and 2023 but not in 2024 — 5, 6 and 5 schools. Then:
+
+    vqr aggregate sample_inputs/district/海川区.xlsx sample_inputs/district/学校/*.xlsx \
+        --history sample_inputs/district/历年 -o 海川区报告.docx
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from synth import SchoolSpec, region_workbook, school_workbook  # noqa: E402
+import build_sample  # noqa: E402
+from synth import YEAR, SchoolSpec, earlier_year, region_workbook, school_workbook, write_school  # noqa: E402
 
 from vqr_author.edition import load_edition  # noqa: E402
 
@@ -45,6 +52,13 @@ SCHOOLS = [
     SchoolSpec("北京市海川区现代农业职业学校", "4111099904", DISTRICT, "公办", 13, ("610101", "610108", "690101", "740101")),
     SchoolSpec("北京海川艺术职业学校", "4111099905", DISTRICT, "民办", 14, ("750101", "750102", "750308W")),
 ]
+FIRST_YEAR = {"4111099903": 2023, "4111099905": 2024}  # 学校代码 → the first year it reports (others: every year)
+GONE = [  # reported in the earlier years, not in 2024
+    SchoolSpec("北京市海川区城建职业学校", "4111099906", DISTRICT, "公办", 15, ("660301", "700601", "770101")),
+    SchoolSpec("北京市海川区机电工程学校", "4111099907", DISTRICT, "公办", 16, ("660601", "700206")),
+]
+HISTORY = "历年"
+BACK = (1, 2)  # the earlier years written: 2023 and 2022
 
 
 def _bytes(wb) -> bytes:  # noqa: ANN001
@@ -66,9 +80,48 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
     shutil.copytree(HERE / "school" / "照片", schools_dir / "照片", dirs_exist_ok=True)
     written.append(schools_dir / main.name)
     for spec in SCHOOLS:
-        path = schools_dir / f"{spec.name.removeprefix('北京市').removeprefix('北京')}.xlsx"
+        path = schools_dir / _file_name(spec)
         path.write_bytes(_bytes(school_workbook(edition, spec, school_text)))
         written.append(path)
+    return written + _history(edition, school_text, out_dir / HISTORY)
+
+
+def _file_name(spec: SchoolSpec) -> str:
+    return f"{spec.name.removeprefix('北京市').removeprefix('北京')}.xlsx"
+
+
+def _sample_school_years(edition, count: int) -> list[tuple[list, dict]]:  # noqa: ANN001
+    """The sample school's years, newest first: 2024 and 2023 as build_sample.py has them, and the
+    years before made consistent by synth.earlier_year."""
+    survey = {code: pair for code, pair in build_sample.SURVEY_PEOPLE.items()}
+    this = {code: pair[1] for code, pair in {**build_sample.INDICATORS, **survey}.items()}
+    last = {code: pair[0] for code, pair in {**build_sample.INDICATORS, **survey}.items()}
+    years = [([list(row) for row in build_sample.MAJORS], {**this, **build_sample.SURVEY_METHOD}),
+             ([], {**last, **build_sample.SURVEY_METHOD})]  # its 2023 专业 rows are not in the sample
+    majors = years[0][0]
+    for back in range(2, count):
+        majors, values = earlier_year(edition, 100 + back, majors, years[-1][1])
+        years.append((majors, values))
+    return years
+
+
+def _history(edition, text: dict, folder: Path) -> list[Path]:  # noqa: ANN001
+    """The schools' workbooks of the earlier years (BACK), a folder per year."""
+    written = []
+    sample = build_sample.COVER
+    main = SchoolSpec(sample["单位名称"], sample["学校代码"], sample["所属区县"], sample["办学性质"], 0)
+    main_years = _sample_school_years(edition, max(BACK) + 2)
+    for back in BACK:
+        year_dir = folder / str(YEAR - back)
+        year_dir.mkdir(parents=True, exist_ok=True)
+        (majors, this), (_, last) = main_years[back], main_years[back + 1]
+        books = [(main, write_school(edition, main, YEAR - back, this, last, majors, text))]
+        books += [(spec, school_workbook(edition, spec, text, back)) for spec in [*SCHOOLS, *GONE]
+                  if FIRST_YEAR.get(spec.code, 0) <= YEAR - back]
+        for spec, wb in books:
+            path = year_dir / _file_name(spec)
+            path.write_bytes(_bytes(wb))
+            written.append(path)
     return written
 
 

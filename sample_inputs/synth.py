@@ -99,7 +99,9 @@ class _Year:
         (ratios and shares stay put, so last year's values follow this year's)."""
         if self.base is not None and key in self.base:
             value = float(self.base[key])  # type: ignore[arg-type]
-            return value if not integer and hi <= 100 else self._scale(value, integer)
+            followed = value if not integer and hi <= 100 else self._scale(value, integer)
+            self.v[key] = followed  # the year before this one follows it in turn
+            return followed
         value = self.rng.uniform(lo, hi)
         result = int(round(value)) if integer else round(value, 2)
         self.v[key] = result
@@ -216,27 +218,76 @@ def _last_year_majors(rng: random.Random, majors: list[list[object]]) -> list[li
     return last
 
 
-def school_workbook(edition: Edition, spec: SchoolSpec, text: dict) -> Workbook:
+YEAR = 2024  # the report year of the samples; earlier years are history (vqr aggregate --history)
+
+Majors = list[list[object]]
+
+
+def school_years(edition: Edition, spec: SchoolSpec, count: int = 2) -> list[tuple[Majors, dict[str, object]]]:
+    """The school's 专业 rows and indicator values for ``count`` years, newest first: each year a
+    little below the one after it, and each consistent on its own."""
     rng = random.Random(spec.seed)
     majors = _majors(rng, spec.majors)
-    this = _year_values(edition, rng, majors)
-    last = _year_values(edition, random.Random(spec.seed + 1), _last_year_majors(rng, majors), base=this)
+    years = [(majors, _year_values(edition, rng, majors))]
+    for back in range(1, count):
+        majors = _last_year_majors(rng, years[-1][0])
+        years.append((majors, _year_values(edition, random.Random(spec.seed + back), majors, base=years[-1][1])))
+    return years
+
+
+def earlier_year(edition: Edition, seed: int, majors: Majors, this: dict[str, object]) -> tuple[Majors, dict[str, object]]:
+    """The year before ``this`` (values of a school not made by school_years, e.g. the sample school)."""
+    rng = random.Random(seed)
+    last_majors = _last_year_majors(rng, majors)
+    return last_majors, _year_values(edition, rng, last_majors, base={**_parameters(edition, this), **this})
+
+
+def _parameters(edition: Edition, values: dict[str, object]) -> dict[str, object]:
+    """The free parameters _fill draws (how `其中` parts divide their parent), read back from values,
+    so that the year before keeps the proportions of ``values``."""
+    found: dict[str, object] = {}
+    for ind in edition.input_indicators:
+        parent = values.get(ind.parent) if ind.parent else None
+        if not isinstance(parent, (int, float)) or not isinstance(values.get(ind.code), (int, float)):
+            continue
+        value = float(values[ind.code])  # type: ignore[arg-type]
+        if ind.parts in ("exhaustive", "disjoint"):
+            found[f"weight:{ind.code}"] = value or 0.01
+            siblings = [s.code for s in edition.input_indicators if s.parent == ind.parent and s.parts == ind.parts]
+            found[f"share:{ind.parent}"] = sum(float(values.get(c) or 0) for c in siblings) / parent if parent else 0.0  # type: ignore[arg-type]
+        elif ind.parts == "subset":
+            found[f"share:{ind.code}"] = value / parent if parent else 0.0
+    return found
+
+
+def school_workbook(edition: Edition, spec: SchoolSpec, text: dict, back: int = 0) -> Workbook:
+    """The school's workbook of ``YEAR - back``: that year's values as 本年, the year before as 上年."""
+    years = school_years(edition, spec, back + 2)
+    (majors, this), (_, last) = years[back], years[back + 1]
+    return write_school(edition, spec, YEAR - back, this, last, majors, text, spec.cases if back == 0 else ())
+
+
+def write_school(edition: Edition, spec: SchoolSpec, year: int, this: dict[str, object], last: dict[str, object],
+                 majors: Majors, text: dict, cases: tuple[int, ...] = ()) -> Workbook:
+    """A filled school workbook of ``year``: cover, both years' indicators, 专业, 资助, 正文, ``cases``."""
     wb = build_blank_workbook(edition, c.SCHOOL)
     cover = {"单位名称": spec.name, "学校代码": spec.code, "所属区县": spec.district, "办学性质": spec.nature,
-             "报告年度": "2024", "发布单位": spec.name, "发布日期": "2025年1月",
-             "公开网址": f"https://www.example.edu.cn/{spec.code}/zlnb/2024"}
+             "报告年度": str(year), "发布单位": spec.name, "发布日期": f"{year + 1}年1月",
+             "公开网址": f"https://www.example.edu.cn/{spec.code}/zlnb/{year}"}
     for row in wb[c.SHEET_COVER].iter_rows(min_row=2):
         if row[0].value in cover:
             row[1].value = cover[row[0].value]
     for row in wb[c.SHEET_INDICATORS].iter_rows(min_row=2):
         code = row[0].value
         if code in this:
-            row[4].value, row[5].value = (None if edition.indicator(code).kind is Kind.TEXT else last[code]), this[code]
+            text_kind = edition.indicator(code).kind is Kind.TEXT
+            row[4].value, row[5].value = (None if text_kind else last.get(code)), this[code]
     for i, values in enumerate(majors, start=2):
         for col, value in enumerate(values, start=1):
             wb["专业"].cell(row=i, column=col, value=value)
-    aid = [("国家助学金", round(this["F6-01"] * 0.07), None), ("免学费", round(this["F6-01"] * 0.9), None),
-           ("北京市政府奖学金", max(1, round(this["F6-01"] * 0.02)), None)]
+    students = int(this["F6-01"])  # type: ignore[call-overload]
+    aid = [("国家助学金", round(students * 0.07), None), ("免学费", round(students * 0.9), None),
+           ("北京市政府奖学金", max(1, round(students * 0.02)), None)]
     for i, (item, people, _) in enumerate(aid, start=2):
         amount = people * {"国家助学金": 2000, "免学费": 2000, "北京市政府奖学金": 2000}[item]
         for col, value in enumerate((item, people, amount, ""), start=1):
@@ -246,7 +297,7 @@ def school_workbook(edition: Edition, spec: SchoolSpec, text: dict) -> Workbook:
     for section, paragraphs in text["narrative"].items():
         for paragraph in paragraphs:
             narrative.append([section, paragraph])
-    for index in spec.cases:
+    for index in cases:
         case = text["cases"][index % len(text["cases"])]
         wb[c.SHEET_CASES].append([case["section"], case["title"], "\n".join(case["body"]), case.get("image"),
                                   case.get("caption")])

@@ -82,6 +82,13 @@ def district_report(folder: Path) -> list[Path]:
     return [result.output]
 
 
+def district_report_with_history(folder: Path) -> list[Path]:
+    schools = sorted((DISTRICT / "学校").glob("*.xlsx"))
+    result = aggregate_report(DISTRICT / "海川区.xlsx", schools, folder / "区县报告.docx", history=DISTRICT / "历年")
+    assert result.written and result.history is not None and result.history.years
+    return [result.output]
+
+
 def city_report(folder: Path) -> list[Path]:
     import yaml
 
@@ -151,6 +158,7 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
     "school-report": (school_report, REPORT_PARTS, set()),
     "draft-report": (draft_report, REPORT_PARTS, set()),
     "district-report": (district_report, REPORT_PARTS, set()),
+    "district-report-with-history": (district_report_with_history, REPORT_PARTS, set()),
     "city-report": (city_report, REPORT_PARTS, set()),
     "blank-workbooks": (blank_workbooks, set(), COMMENTED_XLSX_PARTS),
     "next-year-workbook": (next_year_workbook, set(), COMMENTED_XLSX_PARTS),

@@ -18,13 +18,15 @@ from pathlib import Path
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
 from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
 from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.compute.report import SectionContent, report_years
+from vqr_author.compute.series import restated_last_year, school_key
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition import Edition, load_edition
-from vqr_author.errors import VqrError, WorkbookUnreadable
+from vqr_author.errors import InputFolderError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_outputs, write_atomic, write_together
 from vqr_author.output.guard import check_output_name
 from vqr_author.output.annotate import annotate
-from vqr_author.problems import Level, Problem, error, in_reading_order
+from vqr_author.problems import Level, Problem, error, in_reading_order, warning
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.context import contents
@@ -255,6 +257,7 @@ class AggregateResult:
     output: Path | None
     pdf: Path | None = None
     notes: list[str] = field(default_factory=list)
+    history: HistoryFolder | None = None  # with --history: the earlier years' workbooks and what was found in them
 
     @property
     def problems(self) -> list[Problem]:
@@ -263,7 +266,7 @@ class AggregateResult:
         for school in self.schools:
             found += [replace(p, file=school.path.name) for p in school.problems]
         found += [error(exc.code, str(exc), file=path.name) for path, exc in self.unreadable]
-        return found + self.identity
+        return found + self.identity + (self.history.problems if self.history else [])
 
     @property
     def errors(self) -> list[Problem]:
@@ -272,6 +275,88 @@ class AggregateResult:
     @property
     def written(self) -> bool:
         return self.output is not None
+
+
+@dataclass(frozen=True)
+class HistoryFolder:
+    """Earlier years' school workbooks (``--history``): those used, by year, and a problem for every
+    file not used (unreadable, with errors, not of an earlier year) and every 上年 value that differs
+    from the school's own workbook of last year."""
+
+    folder: Path
+    years: dict[int, list[CheckResult]]
+    problems: list[Problem]
+
+
+def _history_year(result: CheckResult, year: int) -> int | None:
+    """The earlier year a history workbook stands for, or None when it is not one."""
+    found = report_years(result.book.cover_text("报告年度")).this
+    return found if found is not None and found < year else None
+
+
+def read_history(folder: str | Path, edition: Edition, year: int) -> HistoryFolder:
+    """The school workbooks of years before ``year`` under ``folder`` (any layout, recursively; each
+    workbook's 报告年度 says its year), read and checked like this year's. Refuses (exit code 2) a
+    folder that cannot be used or that holds two workbooks of one school for one year."""
+    from vqr_author.batch import scan_folder  # the folder scan of vqr batch: links, permissions, lock files
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputFolderError(f"找不到历年数据文件夹“{folder}”（或它不是文件夹）。请在 --history 后给出存放往年学校填报表的文件夹。")
+    found, skipped = scan_folder(folder)
+    if not found and not skipped:
+        raise InputFolderError(f"历年数据文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请给出存放往年学校填报表的文件夹。")
+    problems = [Problem(Level.WARNING, p["code"], f"历年数据：{p['message']}", file=str(folder / o.input))
+                for o in skipped for p in o.problems]
+    years: dict[int, list[CheckResult]] = {}
+    for path in found:
+        try:
+            result = check_workbook(path, edition)
+        except WorkbookUnreadable as exc:
+            problems.append(warning("history-unreadable", f"历年填报表无法读取，未计入历年数据：{exc}", file=str(path)))
+            continue
+        earlier = _history_year(result, year)
+        if earlier is None:
+            stated = result.book.cover_text("报告年度") or "未填写"
+            problems.append(warning(
+                "history-year", f"历年填报表的报告年度是 {stated}，不是 {year} 年以前的年度，未计入历年数据。"
+                "历年数据文件夹中只应放往年的学校填报表；请检查封面的报告年度。", file=str(path)))
+        elif result.errors:
+            first = result.errors[0]
+            problems.append(warning(
+                "history-has-errors", f"历年填报表有 {len(result.errors)} 个错误（第一个在 {first.place}：{first.message}），"
+                f"未计入 {earlier} 年的历年数据。请运行 vqr check 查看全部问题，改正后重新汇总。", file=str(path)))
+        else:
+            years.setdefault(earlier, []).append(result)
+    _refuse_duplicates(years)
+    return HistoryFolder(folder, years, problems)
+
+
+def _refuse_duplicates(years: dict[int, list[CheckResult]]) -> None:
+    """Two workbooks of one school (学校代码) for one year would be counted twice: refused, naming both."""
+    clashes = []
+    for year, results in sorted(years.items()):
+        by_school: dict[str, list[CheckResult]] = {}
+        for result in results:
+            by_school.setdefault(school_key(result.book), []).append(result)
+        for code, same in by_school.items():
+            if len(same) > 1:
+                files = "”和“".join(str(r.path) for r in same)
+                clashes.append(f"学校代码 {code}（{same[0].book.cover_text('单位名称')}）在 {year} 年度有 {len(same)} 份填报表：“{files}”")
+    if clashes:
+        raise InputFolderError("历年数据文件夹中同一学校同一年度有多份填报表，无法确定用哪一份：" + "；".join(clashes)
+                               + "。每所学校每年只能有一份，请移走多余的填报表后重新运行。")
+
+
+def _restated(history: HistoryFolder, schools: list[CheckResult], year: int, edition: Edition) -> list[Problem]:
+    """Each school's 上年 values against its own workbook of last year, when the history has it."""
+    last_year = {school_key(r.book): r for r in history.years.get(year - 1, [])}
+    problems = []
+    for school in schools:
+        earlier = last_year.get(school_key(school.book))
+        if earlier is not None:
+            problems += restated_last_year(edition, school.book, school.path.name, earlier.book, str(earlier.path))
+    return problems
 
 
 def aggregate_report(
@@ -284,9 +369,13 @@ def aggregate_report(
     edition: Edition | str | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
+    history: str | Path | None = None,
 ) -> AggregateResult:
     """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
-    workbooks the data. Nothing is written when any workbook has errors, unless ``draft``."""
+    workbooks the data. Nothing is written when any workbook has errors, unless ``draft``. With
+    ``history`` (a folder of earlier years' school workbooks) the report also shows the edition's
+    series over every year found and the count of schools, and each school's 上年 values are
+    checked against its own workbook of last year."""
     level = _level(level)
     if level == SCHOOL:
         raise VqrError("汇总报告的层级应为 district（区县）或 city（市）。")
@@ -305,12 +394,19 @@ def aggregate_report(
         raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
     identities = [SchoolIdentity.of(s.path.name, s.book) for s in schools]
     identity = identity_problems(identities, region.book.cover_text("报告年度"))
-    result = AggregateResult(region, schools, unreadable, identity, None)
+    year = report_years(region.book.cover_text("报告年度")).this
+    found = None
+    if history is not None and year is not None:
+        found = read_history(history, region.edition, year)
+        found = replace(found, problems=[*found.problems, *_restated(found, schools, year, region.edition)])
+    result = AggregateResult(region, schools, unreadable, identity, None, history=found)
     if result.errors and not draft:
         return result
-    inputs = [*_inputs(region), *(i for s in schools for i in _inputs(s)), *named]
+    earlier = [r for results in (found.years.values() if found else ()) for r in results]
+    inputs = [*_inputs(region), *(i for s in (*schools, *earlier) for i in _inputs(s)), *named]
     check_report_outputs(output, inputs, pdf=pdf, record=False)
-    source = region_source(region.edition, region.book, [s.school() for s in schools])
+    books = {y: [r.book for r in results] for y, results in found.years.items()} if found else None
+    source = region_source(region.edition, region.book, [s.school() for s in schools], books)
     report = build_report(region.edition, source)
     produced = produce(report, template_path, Draft(result.problems) if draft else None, pdf)
     files = {output: produced.docx, **({output.with_suffix(".pdf"): produced.pdf} if produced.pdf is not None else {})}
@@ -363,6 +459,7 @@ def new_workbook(
 
 __all__ = [
     "AggregateResult",
+    "HistoryFolder",
     "CheckResult",
     "RenderResult",
     "aggregate_report",
@@ -370,6 +467,7 @@ __all__ = [
     "check_workbook",
     "diff_reports",
     "new_workbook",
+    "read_history",
     "render_report",
     "school_report_files",
     "write_report_files",

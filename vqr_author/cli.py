@@ -55,6 +55,10 @@ EditionOption = Annotated[
 DebugOption = Annotated[bool, typer.Option("--debug", help="出现内部错误时把详细信息写入日志文件，并显示日志位置。")]
 PdfOption = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF，并把真实页码填入目录。")]
 LevelOption = Annotated[str, typer.Option("--level", help="报告层级：school（学校，默认）、district（区县）、city（市）。")]
+HistoryOption = Annotated[
+    Optional[Path], typer.Option("--history", help="往年各学校填报表所在的文件夹（含子文件夹，按封面的报告年度区分年份）："
+                                 "报告中加入历年序列表和图、学校数的变化，并核对各校的上年数据。")
+]
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -224,13 +228,14 @@ def aggregate(
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
     edition: EditionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部问题（含所在文件）。")] = False,
+    history: HistoryOption = None,
     debug: DebugOption = False,
 ) -> None:
     """汇总各学校的填报表，生成区县（或市）质量年度报告：数量相加，比率按合并口径重新计算。"""
 
     def action() -> int:
         result = api.aggregate_report(region, list(schools), output, level=level, draft=draft, edition=edition,
-                                      template=template, pdf=pdf)
+                                      template=template, pdf=pdf, history=history)
         problems = result.problems
         if as_json:
             print(json.dumps([p.as_dict(with_file=True) for p in problems], ensure_ascii=False, indent=2))
@@ -239,6 +244,7 @@ def aggregate(
         errors = len(result.errors)
         console = err if as_json else out
         say(console, f"汇总 {len(result.schools)} 所学校：{errors} 个错误，{len(problems) - errors} 个警告。")
+        _history_summary(console, result)
         if not result.written:
             say(console, "[red]未生成报告[/]：请先修改上面的错误，或加 --draft 生成草稿。")
             return EXIT_ERRORS
@@ -248,6 +254,14 @@ def aggregate(
         return EXIT_ERRORS if errors else EXIT_OK
 
     _run(action, debug)
+
+
+def _history_summary(console: Console, result: api.AggregateResult) -> None:
+    """Which earlier years the history folder gave, and how many schools each."""
+    if result.history is None:
+        return
+    years = "、".join(f"{year} 年 {len(found)} 所" for year, found in sorted(result.history.years.items()))
+    say(console, f"历年数据（{escape(str(result.history.folder))}）：{years or '没有可用的往年填报表'}。")
 
 
 def _batch_table(result: batch.BatchResult) -> Table:
@@ -315,6 +329,7 @@ def batch_command(
         Optional[Path], typer.Option("--aggregate", help="同时用这个区县（市）填报表汇总成功的学校，生成汇总报告。")
     ] = None,
     level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
+    history: HistoryOption = None,
     pdf: PdfOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
     edition: EditionOption = None,
@@ -323,7 +338,9 @@ def batch_command(
     """批量生成文件夹中每份学校填报表的报告，写出汇总.xlsx；有问题的文件不影响其他文件。"""
 
     def action() -> int:
-        exclude = [aggregate_with] if aggregate_with else []
+        if history is not None and aggregate_with is None:
+            raise VqrError("--history 只用于汇总报告，请同时给出 --aggregate 区县（市）填报表。")
+        exclude = [p for p in (aggregate_with, history) if p is not None]  # 往年的填报表不是本年的学校
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=out, transient=True) as bar:
             task = bar.add_task("处理中", total=None)
@@ -343,14 +360,14 @@ def batch_command(
         say(out, _batch_summary(result))
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:
-            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf))
+            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf, history))
         return code
 
     _run(action, debug)
 
 
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
-                           edition: Optional[str], pdf: bool) -> int:
+                           edition: Optional[str], pdf: bool, history: Optional[Path] = None) -> int:
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.failed]
     from vqr_author.compute.report import report_title
@@ -360,7 +377,8 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
                          region_check.book.level)
     target = result.out_dir / (batch.safe_name(title) + ".docx")
     aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
-                                      template=template, pdf=pdf)
+                                      template=template, pdf=pdf, history=history)
+    _history_summary(out, aggregated)
     if left_out:
         say(out, f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{escape('、'.join(left_out))}。"
                  "汇总报告按草稿生成。")
@@ -368,6 +386,8 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
         say(out, "[red]未生成汇总报告[/]：")
         out.print(_by_file(aggregated.problems))
         return EXIT_ERRORS
+    if aggregated.history is not None and aggregated.history.problems:  # not in 汇总.xlsx, which lists this year's files
+        out.print(_by_file(aggregated.history.problems))
     say(out, f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{escape(str(target))}")
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
 

@@ -21,6 +21,7 @@ from vqr_author.compute.aggregate import (
 )
 from vqr_author.compute.charts import ChartModel, indicator_chart, record_chart, schools_chart, shares_chart
 from vqr_author.compute.records import RecordSet
+from vqr_author.compute.series import History, build_history, series_chart, series_table
 from vqr_author.compute.sentences import render_sentences
 from vqr_author.compute.tables import (
     TableModel,
@@ -50,6 +51,7 @@ class ReportSource:
     records: dict[str, RecordSet]
     schools: tuple[SchoolResult, ...] = ()  # district and city reports: the schools they aggregate
     coverage: Coverage | None = None
+    history: History | None = None  # district and city reports with earlier years' workbooks (--history)
 
 
 def school_source(edition: Edition, book: ReportWorkbook) -> ReportSource:
@@ -58,15 +60,23 @@ def school_source(edition: Edition, book: ReportWorkbook) -> ReportSource:
     return ReportSource(SCHOOL, cover, book.paragraphs, book.cases, school.values, school.records)
 
 
-def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[SchoolResult]) -> ReportSource:
+def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[SchoolResult],
+                  earlier: Mapping[int, Sequence[ReportWorkbook]] | None = None) -> ReportSource:
     """A district or city report: its own narrative and cases, then the schools' cases (with their
-    names), and values aggregated over the schools."""
+    names), and values aggregated over the schools; with ``earlier`` (school workbooks of earlier
+    years, by year) the series over those years and this one."""
     schools = tuple(sorted(schools, key=lambda s: (s.cover("学校代码"), s.name)))
     values, coverage = aggregate_values(edition, [s.book for s in schools])
     school_cases = tuple(replace(case, source=school.name) for school in schools for case in school.book.cases)
     cover = {key: region.cover_text(key) for key in region.cover}
+    year = report_years(cover.get("报告年度", "")).this
+    history = None
+    if earlier and year is not None:
+        history = build_history(edition, {**{y: books for y, books in earlier.items() if y < year},
+                                          year: [s.book for s in schools]})
     return ReportSource(region.level, cover, region.paragraphs, region.cases + school_cases, values,
-                        aggregate_records(edition, schools), schools, coverage)
+                        aggregate_records(edition, schools), schools, coverage,
+                        history if history is not None and history.previous is not None else None)
 
 
 @dataclass(frozen=True)
@@ -162,12 +172,23 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         built = (_chart(edition, layout, source, years) for layout in edition.charts_for(source.level, ids))
         return tuple(replace(chart, number=next(figure_number)) for chart in built if chart and not chart.empty)
 
+    def series_for(section: Section) -> tuple[tuple[TableModel, ...], tuple[ChartModel, ...]]:
+        """The series placed in ``section`` (with history only): tables, then charts, numbered on."""
+        if source.history is None:
+            return (), ()
+        layouts = [s for s in edition.series if s.section == section.code and source.level in s.levels]
+        tables = tuple(replace(series_table(edition, s, source.history), number=next(body_number)) for s in layouts)
+        drawn = (series_chart(edition, s, source.history) for s in layouts)
+        return tables, tuple(replace(c, number=next(figure_number)) for c in drawn if c and not c.empty)
+
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
         leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers,
-                                 source.coverage)
+                                 source.coverage, source.history)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         charts = charts_for(section.charts)
+        series_tables, series_charts = series_for(section)
+        tables, charts = tables + series_tables, charts + series_charts
         cases = tuple(
             CaseBlock(c, next(figure_number) if c.image else None) for c in source.cases if c.section == section.code
         )

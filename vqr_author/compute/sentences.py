@@ -9,6 +9,8 @@ put the computed values in. Templates are Jinja, run in a sandbox with only the 
     growth('GM01')     较上年增长7.93%
     schools()          5 (district/city: how many schools)
     schools_by('办学性质')  公办4所、民办1所
+    schools_change()   ，较2023年减少1所 — with history (--history) only, else nothing
+    schools_moved()    与2023年相比，新增…1所，减少…1所。 — with history and a change only
     年度, 上年度        2024, 2023
 
 A sentence that needs a value the workbook does not have is left out, never written with a gap.
@@ -30,6 +32,7 @@ from vqr_author.edition.templates import compile_sentence
 
 if TYPE_CHECKING:
     from vqr_author.compute.aggregate import Coverage
+    from vqr_author.compute.series import History
 
 
 class _Missing(Exception):
@@ -50,6 +53,7 @@ def render_sentences(
     year: int | None,
     school_covers: Sequence[Mapping[str, str]] = (),
     coverage: Coverage | None = None,
+    history: History | None = None,
 ) -> tuple[str, ...]:
     """The data sentences of ``section`` for a report of ``level``, joined into one paragraph."""
     templates = edition.sentences.get(level, {}).get(section, ())
@@ -92,7 +96,28 @@ def render_sentences(
             counts[cover.get(field) or "未填写"] = counts.get(cover.get(field) or "未填写", 0) + 1
         return "、".join(f"{name}{n}所" for name, n in counts.items())
 
+    before = history.previous if history is not None else None
+
+    def schools_change() -> str:
+        """How the number of schools changed since the latest earlier year of the history."""
+        if history is None or before is None:
+            return ""
+        moved = history.count_change(len(history.years) - 1) or 0  # the current year has one before it
+        if moved == 0:
+            return f"，与{before.year}年持平"
+        return f"，较{before.year}年{'增加' if moved > 0 else '减少'}{abs(moved)}所"
+
+    def schools_moved() -> str:
+        if history is None or before is None:
+            raise _Missing
+        new, gone = history.changes(len(history.years) - 1)
+        parts = [f"{word}{'、'.join(names)}{len(names)}所" for word, names in (("新增", new), ("减少", gone)) if names]
+        if not parts:
+            raise _Missing
+        return f"与{before.year}年相比，{'，'.join(parts)}。"
+
     context = {"q": q, "n": n, "change": change, "growth": growth, "schools": schools, "schools_by": schools_by,
+               "schools_change": schools_change, "schools_moved": schools_moved,
                "年度": year or "本", "上年度": (year - 1) if year else "上"}
     written = []
     for template in templates:

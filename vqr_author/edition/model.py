@@ -306,6 +306,35 @@ class ChartLayout(_Strict):
         return self
 
 
+class SeriesChart(_Strict):
+    title: str
+    indicators: tuple[str, ...]
+
+
+class SeriesLayout(_Strict):
+    """A series over every year found (``vqr aggregate --history``), placed in outline ``section``.
+    Kinds: indicators (a row per indicator, a column per year; with ``chart`` a chart of
+    ``chart.indicators``, which share one unit), schools (the number of schools each year, and
+    which are new and which are gone). District and city reports only; without history nothing
+    is shown."""
+
+    id: str
+    kind: Literal["indicators", "schools"] = "indicators"
+    section: str
+    title: str  # {首年}, {本年}: the first and the last year shown
+    indicators: tuple[str, ...] = ()
+    chart: SeriesChart | None = None
+    levels: tuple[str, ...] = ("区县", "市")
+
+    @model_validator(mode="after")
+    def _shape(self) -> SeriesLayout:
+        if self.kind == "indicators" and not self.indicators:
+            raise ValueError(f"序列 {self.id}：indicators 序列必须给出 indicators")
+        if self.kind == "schools" and (self.indicators or self.chart):
+            raise ValueError(f"序列 {self.id}：schools 序列不带 indicators 和 chart")
+        return self
+
+
 class Thresholds(_Strict):
     flat_percent: float = 1.0
     flat_points: float = 0.5
@@ -347,6 +376,7 @@ class Edition(_Strict):
     major_categories: dict[str, str] = Field(default_factory=dict)
     outside_catalogue_suffix: str = "W"
     sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
+    series: tuple[SeriesLayout, ...] = ()  # multi-year series of district and city reports (--history)
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -520,6 +550,22 @@ class Edition(_Strict):
             raise ValueError("；".join(problems))
         return self
 
+
+    @model_validator(mode="after")
+    def _series_resolve(self) -> Edition:
+        """Series name indicators and sections that exist; a chart's indicators share one unit."""
+        codes, sections = {i.code for i in self.indicators}, {s.code for s in self.outline}
+        problems = []
+        for series in self.series:
+            if series.section not in sections:
+                problems.append(f"序列 {series.id} 引用了不存在的章节 {series.section}")
+            chart = series.chart.indicators if series.chart else ()
+            problems += [f"序列 {series.id} 引用了不存在的指标 {c}" for c in (*series.indicators, *chart) if c not in codes]
+            if chart and all(c in codes for c in chart) and len({self.indicator(c).unit for c in chart}) > 1:
+                problems.append(f"序列 {series.id} 的图中各指标单位不同（一张图只能有一个数值轴）")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
 
 
 def _unambiguous_labels(indicators: tuple[Indicator, ...], by_code: dict[str, Indicator]) -> dict[str, str]:
