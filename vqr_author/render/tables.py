@@ -226,15 +226,17 @@ def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_r
     return "".join(out)
 
 
-def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
-    """Caption above (表 N / 附表 N as a SEQ field), the table, and its note below."""
+def table_block(model: TableModel, flagged_refs: Collection[str] = (), bookmark: tuple[str, int] | None = None) -> str:
+    """Caption above (表 N / 附表 N as a SEQ field, inside the ``bookmark`` — name, id — that the
+    目录 and the lists refer to), the table, and its note below."""
     widths, metrics = table_layout(model, flagged_refs)
     prefix = "附表" if model.annex else "表"
     parts = []
     if model.lead:
         parts.append(ooxml.paragraph(ooxml.text_run(model.lead), "Normal"))
     if model.number is not None:
-        parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None))
+        parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None,
+                                   bookmark=bookmark))
     rows = _header_rows(model, widths, metrics) + _body_rows(model, widths, metrics, flagged_refs)
     parts.append(ooxml.table(rows, widths, margin=metrics.margin))
     if model.note:
