@@ -26,7 +26,7 @@ from vqr_author.output import check_outputs, write_atomic, write_together
 from vqr_author.output.guard import check_output_name
 from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order
-from vqr_author.output.pdf import INSTALL_HINT, PdfError, anchor_pages, docx_to_pdf, find_soffice
+from vqr_author.output.pdf import INSTALL_HINT, PdfError, anchor_pages, docx_to_pdf, find_soffice, wants_page_numbers
 from vqr_author.output.pdf import note as pdf_note
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.charts import MissingGlyphs, draw
@@ -89,7 +89,7 @@ class Produced:
 
 
 def produce(report: Report, template: Path, draft: Draft | None = None, pdf: bool = False,
-            page_numbers: bool = True) -> Produced:
+            page_numbers: bool | None = None) -> Produced:
     """The .docx, and with ``pdf`` the PDF. With ``page_numbers`` or ``pdf``, LibreOffice lays the
     report out once: it computes the page numbers of the 目录 and the lists of tables, figures and
     cases itself (PAGEREF fields), so that layout is the PDF; the page of each heading and caption,
@@ -97,7 +97,7 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     or when it fails, the .docx has no numbers (and no PDF is made), and one note says why."""
     report, drawn, notes = _draw_charts(report)
     document = render_docx(report, template, draft, drawn=drawn)
-    if not (pdf or page_numbers):
+    if not (pdf or wants_page_numbers(page_numbers)):
         return Produced(document, None, notes)
     soffice = find_soffice()
     try:
@@ -191,7 +191,7 @@ def check_report_outputs(output: Path, inputs: list[tuple[Path | None, str]], *,
 
 def school_report_files(
     result: CheckResult, output: str | Path, template: Path, *, draft: bool = False, pdf: bool = False,
-    page_numbers: bool = True, input_sha256: str | None = None,
+    page_numbers: bool | None = None, input_sha256: str | None = None,
 ) -> ReportFiles:
     """The pipeline of a checked school workbook, shared by render_report and vqr batch: check the
     outputs against every input, render the .docx (and PDF), and make the record of that .docx."""
@@ -261,14 +261,14 @@ def render_report(
     edition: Edition | str | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
-    page_numbers: bool = True,
+    page_numbers: bool | None = None,
 ) -> RenderResult:
     """Render the report of a school workbook to ``output`` (.docx), atomically.
 
     With errors and without ``draft`` nothing is written. With ``draft`` the report is written and
     every problem is marked visibly in it. With ``pdf`` a PDF is written beside it (LibreOffice).
-    With ``page_numbers`` (the default) the 目录 gets its page numbers from LibreOffice's layout
-    (see produce); without, the layout pass is skipped.
+    With ``page_numbers`` (by default, see output.pdf.wants_page_numbers) the 目录 gets its page numbers from
+    LibreOffice's layout (see produce); with False the layout pass is skipped.
     """
     output = Path(output)
     template_path = _template(template)
@@ -336,7 +336,7 @@ def aggregate_report(
     edition: Edition | str | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
-    page_numbers: bool = True,
+    page_numbers: bool | None = None,
 ) -> AggregateResult:
     """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
     workbooks the data. Nothing is written when any workbook has errors, unless ``draft``."""

@@ -42,6 +42,15 @@ FONT_ALIASES = {
 }
 
 
+PAGE_NUMBERS_VARIABLE = "VQR_PAGE_NUMBERS"
+
+
+def wants_page_numbers(page_numbers: bool | None) -> bool:
+    """``page_numbers`` as given; when None, yes unless the environment variable VQR_PAGE_NUMBERS is
+    0 (for scripts and tests that never want the layout pass; vqr's --no-page-numbers is False)."""
+    return os.environ.get(PAGE_NUMBERS_VARIABLE, "1").strip() != "0" if page_numbers is None else page_numbers
+
+
 class PdfError(VqrError):
     """Why the layout pass gave no page numbers (and no PDF): a clause, completed by ``note``."""
 
