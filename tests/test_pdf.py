@@ -6,9 +6,11 @@ soffice is missing they are skipped with that reason — except the test of what
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -194,3 +196,21 @@ def test_without_page_numbers_there_is_no_layout_pass(sample, tmp_path, monkeypa
 def test_bookmarks_are_named_as_libreoffice_exports_them():
     assert pdf_module.destination_name("_TocH12") == "5FTocH12"
     assert pdf_module.destination_name("Toc-1") == "Toc-1"
+
+
+def test_a_batch_without_libreoffice_says_so_in_one_line(tmp_path):
+    """Five schools and their district report, no soffice on PATH: every report written, one line why
+    the 目录 have no page numbers (not one per report), exit code 0."""
+    inbox = tmp_path / "收集"
+    shutil.copytree(DISTRICT / "学校", inbox)
+    nowhere = tmp_path / "bin"
+    nowhere.mkdir()
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(inbox), "-o", str(tmp_path / "输出"),
+                           "--jobs", "2", "--aggregate", str(DISTRICT / "海川区.xlsx")], capture_output=True, text=True,
+                          env={"COLUMNS": "80", "PATH": str(nowhere), "VQR_PAGE_NUMBERS": "1"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(list((tmp_path / "输出").glob("*.docx"))) == 6
+    said = re.sub(r"\s+", "", done.stderr)
+    assert said.count("目录没有填入页码：本机没有找到LibreOffice") == 1, done.stderr
+    manifest = json.loads((tmp_path / "输出" / "vqr-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["environment"]["page_numbers"] == "no"  # installing LibreOffice later renders them again

@@ -350,19 +350,20 @@ def batch_command(
         if any(o.status != batch.UNCHANGED for o in result.outcomes):
             out.print(_batch_table(result))
         _batch_problems(result)
-        _notes(sorted({note for o in result.outcomes for note in o.notes}))
+        notes = sorted({note for o in result.outcomes for note in o.notes})  # the same note once, not once a school
+        _notes(notes)
         say(out, _batch_summary(result))
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:
             code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf,
-                                                    _page_numbers(no_page_numbers)))
+                                                    _page_numbers(no_page_numbers), notes))
         return code
 
     _run(action, debug)
 
 
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
-                           edition: Optional[str], pdf: bool, page_numbers: Optional[bool]) -> int:
+                           edition: Optional[str], pdf: bool, page_numbers: Optional[bool], said: list[str]) -> int:
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.failed]
     from vqr_author.compute.report import report_title
@@ -381,6 +382,7 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
         out.print(_by_file(aggregated.problems))
         return EXIT_ERRORS
     say(out, f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{escape(str(target))}")
+    _notes([note for note in aggregated.notes if note not in said])
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
 
 
