@@ -251,11 +251,13 @@ def field_runs(instr: str, cached: str = "") -> str:
 
 
 def bookmarked(p, anchor: str):
-    """Put the paragraph's content inside a bookmark named by the context (``anchor``.name, .id):
-    the 目录 entries refer to it by a PAGEREF field, and LibreOffice exports it as a named
-    destination of the PDF, which is how the page-number pass learns the page it landed on."""
-    p._p.insert(1, parse_xml(f'<w:bookmarkStart {W} w:id="{{{{ {anchor}.id }}}}" w:name="{{{{ {anchor}.name }}}}"/>'))
-    p._p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="{{{{ {anchor}.id }}}}"/>'))
+    """Put the paragraph's content inside the bookmark the context gives (``anchor``.start and .end,
+    the bookmarkStart and bookmarkEnd elements placed by docxtpl's {{r }} tags, each in a run of its
+    own, so the template stays schema-valid): the 目录 entries refer to it by a PAGEREF field, and
+    LibreOffice exports it as a named destination of the PDF, which is how the page-number pass
+    learns the page it landed on."""
+    p._p.insert(1, parse_xml(f'<w:r {W}><w:t>{{{{r {anchor}.start }}}}</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {W}><w:t>{{{{r {anchor}.end }}}}</w:t></w:r>'))
     return p
 
 

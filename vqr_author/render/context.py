@@ -110,9 +110,12 @@ _ANCHOR_IDS = 100_000
 
 def anchor(kind: str, number: int) -> dict[str, Any]:
     """The bookmark on heading, table (表 N), annex table (附表 N), figure (图 N) or case ``number``:
-    a hidden name as Word gives its own contents' targets (_Toc…), and an id."""
-    letter = _ANCHOR_KINDS[kind]
-    return {"name": f"_Toc{letter}{number}", "id": (list(_ANCHOR_KINDS).index(kind) + 1) * _ANCHOR_IDS + number}
+    a hidden name as Word gives its own contents' targets (_Toc…), an id, and its start and end
+    elements for the template."""
+    name = f"_Toc{_ANCHOR_KINDS[kind]}{number}"
+    mark = (list(_ANCHOR_KINDS).index(kind) + 1) * _ANCHOR_IDS + number
+    return {"name": name, "id": mark, "start": Markup(f'<w:bookmarkStart w:id="{mark}" w:name="{name}"/>'),
+            "end": Markup(f'<w:bookmarkEnd w:id="{mark}"/>')}
 
 
 def table_anchor(table: TableModel) -> dict[str, Any] | None:
