@@ -7,7 +7,7 @@ to the paragraph styles defined here by their style ids.
 
 Typography follows Chinese official reports (REPORTS.md §8): A4, 仿宋_GB2312 三号 body with 28 pt
 line spacing and a 2-character first-line indent, 黑体 / 楷体 headings, 宋体 五号 tables, page numbers
-"- N -" from the first page of the body.
+"- N -" from the preface on, through 目录 and body in one sequence.
 """
 
 from __future__ import annotations
@@ -250,6 +250,17 @@ def field_runs(instr: str, cached: str = "") -> str:
     )
 
 
+def bookmarked(p, anchor: str):
+    """Put the paragraph's content inside the bookmark the context gives (``anchor``.start and .end,
+    the bookmarkStart and bookmarkEnd elements placed by docxtpl's {{r }} tags, each in a run of its
+    own, so the template stays schema-valid): the 目录 entries refer to it by a PAGEREF field, and
+    LibreOffice exports it as a named destination of the PDF, which is how the page-number pass
+    learns the page it landed on."""
+    p._p.insert(1, parse_xml(f'<w:r {W}><w:t>{{{{r {anchor}.start }}}}</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {W}><w:t>{{{{r {anchor}.end }}}}</w:t></w:r>'))
+    return p
+
+
 def page_break(doc) -> None:
     p = para(doc)
     runs(p, '<w:r><w:br w:type="page"/></w:r>')
@@ -260,6 +271,7 @@ def setup_section(section, *, start_page: int | None = None) -> None:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     section.header_distance, section.footer_distance = Cm(1.5), Cm(2.5)
+    section._sectPr.remove_all("w:pgNumType")  # add_section copies the previous section's
     if start_page is not None:
         put(section._sectPr, f'<w:pgNumType {W} w:start="{start_page}"/>')
 
@@ -275,7 +287,7 @@ def charts(doc, container: str) -> None:
     """Each chart: the picture, then its caption 图 N (a SEQ field shared with the case photos)."""
     para(doc, f"{{%p for chart in {container}.charts %}}", "Normal")
     para(doc, "{{ chart.image }}", "Figure")
-    p = para(doc, "", "FigureCaption")
+    p = bookmarked(para(doc, "", "FigureCaption"), "chart.anchor")
     runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ chart.number }}")
          + '<w:r><w:t xml:space="preserve"> {{ chart.title }}</w:t></w:r>')
     para(doc, "{%p endfor %}", "Normal")
@@ -284,11 +296,12 @@ def charts(doc, container: str) -> None:
 def cases(doc, container: str) -> None:
     """Each case: 【案例分享】title, its paragraphs, its photo with caption 图 N (the SEQ shared with charts)."""
     para(doc, f"{{%p for case in {container}.cases %}}", "Normal")
-    para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle")
+    bookmarked(para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle"),
+               "case.anchor")
     loop(doc, "text in case.paragraphs", "{{ text }}", "CaseBody")
     para(doc, "{%p if case.image %}", "Normal")
     para(doc, "{{ case.image }}", "CaseFigure")
-    p = para(doc, "", "CaseCaption")
+    p = bookmarked(para(doc, "", "CaseCaption"), "case.figure_anchor")
     runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ case.figure_number }}")
          + '<w:r><w:t xml:space="preserve"> {{ case.caption }}</w:t></w:r>')
     para(doc, "{%p endif %}", "Normal")
@@ -310,7 +323,9 @@ def cover(doc) -> None:
     para(doc, "{{ publish_date }}", "CoverSub")
 
 
-def front_matter(doc) -> None:
+def statements(doc) -> None:
+    """The pages between cover and preface (no page numbers): the draft's problem list, 年报公开形式及网址
+    and 内容真实性责任声明."""
     para(doc, "{%p if draft %}", "Normal")
     para(doc, "草稿：待修正的问题", "PageTitle")
     para(doc, "以下问题修正前，本报告只能作为草稿使用。表格中标记为红底并带“※”的数值与这些问题有关。", "Normal")
@@ -329,6 +344,21 @@ def front_matter(doc) -> None:
     para(doc, "单位名称（盖章）：　　　　　　　　　　", "Signature")
     para(doc, "法定代表人（签名）：　　　　　　　　　　", "Signature")
     para(doc, "年　　月　　日　　　　　", "Signature")
+
+
+def contents_entry(doc, style_id: str) -> None:
+    """One line of the 目录 or of a list: the entry (a link to its heading or caption), a dot leader
+    and its page number as a PAGEREF field to the bookmark there. The number LibreOffice's layout
+    found is the field's cached result, so Word and WPS show it without updating fields; F9 in
+    Word recomputes it for Word's own layout. (No TOC field around the entries: LibreOffice keeps a
+    TOC field's text as it was written and would not compute the numbers in the PDF.)"""
+    p = para(doc, "", style_id)
+    runs(p, '<w:hyperlink w:anchor="{{ entry.anchor }}" w:history="1">'
+            '<w:r><w:t xml:space="preserve">{{ entry.text }}</w:t></w:r></w:hyperlink><w:r><w:tab/></w:r>'
+         + field_runs("PAGEREF {{ entry.anchor }} \\h", "{{ entry.page }}"))
+
+
+def preface_and_contents(doc) -> None:
     para(doc, "前　　言", "PageTitle")
     loop(doc, "text in preface.paragraphs", "{{ text }}")
     loop(doc, "text in preface.leads", "{{ text }}")
@@ -336,23 +366,17 @@ def front_matter(doc) -> None:
     charts(doc, "preface")
     cases(doc, "preface")
     para(doc, "目　　录", "PageTitle")
-    begin = para(doc, "", "TOC1")
-    runs(begin, '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
     para(doc, "{%p for entry in toc %}", "Normal")
     para(doc, "{%p if entry.level == 1 %}", "Normal")
-    runs(para(doc, "{{ entry.text }}", "TOC1"), '<w:r><w:tab/></w:r><w:r><w:t>{{ entry.page }}</w:t></w:r>')
+    contents_entry(doc, "TOC1")
     para(doc, "{%p else %}", "Normal")
-    runs(para(doc, "{{ entry.text }}", "TOC2"), '<w:r><w:tab/></w:r><w:r><w:t>{{ entry.page }}</w:t></w:r>')
+    contents_entry(doc, "TOC2")
     para(doc, "{%p endif %}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
-    end = para(doc, "", "TOC1")
-    runs(end, '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
     para(doc, "{%p for list in lists %}", "Normal")
     para(doc, "{{ list.title }}", "PageTitle")
     para(doc, "{%p for entry in list.entries %}", "Normal")
-    runs(para(doc, "{{ entry.text }}", "TOC2List"), '<w:r><w:tab/></w:r><w:r><w:t>{{ entry.page }}</w:t></w:r>')
+    contents_entry(doc, "TOC2List")
     para(doc, "{%p endfor %}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
 
@@ -360,11 +384,11 @@ def front_matter(doc) -> None:
 def body(doc) -> None:
     para(doc, "{%p for section in sections %}", "Normal")
     para(doc, "{%p if section.new_page %}", "Normal")
-    para(doc, "{{ section.heading }}", "Heading1").paragraph_format.page_break_before = True
+    bookmarked(para(doc, "{{ section.heading }}", "Heading1"), "section.anchor").paragraph_format.page_break_before = True
     para(doc, "{%p elif section.level == 1 %}", "Normal")
-    para(doc, "{{ section.heading }}", "Heading1")
+    bookmarked(para(doc, "{{ section.heading }}", "Heading1"), "section.anchor")
     para(doc, "{%p else %}", "Normal")
-    para(doc, "{{ section.heading }}", "Heading2")
+    bookmarked(para(doc, "{{ section.heading }}", "Heading2"), "section.anchor")
     para(doc, "{%p endif %}", "Normal")
     loop(doc, "text in section.leads", "{{ text }}")
     loop(doc, "text in section.paragraphs", "{{ text }}")
@@ -374,19 +398,20 @@ def body(doc) -> None:
     para(doc, "{%p endfor %}", "Normal")
 
 
-def header_footer(section, title_field: bool) -> None:
+def header_footer(section, *, title: bool, page_number: bool) -> None:
     section.header.is_linked_to_previous = False
     section.footer.is_linked_to_previous = False
     section.different_first_page_header_footer = False
     hp = section.header.paragraphs[0]
     fp = section.footer.paragraphs[0]
-    if not title_field:
-        hp.text = ""
-        fp.text = ""
-        return
-    hp.text = "{{ title }}{% if draft %}（草稿）{% endif %}"
-    put(hp._p.get_or_add_pPr(), f'<w:pBdr {W}><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>')
-    runs(fp, '<w:r><w:t xml:space="preserve">- </w:t></w:r>' + field_runs("PAGE", "1") + '<w:r><w:t xml:space="preserve"> -</w:t></w:r>')
+    hp.text = ""
+    fp.text = ""
+    if title:
+        hp.text = "{{ title }}{% if draft %}（草稿）{% endif %}"
+        put(hp._p.get_or_add_pPr(), f'<w:pBdr {W}><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>')
+    if page_number:
+        runs(fp, '<w:r><w:t xml:space="preserve">- </w:t></w:r>' + field_runs("PAGE", "1")
+             + '<w:r><w:t xml:space="preserve"> -</w:t></w:r>')
 
 
 def settings(doc) -> None:
@@ -394,7 +419,8 @@ def settings(doc) -> None:
     s.remove_all("w:evenAndOddHeaders")
     # python-docx's default template has <w:zoom w:val="bestFit"/>, without the required w:percent.
     put(s, f'<w:zoom {W} w:val="bestFit" w:percent="100"/>')
-    # Ask Word to refresh the table of contents and SEQ numbers when the report is opened.
+    # Ask Word to fill the page numbers of the 目录 when the report is opened; render removes it when
+    # LibreOffice's layout has already filled them (then Word opens without asking).
     put(s, f'<w:updateFields {W} w:val="true"/>')
     lang = doc.styles.element.find(qn("w:docDefaults"))
     if lang is not None:
@@ -415,17 +441,24 @@ def build_report_template() -> bytes:
     doc.core_properties.title = "{{ title }}"
     doc.core_properties.author = "vqr_author"
     doc.core_properties.comments = ""
+    # Four sections: the cover; the statements (no page numbers); preface, 目录 and lists, numbered
+    # "- 1 -" on; the body with the report's title in the header, numbered on from the 目录 (one
+    # sequence, so every entry of the 目录 points to a page that carries its number).
     cover(doc)
     setup_section(doc.sections[0])
-    header_footer(doc.sections[0], title_field=False)
+    header_footer(doc.sections[0], title=False, page_number=False)
     doc.add_section(WD_SECTION.NEW_PAGE)
-    front_matter(doc)
+    statements(doc)
     setup_section(doc.sections[1])
-    header_footer(doc.sections[1], title_field=False)
+    header_footer(doc.sections[1], title=False, page_number=False)
+    doc.add_section(WD_SECTION.NEW_PAGE)
+    preface_and_contents(doc)
+    setup_section(doc.sections[2], start_page=1)
+    header_footer(doc.sections[2], title=False, page_number=True)
     doc.add_section(WD_SECTION.NEW_PAGE)
     body(doc)
-    setup_section(doc.sections[2], start_page=1)
-    header_footer(doc.sections[2], title_field=True)
+    setup_section(doc.sections[3])
+    header_footer(doc.sections[3], title=True, page_number=True)
 
     buffer = io.BytesIO()
     doc.save(buffer)

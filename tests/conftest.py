@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -9,6 +10,10 @@ import openpyxl
 import pytest
 
 from vqr_author.edition import Edition, load_edition
+
+# Reports made by the tests skip LibreOffice's layout pass (several seconds each) unless a test asks
+# for page numbers or a PDF; the variable reaches the CLI and batch processes the tests start too.
+os.environ["VQR_PAGE_NUMBERS"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_inputs" / "school"
@@ -37,9 +42,8 @@ def indicator_row(ws, code: str) -> int:
 
 @pytest.fixture(scope="session")
 def school_pdf(tmp_path_factory) -> Path:
-    """The sample school's report rendered with --pdf (LibreOffice, twice: once to find the pages,
-    once more for the page-numbered copy), shared by the PDF and schema tests. Its .docx — the
-    page-numbered copy — is beside it."""
+    """The sample school's report rendered with --pdf (one LibreOffice pass), shared by the PDF and
+    schema tests. Its .docx, with the page numbers of that layout, is beside it."""
     from vqr_author import render_report
 
     folder = tmp_path_factory.mktemp("pdf")

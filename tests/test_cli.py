@@ -14,7 +14,7 @@ from conftest import unwrapped
 
 def vqr(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"})
+                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
 
 
 def test_init_writes_a_blank_workbook_and_refuses_to_overwrite(tmp_path):

@@ -19,7 +19,7 @@ from vqr_author.compute.records import RecordRow, combine_rows
 from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import Indicator
 from vqr_author.render.context import title_lines
-from vqr_author.render.tables import header_lines, header_runs
+from vqr_author.render.tables import KEPT_ROWS, header_lines, header_runs, kept_with_next
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -191,3 +191,18 @@ def test_table_header_repeats_and_stays_with_the_caption_and_first_row(rendered)
         for tr in header:
             assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p"))
         assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+
+
+def test_tables_keep_their_first_and_last_rows_together(rendered):
+    """No page shows a caption and header over one row, or carries one row over: the first and last
+    KEPT_ROWS body rows keep with the next row; the rows between may break, so a long table runs on."""
+    assert [kept_with_next(r, 10) for r in range(10)] == [True, True, False, False, False, False, False, True, True, True]
+    assert all(kept_with_next(r, 2 * KEPT_ROWS - 1) for r in range(2 * KEPT_ROWS - 1))  # a short table stays whole
+    body = docx.Document(str(rendered)).element.body
+    long_tables = 0
+    for tbl in body.iter(W + "tbl"):
+        rows = [tr for tr in tbl.findall(W + "tr") if tr.find(f"{W}trPr/{W}tblHeader") is None]
+        kept = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p")) for tr in rows]
+        assert kept == [kept_with_next(r, len(rows)) for r in range(len(rows))]
+        long_tables += len(rows) > 2 * KEPT_ROWS
+    assert long_tables >= 5

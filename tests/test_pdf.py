@@ -6,10 +6,12 @@ soffice is missing they are skipped with that reason — except the test of what
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
-from io import BytesIO
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,8 @@ from vqr_author.output import pdf as pdf_module
 SOFFICE = pdf_module.find_soffice()
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed on this machine")
 DISTRICT = ROOT / "sample_inputs" / "district"
-TOC_LINE = re.compile(r"^(.+?)\.{4,}\s*(\d+|前言)\s*$")
+TOC_LINE = re.compile(r"^(.+?)\.{4,}\s*(\S+)\s*$")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def pages(pdf: Path) -> list[str]:
@@ -41,10 +44,31 @@ def footer_pages(texts: list[str]) -> dict[str, str]:
 
 
 def toc_entries(texts: list[str]) -> list[tuple[str, str]]:
-    """(entry, page) of the 目录 and the lists: dotted lines on the unnumbered front-matter pages."""
-    front = [text for text in texts if not re.search(r"-\s*\d+\s*-\s*$", text.strip())]
-    lines = [line for text in front for line in text.splitlines()]
+    """(entry, page) of the 目录 and the lists as printed: the lines with a dot leader."""
+    lines = [line for text in texts for line in text.splitlines()]
     return [(m.group(1).strip(), m.group(2)) for line in lines if (m := TOC_LINE.match(line.strip()))]
+
+
+def docx_entries(docx: Path) -> list[tuple[str, str]]:
+    """(entry, cached page number) of every 目录 and list line of a .docx: the text of its link and
+    the result of its PAGEREF field, as Word and WPS show them without updating fields."""
+    import docx as python_docx
+
+    found = []
+    for p in python_docx.Document(str(docx)).element.body.iter(W + "p"):
+        link = p.find(W + "hyperlink")
+        instructions = "".join(t.text or "" for t in p.iter(W + "instrText"))
+        if link is None or "PAGEREF" not in instructions:
+            continue
+        runs = [r for r in p.findall(W + "r")]
+        separate = next(i for i, r in enumerate(runs) if r.find(f"{W}fldChar[@{W}fldCharType='separate']") is not None)
+        cached = "".join(t.text or "" for r in runs[separate + 1:] for t in r.iter(W + "t"))
+        found.append(("".join(t.text or "" for t in link.iter(W + "t")), cached))
+    return found
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 @needs_soffice
@@ -65,7 +89,7 @@ def test_lists_of_tables_figures_and_cases(school_pdf):
     for title in ("表　目　录", "图　目　录", "案　例　目　录"):
         assert re.sub(r"\s", "", title) in re.sub(r"\s", "", text)
     body = footer_pages(pages(school_pdf))
-    listed = [e for e in toc_entries(pages(school_pdf)) if e[0].startswith(("表 ", "图 ")) and e[1] != "前言"]
+    listed = [e for e in toc_entries(pages(school_pdf)) if e[0].startswith(("表 ", "图 "))]
     assert len(listed) >= 10
     for caption, page in listed:
         assert re.sub(r"\s+", "", caption)[:30] in body[page], f"{caption} is not on page {page}"
@@ -106,24 +130,87 @@ def test_district_report_as_pdf(tmp_path):
     assert "各学校主要指标" in text and "分专业大类在校生占比" in text and "（北京市海川职业学校）" in text
 
 
+@needs_soffice
+def test_the_docx_carries_the_page_numbers_of_the_pdf(school_pdf):
+    """One LibreOffice pass: the numbers it computed in the PDF's 目录 are the cached numbers of the .docx."""
+    in_docx = docx_entries(school_pdf.with_suffix(".docx"))
+    assert len(in_docx) >= 50 and all(re.fullmatch(r"\d+", page) for _, page in in_docx), in_docx
+    printed = dict((_squeeze(text)[:12], page) for text, page in toc_entries(pages(school_pdf)))
+    compared = [(text, page) for text, page in in_docx if _squeeze(text)[:12] in printed]
+    assert len(compared) >= 40
+    assert all(printed[_squeeze(text)[:12]] == page for text, page in compared)
+    with zipfile.ZipFile(school_pdf.with_suffix(".docx")) as zf:
+        assert b"updateFields" not in zf.read("word/settings.xml")  # Word opens it without asking to update
+
+
+@needs_soffice
+def test_entries_on_the_preface_pages_show_the_number_printed_there(school_pdf):
+    texts = pages(school_pdf)
+    body = footer_pages(texts)
+    entries = toc_entries(texts)
+    text, page = next(e for e in entries if e[0].startswith("表 1 "))  # the preface's table
+    first_chapter = next(p for t, p in entries if t.startswith("1. "))
+    assert int(page) < int(first_chapter) and _squeeze(text) in body[page]
+    assert all(re.fullmatch(r"\d+", page) for _, page in entries)  # a number, never "前言"
+
+
+@needs_soffice
+def test_render_without_pdf_fills_the_page_numbers_in_one_pass(sample, tmp_path, monkeypatch, school_pdf):
+    calls = []
+    convert = pdf_module.docx_to_pdf
+    monkeypatch.setattr("vqr_author.api.docx_to_pdf", lambda *a: calls.append(1) or convert(*a))
+    result = render_report(sample, tmp_path / "报告.docx", page_numbers=True)
+    assert result.notes == [] and result.pdf is None and not (tmp_path / "报告.pdf").exists()
+    assert len(calls) == 1
+    assert docx_entries(tmp_path / "报告.docx") == docx_entries(school_pdf.with_suffix(".docx"))
+
+
 def test_without_libreoffice_the_docx_is_still_written_and_the_user_told_how(sample, tmp_path, monkeypatch):
     monkeypatch.setattr("vqr_author.api.find_soffice", lambda: None)
     result = render_report(sample, tmp_path / "报告.docx", pdf=True)
     assert result.written and (tmp_path / "报告.docx").exists()
     assert result.pdf is None and not (tmp_path / "报告.pdf").exists()
-    assert "LibreOffice" in result.notes[0] and "apt-get install" in result.notes[0]
+    (note,) = result.notes
+    assert "LibreOffice" in note and "apt-get install" in note and "页码" in note and "\n" not in note
+    entries = docx_entries(tmp_path / "报告.docx")
+    assert entries and all(page == "" for _, page in entries)  # leaders, no numbers: Word fills them
+    with zipfile.ZipFile(tmp_path / "报告.docx") as zf:
+        assert b"updateFields" in zf.read("word/settings.xml")
 
 
-def test_locating_entries_searches_forward_in_document_order():
-    body = [("1", "1.人才培养1.1立德树人"), ("2", "文字1.2专业建设"), ("3", "1.2专业建设又提到")]
-    assert pdf_module.locate(["1. 人才培养", "1.2 专业建设", "1.1 立德树人"], body) == ["1", "2", ""]
+def test_a_failing_libreoffice_costs_the_numbers_not_the_report(sample, tmp_path, monkeypatch):
+    monkeypatch.setattr("vqr_author.api.find_soffice", lambda: shutil.which("false") or "/bin/false")
+    result = render_report(sample, tmp_path / "报告.docx", page_numbers=True)
+    assert result.written and result.pdf is None
+    (note,) = result.notes
+    assert note.startswith("目录没有填入页码：LibreOffice 排版失败") and "报告已正常生成" in note
 
 
-def test_page_numbers_are_read_from_the_footer():
-    from pypdf import PdfWriter
+def test_without_page_numbers_there_is_no_layout_pass(sample, tmp_path, monkeypatch):
+    monkeypatch.setattr("vqr_author.api.docx_to_pdf", lambda *a: pytest.fail("no LibreOffice pass expected"))
+    monkeypatch.setenv("VQR_PAGE_NUMBERS", "1")
+    result = render_report(sample, tmp_path / "报告.docx", page_numbers=False)
+    assert result.written and result.notes == []
 
-    writer = PdfWriter()
-    writer.add_blank_page(100, 100)
-    buffer = BytesIO()
-    writer.write(buffer)
-    assert pdf_module.numbered_pages(buffer.getvalue()) == []  # a page without "- N -" is front matter
+
+def test_bookmarks_are_named_as_libreoffice_exports_them():
+    assert pdf_module.destination_name("_TocH12") == "5FTocH12"
+    assert pdf_module.destination_name("Toc-1") == "Toc-1"
+
+
+def test_a_batch_without_libreoffice_says_so_in_one_line(tmp_path):
+    """Five schools and their district report, no soffice on PATH: every report written, one line why
+    the 目录 have no page numbers (not one per report), exit code 0."""
+    inbox = tmp_path / "收集"
+    shutil.copytree(DISTRICT / "学校", inbox)
+    nowhere = tmp_path / "bin"
+    nowhere.mkdir()
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(inbox), "-o", str(tmp_path / "输出"),
+                           "--jobs", "2", "--aggregate", str(DISTRICT / "海川区.xlsx")], capture_output=True, text=True,
+                          env={"COLUMNS": "80", "PATH": str(nowhere), "VQR_PAGE_NUMBERS": "1"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(list((tmp_path / "输出").glob("*.docx"))) == 6
+    said = re.sub(r"\s+", "", done.stderr)
+    assert said.count("目录没有填入页码：本机没有找到LibreOffice") == 1, done.stderr
+    manifest = json.loads((tmp_path / "输出" / "vqr-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["environment"]["page_numbers"] == "no"  # installing LibreOffice later renders them again

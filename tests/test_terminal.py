@@ -27,7 +27,7 @@ COMMANDS = ("init", "check", "render", "aggregate", "batch", "diff", "editions")
 def vqr80(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`vqr` as run in an 80-column terminal (output piped, so rich takes the width from COLUMNS)."""
     return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+                          env={"COLUMNS": "80", "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
 
 
 def lines_of(result: subprocess.CompletedProcess) -> list[str]:

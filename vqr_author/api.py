@@ -27,7 +27,8 @@ from vqr_author.output import check_outputs, write_atomic, write_together
 from vqr_author.output.guard import check_output_name
 from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order, warning
-from vqr_author.output.pdf import INSTALL_HINT, PdfError, docx_to_pdf, find_soffice, locate, numbered_pages
+from vqr_author.output.pdf import INSTALL_HINT, PdfError, anchor_pages, docx_to_pdf, find_soffice, wants_page_numbers
+from vqr_author.output.pdf import note as pdf_note
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.context import contents
 from vqr_author.render.template import check_template
@@ -87,22 +88,34 @@ class Produced:
     notes: list[str]
 
 
-def produce(report: Report, template: Path, draft: Draft | None = None, pdf: bool = False) -> Produced:
-    """The .docx, and with ``pdf`` the PDF laid out by LibreOffice — whose page numbers are then
-    written into the 目录 and the lists of tables, figures and cases of the .docx."""
+def produce(report: Report, template: Path, draft: Draft | None = None, pdf: bool = False,
+            page_numbers: bool | None = None) -> Produced:
+    """The .docx, and with ``pdf`` the PDF. With ``page_numbers`` or ``pdf``, LibreOffice lays the
+    report out once: it computes the page numbers of the 目录 and the lists of tables, figures and
+    cases itself (PAGEREF fields), so that layout is the PDF; the page of each heading and caption,
+    read from it, is written into the .docx as the numbers Word and WPS show. Without LibreOffice,
+    or when it fails, the .docx has no numbers (and no PDF is made), and one note says why."""
     document = render_docx(report, template, draft)
-    if not pdf:
-        return Produced(document, None, [])
+    notes: list[str] = []
+    if not (pdf or wants_page_numbers(page_numbers)):
+        return Produced(document, None, notes)
     soffice = find_soffice()
-    if soffice is None:
-        return Produced(document, None, [f"没有生成 PDF：{INSTALL_HINT}Word 报告已正常生成。"])
     try:
-        pages = numbered_pages(docx_to_pdf(document, soffice))
-        located = {name: locate([e.text for e in entries], pages) for name, entries in contents(report).items()}
-        document = render_docx(report, template, draft, located)
-        return Produced(document, docx_to_pdf(document, soffice), [])
+        if soffice is None:
+            raise PdfError(f"本机没有找到 LibreOffice。{INSTALL_HINT}")
+        laid_out = docx_to_pdf(document, soffice)
     except PdfError as exc:
-        return Produced(document, None, [str(exc)])
+        return Produced(document, None, [*notes, pdf_note(str(exc), pdf)])
+    anchors = {entry.anchor for entries in contents(report).values() for entry in entries}
+    try:
+        pages = anchor_pages(laid_out, anchors)
+        if len(pages) < len(anchors):
+            raise PdfError(f"LibreOffice 排出的 PDF 中找不到目录所指的 {len(anchors) - len(pages)} 处标题或图表"
+                           "（需要 LibreOffice 7.4 或更新的版本）")
+    except PdfError as exc:  # the PDF itself is complete: LibreOffice filled its 目录
+        return Produced(document, laid_out if pdf else None, [*notes, pdf_note(str(exc), False)])
+    return Produced(render_docx(report, template, draft, pages), laid_out if pdf else None, notes)
+
 
 
 @dataclass(frozen=True)
@@ -145,7 +158,7 @@ def check_report_outputs(output: Path, inputs: list[tuple[Path | None, str]], *,
 
 def school_report_files(
     result: CheckResult, output: str | Path, template: Path, *, draft: bool = False, pdf: bool = False,
-    input_sha256: str | None = None,
+    page_numbers: bool | None = None, input_sha256: str | None = None,
 ) -> ReportFiles:
     """The pipeline of a checked school workbook, shared by render_report and vqr batch: check the
     outputs against every input, render the .docx (and PDF), and make the record of that .docx."""
@@ -153,7 +166,7 @@ def school_report_files(
     check_report_outputs(output, [*_inputs(result), (template, "模板")], pdf=pdf, record=True)
     report = result.report
     assert report is not None
-    produced = produce(report, template, Draft(result.problems) if draft else None, pdf)
+    produced = produce(report, template, Draft(result.problems) if draft else None, pdf, page_numbers)
     digest = sha256(produced.docx)
     record = manifest_bytes(result.path, result.edition, take_snapshot(result.edition, result.book, report), template,
                             digest, input_sha256)
@@ -215,11 +228,14 @@ def render_report(
     edition: Edition | str | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
+    page_numbers: bool | None = None,
 ) -> RenderResult:
     """Render the report of a school workbook to ``output`` (.docx), atomically.
 
     With errors and without ``draft`` nothing is written. With ``draft`` the report is written and
     every problem is marked visibly in it. With ``pdf`` a PDF is written beside it (LibreOffice).
+    With ``page_numbers`` (by default, see output.pdf.wants_page_numbers) the 目录 gets its page numbers from
+    LibreOffice's layout (see produce); with False the layout pass is skipped.
     """
     output = Path(output)
     template_path = _template(template)
@@ -228,7 +244,8 @@ def render_report(
     result = check_workbook(path, edition)
     if result.errors and not draft:
         return RenderResult(result, None)
-    files = school_report_files(result, output, template_path, draft=draft, pdf=pdf, input_sha256=input_sha256)
+    files = school_report_files(result, output, template_path, draft=draft, pdf=pdf, page_numbers=page_numbers,
+                                input_sha256=input_sha256)
     write_report_files(files)
     return RenderResult(result, output, files.pdf, files.notes)
 
@@ -370,6 +387,7 @@ def aggregate_report(
     template: str | Path | None = None,
     pdf: bool = False,
     history: str | Path | None = None,
+    page_numbers: bool | None = None,
 ) -> AggregateResult:
     """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
     workbooks the data. Nothing is written when any workbook has errors, unless ``draft``. With
@@ -408,7 +426,7 @@ def aggregate_report(
     books = {y: [r.book for r in results] for y, results in found.years.items()} if found else None
     source = region_source(region.edition, region.book, [s.school() for s in schools], books)
     report = build_report(region.edition, source)
-    produced = produce(report, template_path, Draft(result.problems) if draft else None, pdf)
+    produced = produce(report, template_path, Draft(result.problems) if draft else None, pdf, page_numbers)
     files = {output: produced.docx, **({output.with_suffix(".pdf"): produced.pdf} if produced.pdf is not None else {})}
     write_together(files)
     pdf_path = output.with_suffix(".pdf") if produced.pdf is not None else None

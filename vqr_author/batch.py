@@ -38,6 +38,7 @@ from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
+from vqr_author.output.pdf import find_soffice, wants_page_numbers
 from vqr_author.problems import Level, Problem, error, warning
 from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
@@ -240,6 +241,7 @@ class Task:
     edition: str | None
     out_dir: str
     pdf: bool = False
+    page_numbers: bool | None = None
 
 
 def render_one(task: Task) -> Outcome:
@@ -269,7 +271,7 @@ def render_one(task: Task) -> Outcome:
             outcome.status = HAS_ERRORS
         else:
             files = school_report_files(result, Path(task.out_dir) / outcome.output, Path(task.template), pdf=task.pdf,
-                                        input_sha256=outcome.input_hash)
+                                        page_numbers=task.page_numbers, input_sha256=outcome.input_hash)
             outcome.notes, outcome.output_hash = files.notes, files.digest
             outcome.staged = [(str(temporary), final.name) for temporary, final in stage_files(files.files)]
             outcome.status = OK_WARNINGS if result.warnings else OK
@@ -411,9 +413,13 @@ class Manifest:
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def environment(template: Path, edition: Edition, pdf: bool = False) -> dict[str, str]:
+def environment(template: Path, edition: Edition, pdf: bool = False, page_numbers: bool | None = None) -> dict[str, str]:
+    """What every report of a run depends on besides its workbook; a report made under another is
+    made again. Page numbers count when LibreOffice is there to compute them."""
+    numbered = (pdf or wants_page_numbers(page_numbers)) and find_soffice() is not None
     return {"tool_version": __version__, "template": file_sha256(template), "edition": edition.id,
-            "edition_file": file_sha256(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no"}
+            "edition_file": file_sha256(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no",
+            "page_numbers": "yes" if numbered else "no"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,6 +717,7 @@ def run_batch(
     progress: Callable[[Outcome], None] = lambda o: None,
     exclude: Iterable[Path] = (),
     pdf: bool = False,
+    page_numbers: bool | None = None,
 ) -> BatchResult:
     folder, out_dir = Path(folder), Path(out_dir)
     check_locations(folder, out_dir)
@@ -720,7 +727,7 @@ def run_batch(
     prepare_output(out_dir)
     ed = load_edition(edition) if isinstance(edition, str) else (edition or load_edition())
     template_path = Path(template) if template else default_template()
-    env = environment(template_path, ed, pdf)
+    env = environment(template_path, ed, pdf, page_numbers)
     edition_arg = str(ed.source) if ed.source else None
     manifest = Manifest.read(out_dir)
     previous = manifest.previous_outputs()
@@ -735,7 +742,7 @@ def run_batch(
             outcomes[relative] = earlier
             progress(earlier)
         else:
-            tasks.append(Task(str(folder), relative, str(template_path), edition_arg, str(out_dir), pdf))
+            tasks.append(Task(str(folder), relative, str(template_path), edition_arg, str(out_dir), pdf, page_numbers))
     for outcome in _run_pool(tasks, jobs or os.cpu_count() or 1, progress):
         if outcome.status == CRASHED:  # a file that vanished or became unreadable mid-run is the folder's doing, not a bug
             outcome = unusable(folder / outcome.input, outcome.input) or outcome

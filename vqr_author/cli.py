@@ -53,7 +53,9 @@ EditionOption = Annotated[
     Optional[str], typer.Option("--edition", help=f"报告版式（默认按填报表“{contract.KEY_EDITION}”一行，或 {DEFAULT_EDITION}）。")
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="出现内部错误时把详细信息写入日志文件，并显示日志位置。")]
-PdfOption = Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF，并把真实页码填入目录。")]
+PdfOption = Annotated[bool, typer.Option("--pdf", help="同时生成 LibreOffice 排版的 PDF（目录页码与 Word 报告相同）。")]
+NoPageNumbersOption = Annotated[bool, typer.Option(
+    "--no-page-numbers", help="不用 LibreOffice 排版计算目录页码（更快；目录只有引导点，在 Word 中更新域可填入）。")]
 LevelOption = Annotated[str, typer.Option("--level", help="报告层级：school（学校，默认）、district（区县）、city（市）。")]
 HistoryOption = Annotated[
     Optional[Path], typer.Option("--history", help="往年各学校填报表所在的文件夹（含子文件夹，按封面的报告年度区分年份）："
@@ -97,6 +99,11 @@ def _sample() -> Path:
     if not SAMPLE_WORKBOOK.is_file():
         raise VqrError("示例填报表只在源代码仓库中（sample_inputs/school/），当前安装中没有。请给出填报表的路径。")
     return SAMPLE_WORKBOOK
+
+
+def _page_numbers(no_page_numbers: bool) -> Optional[bool]:
+    """--no-page-numbers skips the layout pass; otherwise the default (api.wants_page_numbers)."""
+    return False if no_page_numbers else None
 
 
 def _notes(notes: list[str]) -> None:
@@ -188,6 +195,7 @@ def render(
     ] = None,
     draft: Annotated[bool, typer.Option("--draft", help="即使有错误也生成草稿，并在报告中醒目标出每个问题。")] = False,
     pdf: PdfOption = False,
+    no_page_numbers: NoPageNumbersOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板（默认使用内置模板）。")] = None,
     edition: EditionOption = None,
     debug: DebugOption = False,
@@ -197,7 +205,8 @@ def render(
     def action() -> int:
         source = _sample() if str(workbook) == SAMPLE_KEYWORD and not workbook.exists() else workbook
         target = output or Path(f"{source.stem}-报告.docx")
-        result = api.render_report(source, target, draft=draft, edition=edition, template=template, pdf=pdf)
+        result = api.render_report(source, target, draft=draft, edition=edition, template=template, pdf=pdf,
+                                   page_numbers=_page_numbers(no_page_numbers))
         check_result = result.check
         if check_result.problems:
             out.print(_problem_list(check_result.problems))
@@ -225,6 +234,7 @@ def aggregate(
     level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
     draft: Annotated[bool, typer.Option("--draft", help="即使有错误也生成草稿，并在报告中列出全部问题。")] = False,
     pdf: PdfOption = False,
+    no_page_numbers: NoPageNumbersOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
     edition: EditionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出全部问题（含所在文件）。")] = False,
@@ -235,7 +245,7 @@ def aggregate(
 
     def action() -> int:
         result = api.aggregate_report(region, list(schools), output, level=level, draft=draft, edition=edition,
-                                      template=template, pdf=pdf, history=history)
+                                      template=template, pdf=pdf, history=history, page_numbers=_page_numbers(no_page_numbers))
         problems = result.problems
         if as_json:
             print(json.dumps([p.as_dict(with_file=True) for p in problems], ensure_ascii=False, indent=2))
@@ -331,6 +341,7 @@ def batch_command(
     level: Annotated[str, typer.Option("--level", help="汇总层级：district（区县，默认）或 city（市）。")] = "district",
     history: HistoryOption = None,
     pdf: PdfOption = False,
+    no_page_numbers: NoPageNumbersOption = False,
     template: Annotated[Optional[Path], typer.Option("--template", help="自定义 Word 模板。")] = None,
     edition: EditionOption = None,
     debug: DebugOption = False,
@@ -352,22 +363,25 @@ def batch_command(
                 found, extra = batch.scan_folder(folder, exclude=[out_dir, *exclude])
                 bar.update(task, total=len(found) + len(extra))
             result = batch.run_batch(folder, out_dir, jobs=jobs, force=force, edition=edition, template=template,
-                                     progress=tick, exclude=exclude, pdf=pdf)
+                                     progress=tick, exclude=exclude, pdf=pdf, page_numbers=_page_numbers(no_page_numbers))
         if any(o.status != batch.UNCHANGED for o in result.outcomes):
             out.print(_batch_table(result))
         _batch_problems(result)
-        _notes(sorted({note for o in result.outcomes for note in o.notes}))
+        notes = sorted({note for o in result.outcomes for note in o.notes})  # the same note once, not once a school
+        _notes(notes)
         say(out, _batch_summary(result))
         code = EXIT_OK if result.ok else EXIT_ERRORS
         if aggregate_with is not None:
-            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf, history))
+            code = max(code, _aggregate_after_batch(result, aggregate_with, level, template, edition, pdf,
+                                                    _page_numbers(no_page_numbers), notes, history))
         return code
 
     _run(action, debug)
 
 
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
-                           edition: Optional[str], pdf: bool, history: Optional[Path] = None) -> int:
+                           edition: Optional[str], pdf: bool, page_numbers: Optional[bool], said: list[str],
+                           history: Optional[Path] = None) -> int:
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.failed]
     from vqr_author.compute.report import report_title
@@ -377,7 +391,8 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
                          region_check.book.level)
     target = result.out_dir / (batch.safe_name(title) + ".docx")
     aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
-                                      template=template, pdf=pdf, history=history)
+                                      template=template, pdf=pdf, history=history,
+                                      page_numbers=page_numbers)
     _history_summary(out, aggregated)
     if left_out:
         say(out, f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{escape('、'.join(left_out))}。"
@@ -389,6 +404,7 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
     if aggregated.history is not None and aggregated.history.problems:  # not in 汇总.xlsx, which lists this year's files
         out.print(_by_file(aggregated.history.problems))
     say(out, f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{escape(str(target))}")
+    _notes([note for note in aggregated.notes if note not in said])
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
 
 

@@ -1,8 +1,10 @@
-"""PDF through LibreOffice (headless), and the page on which each heading, table, figure and case landed.
+"""The layout pass: LibreOffice (headless) lays the report out as PDF, and the printed page of each
+bookmark the 目录 and the lists of tables, figures and cases point to is read back from it.
 
-LibreOffice lays the document out; the page numbers are read back from the PDF (each body page ends
-with its footer "- N -"), so the 目录 and the lists of tables, figures and cases can be filled with
-true page numbers and written back into the .docx.
+Each entry's page number is a PAGEREF field to a bookmark on its heading or caption; LibreOffice
+computes these fields itself while laying out, so the PDF of one pass is complete. It exports the
+bookmarks as named destinations; the page a destination is on, and that page's footer "- N -",
+give the number that is then written into the .docx as the fields' cached results.
 """
 
 from __future__ import annotations
@@ -12,21 +14,22 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection
 from io import BytesIO
 from pathlib import Path
 
 from vqr_author.errors import VqrError, os_error_text
 
 INSTALL_HINT = (
-    "生成 PDF 需要 LibreOffice。Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
-    "Windows、macOS：从 https://www.libreoffice.org 下载安装，并确保 soffice 可以在命令行中运行。"
+    "排版页码和生成 PDF 需要 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui "
+    "fonts-noto-cjk；Windows、macOS：从 https://www.libreoffice.org 下载安装，并确保 soffice 可以在命令行中运行）"
 )
 CANDIDATES = ("soffice", "libreoffice", "/Applications/LibreOffice.app/Contents/MacOS/soffice",
               r"C:\Program Files\LibreOffice\program\soffice.exe")
 TIMEOUT_SECONDS = 600
 _FOOTER = re.compile(r"-\s*(\d+)\s*-\s*$")
-_SPACE = re.compile(r"\s+")
+# PDF export with every bookmark as a named destination (LibreOffice 7.4 and later read the JSON form).
+EXPORT_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 
 # The template names the fonts of Chinese official documents; machines without them (Linux) get the
 # closest installed CJK font instead of a Latin fallback.
@@ -39,8 +42,27 @@ FONT_ALIASES = {
 }
 
 
+PAGE_NUMBERS_VARIABLE = "VQR_PAGE_NUMBERS"
+
+
+def wants_page_numbers(page_numbers: bool | None) -> bool:
+    """``page_numbers`` as given; when None, yes unless the environment variable VQR_PAGE_NUMBERS is
+    0 (for scripts and tests that never want the layout pass; vqr's --no-page-numbers is False)."""
+    return os.environ.get(PAGE_NUMBERS_VARIABLE, "1").strip() != "0" if page_numbers is None else page_numbers
+
+
 class PdfError(VqrError):
+    """Why the layout pass gave no page numbers (and no PDF): a clause, completed by ``note``."""
+
     exit_code = 2
+
+
+def note(reason: str, pdf: bool) -> str:
+    """The one line a user reads when the layout pass did not give page numbers."""
+    if pdf:
+        return (f"没有生成 PDF，目录也没有填入页码：{reason}。Word 报告已正常生成；"
+                "在 Word 中打开时同意更新域即可填入页码，再另存为 PDF。")
+    return f"目录没有填入页码：{reason}。报告已正常生成；在 Word 中打开时同意更新域即可填入页码。"
 
 
 def find_soffice() -> str | None:
@@ -65,14 +87,14 @@ def _fonts_conf(folder: Path) -> Path:
 
 
 def docx_to_pdf(docx: bytes, soffice: str) -> bytes:
-    """Lay ``docx`` out with LibreOffice and return the PDF. Each call uses its own LibreOffice
-    profile, so conversions can run in parallel and never touch the user's own LibreOffice."""
+    """Lay ``docx`` out with LibreOffice and return the PDF, its bookmarks as named destinations.
+    Each call uses its own LibreOffice profile, so conversions can run in parallel and never touch
+    the user's own LibreOffice."""
     try:
         with tempfile.TemporaryDirectory(prefix="vqr-pdf-") as tmp:
             return _convert(Path(tmp), docx, soffice)
     except OSError as exc:  # the temporary folder: disk full, no permission…
-        raise PdfError(f"没有生成 PDF：无法在临时文件夹中准备 PDF 转换（{os_error_text(exc)}）。"
-                       "Word 报告不受影响。") from exc
+        raise PdfError(f"无法在临时文件夹中准备排版（{os_error_text(exc)}）") from exc
 
 
 def _convert(folder: Path, docx: bytes, soffice: str) -> bytes:
@@ -80,43 +102,45 @@ def _convert(folder: Path, docx: bytes, soffice: str) -> bytes:
     source.write_bytes(docx)
     env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(folder))}
     command = [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+               "--convert-to", EXPORT_FILTER, "--outdir", str(folder), str(source)]
     try:
         done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, env=env)
     except subprocess.TimeoutExpired as exc:
-        raise PdfError(f"LibreOffice 在 {TIMEOUT_SECONDS} 秒内没有完成 PDF 转换，已放弃。Word 报告已正常生成。") from exc
+        raise PdfError(f"LibreOffice 在 {TIMEOUT_SECONDS} 秒内没有完成排版，已放弃") from exc
     except OSError as exc:
-        raise PdfError(f"无法启动 LibreOffice（“{soffice}”无法运行：可能没有执行权限或安装不完整）。{INSTALL_HINT}") from exc
+        raise PdfError(f"无法启动 LibreOffice（“{soffice}”无法运行：可能没有执行权限或安装不完整），{INSTALL_HINT}") from exc
     pdf = folder / "report.pdf"
     if done.returncode != 0 or not pdf.exists():
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["没有输出"]
-        raise PdfError(f"LibreOffice 转换 PDF 失败（{detail[0]}）。Word 报告已正常生成，可以在 Word 或 WPS 中另存为 PDF。")
+        raise PdfError(f"LibreOffice 排版失败（{detail[0]}）")
     return pdf.read_bytes()
 
 
-def numbered_pages(pdf: bytes) -> list[tuple[str, str]]:
-    """(printed page number, text without spaces) of every page that carries a page number."""
+def destination_name(bookmark: str) -> str:
+    """A bookmark's name among the PDF's named destinations as LibreOffice writes it: each byte
+    outside A–Z, a–z, 0–9 and - as two hex digits (``_TocH1`` → ``5FTocH1``)."""
+    return "".join(chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) == "-") else f"{b:02X}"
+                   for b in bookmark.encode("utf-8"))
+
+
+def anchor_pages(pdf: bytes, bookmarks: Collection[str]) -> dict[str, str]:
+    """The printed page number (the footer "- N -" of its page) of each of ``bookmarks`` found among
+    the named destinations of ``pdf``; a bookmark on a page without a number is left out."""
     from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-    pages = []
-    for page in PdfReader(BytesIO(pdf)).pages:
-        text = page.extract_text() or ""
-        match = _FOOTER.search(text.strip())
-        if match:
-            pages.append((match.group(1), _SPACE.sub("", text)))
-    return pages
-
-
-def locate(entries: Sequence[str], pages: Sequence[tuple[str, str]]) -> list[str]:
-    """The printed page of each entry, searching forward in document order ('' when not found)."""
-    found = []
-    cursor = 0
-    for entry in entries:
-        needle = _SPACE.sub("", entry)[:40]
-        page = ""
-        for index in range(cursor, len(pages)):
-            if needle and needle in pages[index][1]:
-                page, cursor = pages[index][0], index
-                break
-        found.append(page)
+    try:
+        reader = PdfReader(BytesIO(pdf))
+        printed = [_FOOTER.search((page.extract_text() or "").strip()) for page in reader.pages]
+        destinations = reader.named_destinations
+        wanted = {destination_name(b): b for b in bookmarks} | {b: b for b in bookmarks}
+        found = {}
+        for name, destination in destinations.items():
+            bookmark = wanted.get(name.lstrip("/"))
+            if bookmark is not None:
+                number = printed[reader.get_destination_page_number(destination)]
+                if number:
+                    found[bookmark] = number.group(1)
+    except (PyPdfError, ValueError, KeyError, IndexError) as exc:
+        raise PdfError(f"无法读取 LibreOffice 排出的 PDF（{type(exc).__name__}）") from exc
     return found

@@ -52,7 +52,8 @@ def _image(tpl: DocxTemplate, path: Path, pixels: tuple[int, int]) -> InlineImag
     return InlineImage(tpl, str(path), width=Mm(width_mm))
 
 
-def _case(tpl: DocxTemplate, block: CaseBlock, marker: str, draft: Draft | None) -> dict[str, Any]:
+def _case(tpl: DocxTemplate, block: CaseBlock, number: int, marker: str, draft: Draft | None) -> dict[str, Any]:
+    """The case ``number`` (in document order) of the report."""
     case = block.case
     problems = []
     if draft is not None:
@@ -64,17 +65,22 @@ def _case(tpl: DocxTemplate, block: CaseBlock, marker: str, draft: Draft | None)
         "paragraphs": list(case.paragraphs),
         "image": _image(tpl, case.image, case.image_pixels) if case.image and case.image_pixels else None,
         "figure_number": block.figure_number,
+        "anchor": anchor("case", number),
+        "figure_anchor": anchor("figure", block.figure_number) if block.figure_number is not None else None,
         "caption": case.caption or case.title,
         "problems": problems,
     }
 
 
 def _tables(content: SectionContent, flagged: Collection[str]) -> list[Markup]:
-    return [Markup(table_block(t, flagged)) for t in content.tables]
+    return [Markup(table_block(t, flagged, (a["name"], a["id"]) if (a := table_anchor(t)) else None))
+            for t in content.tables]
 
 
 def _charts(tpl: DocxTemplate, content: SectionContent) -> list[dict[str, Any]]:
-    return [{"image": NativeChart(tpl, chart), "number": chart.number, "title": chart.title} for chart in content.charts]
+    return [{"image": NativeChart(tpl, chart), "number": chart.number, "title": chart.title,
+             "anchor": anchor("figure", chart.number)}
+            for chart in content.charts]
 
 
 def title_lines(title: str, unit_name: str) -> list[str]:
@@ -94,11 +100,31 @@ def title_lines(title: str, unit_name: str) -> list[str]:
     return lines
 
 
+# Bookmarks on the headings and captions the 目录 and the lists point to: the name of each kind of
+# target, and the range of bookmark ids it takes (w:id is a number unique in the document).
+_ANCHOR_KINDS = {"heading": "H", "table": "T", "annex": "A", "figure": "F", "case": "C"}
+_ANCHOR_IDS = 100_000
+
+
+def anchor(kind: str, number: int) -> dict[str, Any]:
+    """The bookmark on heading, table (表 N), annex table (附表 N), figure (图 N) or case ``number``:
+    a hidden name as Word gives its own contents' targets (_Toc…), an id, and its start and end
+    elements for the template."""
+    name = f"_Toc{_ANCHOR_KINDS[kind]}{number}"
+    mark = (list(_ANCHOR_KINDS).index(kind) + 1) * _ANCHOR_IDS + number
+    return {"name": name, "id": mark, "start": Markup(f'<w:bookmarkStart w:id="{mark}" w:name="{name}"/>'),
+            "end": Markup(f'<w:bookmarkEnd w:id="{mark}"/>')}
+
+
+def table_anchor(table: TableModel) -> dict[str, Any] | None:
+    return anchor("annex" if table.annex else "table", table.number) if table.number is not None else None
+
+
 @dataclass(frozen=True)
 class ContentsEntry:
     text: str
+    anchor: str  # the bookmark on the heading or caption
     level: int = 1
-    front: bool = False  # in the unnumbered front matter (the preface)
 
 
 LIST_TITLES = {"tables": "表　目　录", "figures": "图　目　录", "cases": "案　例　目　录"}
@@ -106,57 +132,68 @@ LIST_TITLES = {"tables": "表　目　录", "figures": "图　目　录", "cases
 
 def contents(report: Report) -> dict[str, list[ContentsEntry]]:
     """The 目录 (headings, and the 附表 under 附表) and the lists of tables, figures and cases, in
-    document order."""
+    document order, each with the bookmark of its heading or caption."""
     toc = []
-    for c in report.sections:
-        toc.append(ContentsEntry(c.heading, c.section.level))
+    for number, c in enumerate(report.sections, start=1):
+        toc.append(ContentsEntry(c.heading, anchor("heading", number)["name"], c.section.level))
         if c.section.new_page:  # the 附表 chapter lists its tables, as the national format does
-            toc += [ContentsEntry(t.caption, 2) for t in c.tables]
+            toc += [ContentsEntry(t.caption, table_anchor(t)["name"], 2) for t in c.tables if t.number is not None]
     tables, figures, cases = [], [], []
-    for c in (report.preface, *report.sections):
-        front = c.section.front
-        tables += [ContentsEntry(t.caption, front=front) for t in c.tables if t.number is not None]
-        figures += [ContentsEntry(f"图 {chart.number} {chart.title}", front=front) for chart in c.charts]
-        figures += [ContentsEntry(f"图 {b.figure_number} {b.case.caption or b.case.title}", front=front)
+    marker = report.edition.case_marker
+    for c, numbers in zip((report.preface, *report.sections), case_numbers(report)):
+        tables += [ContentsEntry(t.caption, table_anchor(t)["name"]) for t in c.tables if t.number is not None]
+        figures += [ContentsEntry(f"图 {chart.number} {chart.title}", anchor("figure", chart.number)["name"])
+                    for chart in c.charts]
+        figures += [ContentsEntry(f"图 {b.figure_number} {b.case.caption or b.case.title}",
+                                  anchor("figure", b.figure_number)["name"])
                     for b in c.cases if b.figure_number is not None]
-        marker = report.edition.case_marker
-        cases += [ContentsEntry(f"{marker}{b.case.title}" + (f"（{b.case.source}）" if b.case.source else ""), front=front)
-                  for b in c.cases]
+        cases += [ContentsEntry(f"{marker}{b.case.title}" + (f"（{b.case.source}）" if b.case.source else ""),
+                                anchor("case", n)["name"]) for b, n in zip(c.cases, numbers)]
     figures.sort(key=lambda e: int(e.text.split()[1]))
     return {"toc": toc, "tables": tables, "figures": figures, "cases": cases}
 
 
-def _entries(entries: list[ContentsEntry], pages: Sequence[str] | None) -> list[dict[str, Any]]:
-    shown = []
-    for i, entry in enumerate(entries):
-        page = "前言" if entry.front else (pages[i] if pages and i < len(pages) else "")
-        shown.append({"text": entry.text, "level": entry.level, "page": page})
-    return shown
+def case_numbers(report: Report) -> list[range]:
+    """The numbers of the cases of the preface and of each section, counted in document order."""
+    numbers, first = [], 1
+    for c in (report.preface, *report.sections):
+        numbers.append(range(first, first + len(c.cases)))
+        first += len(c.cases)
+    return numbers
+
+
+def _entries(entries: list[ContentsEntry], pages: Mapping[str, str] | None) -> list[dict[str, Any]]:
+    """Entries as the template shows them: text, level, bookmark, and the printed page number of the
+    bookmark when the layout is known ('' otherwise: the PAGEREF field then has no cached result)."""
+    return [{"text": e.text, "level": e.level, "anchor": e.anchor, "page": (pages or {}).get(e.anchor, "")}
+            for e in entries]
 
 
 def build_context(
     report: Report,
     tpl: DocxTemplate,
     draft: Draft | None = None,
-    pages: Mapping[str, Sequence[str]] | None = None,
+    pages: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """``pages``: printed page numbers for each entry of contents(report), when the layout is known."""
+    """``pages``: the printed page number of each bookmark (anchor name), when the layout is known."""
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
     cover = report.cover
     marker = report.edition.case_marker
+    preface_cases, *section_cases = case_numbers(report)
     sections = [
         {
             "heading": c.heading,
+            "anchor": anchor("heading", number),
             "level": c.section.level,
             "new_page": c.section.new_page,
             "leads": list(c.leads),
             "paragraphs": [p.text for p in c.paragraphs],
             "tables": _tables(c, flagged),
             "charts": _charts(tpl, c),
-            "cases": [_case(tpl, b, marker, draft) for b in c.cases],
+            "cases": [_case(tpl, b, n, marker, draft) for b, n in zip(c.cases, cases)],
         }
-        for c in report.sections
+        for number, (c, cases) in enumerate(zip(report.sections, section_cases), start=1)
     ]
     draft_context: dict[str, Any] | bool = False
     if draft is not None:
@@ -181,11 +218,11 @@ def build_context(
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged),
             "charts": _charts(tpl, report.preface),
-            "cases": [_case(tpl, b, marker, draft) for b in report.preface.cases],
+            "cases": [_case(tpl, b, n, marker, draft) for b, n in zip(report.preface.cases, preface_cases)],
         },
-        "toc": _entries(listed["toc"], (pages or {}).get("toc")),
+        "toc": _entries(listed["toc"], pages),
         "lists": [
-            {"title": LIST_TITLES[name], "entries": _entries(listed[name], (pages or {}).get(name))}
+            {"title": LIST_TITLES[name], "entries": _entries(listed[name], pages)}
             for name in LIST_TITLES
             if len(listed[name]) >= report.edition.thresholds.list_min_items
         ],

@@ -9,7 +9,7 @@ the document is written in one deterministic pass (see output.docx_zip).
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,14 +82,17 @@ def render_docx(
     report: Report,
     template: Path,
     draft: Draft | None = None,
-    pages: Mapping[str, Sequence[str]] | None = None,
+    pages: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The finished document. ``draft`` marks the given problems visibly in it; ``pages`` fills the
-    page numbers of the 目录 and the lists (see render.context.contents)."""
+    """The finished document. ``draft`` marks the given problems visibly in it; ``pages`` (printed
+    page by bookmark, see render.context.contents) fills the page numbers of the 目录 and the lists,
+    and then Word opens the report without offering to update its fields."""
     try:
         tpl = new_template(template)
         context = build_context(report, tpl, draft, pages)
         tpl.render(context, jinja_env=tpl.jinja_env, autoescape=True)
+        if pages:
+            tpl.docx.settings.element.remove_all("w:updateFields")
     except jinja2.TemplateError as exc:
         raise TemplateError(f"报告模板“{template.name}”有误：{exc}。如修改过模板，请检查其中的 {{{{ }}}} 与 {{% %}} 标记。") from exc
     return save_docx(tpl)

@@ -50,9 +50,13 @@ def paragraph(content: str, style: str, *, align: str | None = None, indent_char
 
 
 def caption(prefix: str, number: int, title: str, *, style: str = "TableCaption",
-            outline_level: int | None = None) -> str:
-    """``表 3 标题`` with the number as a SEQ field, so Word keeps captions and lists of tables in step."""
+            outline_level: int | None = None, bookmark: tuple[str, int] | None = None) -> str:
+    """``表 3 标题`` with the number as a SEQ field, so Word keeps captions and lists of tables in step;
+    inside the bookmark (name, id) the 目录 and the lists refer to."""
     content = text_run(f"{prefix} ") + field_runs(f"SEQ {prefix} \\* ARABIC", str(number)) + text_run(f" {title}")
+    if bookmark is not None:
+        name, mark = bookmark
+        content = f"<w:bookmarkStart w:id=\"{mark}\" w:name={quoteattr(name)}/>{content}<w:bookmarkEnd w:id=\"{mark}\"/>"
     return paragraph(content, style, keep_next=True, outline_level=outline_level)
 
 

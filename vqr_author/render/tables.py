@@ -179,8 +179,9 @@ def _header_grid(model: TableModel, ncols: int) -> list[list[tuple[int, HeaderCe
 
 def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
     """The header rows: repeated on every page the table runs onto (w:tblHeader), and kept with the
-    first body row (keep-with-next), so a caption and header never stand alone at a page foot. Body
-    rows carry none: with it LibreOffice moved whole tables to the next page, leaving half a page blank."""
+    first body rows (keep-with-next, see kept_with_next), so a caption and header never stand alone
+    at a page foot. The middle body rows carry none: with it on every row LibreOffice moved whole
+    tables to the next page, leaving half a page blank."""
     out = []
     above: dict[int, HeaderCell] = {}
     for placed in _header_grid(model, len(widths)):
@@ -202,10 +203,23 @@ def _header_rows(model: TableModel, widths: list[int], metrics: Metrics) -> str:
     return "".join(out)
 
 
+KEPT_ROWS = 3  # rows a table never leaves alone at the foot of a page, or carries alone onto the next
+
+
+def kept_with_next(row: int, rows: int) -> bool:
+    """Whether body row ``row`` of ``rows`` stays on the page of the row after it (keep-with-next on
+    its paragraphs, which Word and LibreOffice honour between table rows): the first rows (with the
+    caption and header, which keep with them) and the last rows (with the note) go to a page at
+    least KEPT_ROWS together, so no page shows a table's caption and header over a single row, or a
+    single row carried over; a table of fewer than twice KEPT_ROWS rows is kept whole."""
+    return row < KEPT_ROWS - 1 or row >= rows - KEPT_ROWS
+
+
 def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_refs: Collection[str]) -> str:
     out = []
     rows = model.rows
     for r, cells in enumerate(rows):
+        keep = kept_with_next(r, len(rows))
         xml = []
         for c, cell in enumerate(cells):
             key = cell.merge_key
@@ -213,28 +227,30 @@ def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_r
             below = rows[r + 1][c].merge_key if r + 1 < len(rows) else None
             vmerge = None
             if key is not None and key == above:
-                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style), widths[c], vmerge="continue"))
+                xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style, keep_next=keep), widths[c], vmerge="continue"))
                 continue
             if key is not None and key == below:
                 vmerge = "restart"
             flagged = _flagged(cell, flagged_refs)
             text = cell.text + (DRAFT_MARK if flagged else "")
             content = ooxml.paragraph(ooxml.text_run(text, bold=cell.bold), metrics.text_style, align=cell.align,
-                                      indent_chars=2 * cell.indent)
+                                      indent_chars=2 * cell.indent, keep_next=keep)
             xml.append(ooxml.cell(content, widths[c], vmerge=vmerge, fill=DRAFT_FILL if flagged else None))
         out.append(ooxml.row("".join(xml)))
     return "".join(out)
 
 
-def table_block(model: TableModel, flagged_refs: Collection[str] = ()) -> str:
-    """Caption above (表 N / 附表 N as a SEQ field), the table, and its note below."""
+def table_block(model: TableModel, flagged_refs: Collection[str] = (), bookmark: tuple[str, int] | None = None) -> str:
+    """Caption above (表 N / 附表 N as a SEQ field, inside the ``bookmark`` — name, id — that the
+    目录 and the lists refer to), the table, and its note below."""
     widths, metrics = table_layout(model, flagged_refs)
     prefix = "附表" if model.annex else "表"
     parts = []
     if model.lead:
         parts.append(ooxml.paragraph(ooxml.text_run(model.lead), "Normal"))
     if model.number is not None:
-        parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None))
+        parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None,
+                                   bookmark=bookmark))
     rows = _header_rows(model, widths, metrics) + _body_rows(model, widths, metrics, flagged_refs)
     parts.append(ooxml.table(rows, widths, margin=metrics.margin))
     if model.note:
