@@ -16,8 +16,16 @@ from functools import cached_property
 from pathlib import Path
 
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
-from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
-from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.compute import (
+    Report,
+    ReportSource,
+    SchoolResult,
+    build_report,
+    region_source,
+    school_result,
+    school_source,
+)
+from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
 from vqr_author.compute.report import SectionContent
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition import Edition, load_edition
@@ -65,7 +73,7 @@ class CheckResult:
 
     def school(self) -> SchoolResult:
         assert self.source is not None
-        return SchoolResult(self.book, self.source.values, self.source.records)
+        return school_result(self.edition, self.book, self.source.values, self.source.records)
 
 
 @dataclass(frozen=True)
@@ -340,8 +348,9 @@ def aggregate_report(
             unreadable.append((path, exc))
     if not schools:
         raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
-    identities = [SchoolIdentity.of(s.path.name, s.book) for s in schools]
-    identity = identity_problems(identities, region.book.cover_text("报告年度"))
+    names = CoverNames.of(region.edition)
+    identities = [SchoolIdentity.of(s.path.name, s.book, names) for s in schools]
+    identity = identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
     result = AggregateResult(region, schools, unreadable, identity, None)
     if result.errors and not draft:
         return result
@@ -388,7 +397,9 @@ def new_workbook(
     wb = build_blank_workbook(ed, level)
     carried = None
     if previous is not None:
-        book, previous_edition, _ = load_workbook(Path(previous), None, level)
+        book, previous_edition, found = load_workbook(Path(previous), ed, level)
+        if any(p.code == "edition-mismatch" for p in found):  # last year's workbook is of another edition
+            book, previous_edition, _ = load_workbook(Path(previous), None, level)
         check_outputs([(output, "新的填报表")], [(case.image, "案例照片") for case in book.cases if case.image], ".xlsx", "新")
         records = school_source(previous_edition, book).records if level == SCHOOL else {}
         carried = carry_over(wb, ed, book, previous_edition, records)

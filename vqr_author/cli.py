@@ -117,7 +117,7 @@ def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="要生成的空白填报表，例如 学校.xlsx。")],
     level: LevelOption = "school",
     previous: Annotated[
-        Optional[Path], typer.Option("--from", help="去年的填报表：上年数据、专业比较列和封面信息自动带入，正文和案例留空。")
+        Optional[Path], typer.Option("--from", help="去年的填报表：上年数据、清单中的比较列和封面信息按版式自动带入，正文和案例留空。")
     ] = None,
     edition: EditionOption = None,
     force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖。")] = False,

@@ -47,7 +47,7 @@ PROBLEM_CODES: dict[str, str] = {
     "cover-missing-field": "封面必填信息未填写",
     "cover-invalid-choice": "封面信息不在可选范围内",
     "cover-invalid-format": "封面信息格式不对",
-    "cover-invalid-year": "报告年度不是四位年份",
+    "cover-invalid-year": "封面的年度不是四位年份",
     "cover-line-break": "封面信息中有换行（Alt+Enter）",
     # indicator values
     "required-missing": "必填指标本年未填写",
@@ -89,10 +89,10 @@ PROBLEM_CODES: dict[str, str] = {
     "unknown-cover-field": "封面项目不是本层级报告的封面信息项，所填内容不使用",
     "duplicate-cover-field": "封面同一项目填写了两行，只用最后一行",
     # 汇总（区县、市报告）
-    "duplicate-school": "同一学校（学校代码）的填报表出现多份",
-    "school-name-conflict": "同一学校代码在不同填报表中的名称不一致",
-    "similar-school-names": "名称几乎相同但学校代码不同",
-    "year-mismatch": "学校填报表的报告年度与汇总报告不一致",
+    "duplicate-school": "同一学校（同一代码）的填报表出现多份",
+    "school-name-conflict": "同一代码的学校在不同填报表中的名称不一致",
+    "similar-school-names": "名称几乎相同但代码不同",
+    "year-mismatch": "学校填报表的年度与汇总报告不一致",
     "output-name-clash": "两个填报表会生成同名的报告文件",
     "internal-error": "处理该文件时工具内部出错",
     "output-not-written": "报告无法写入输出文件夹（磁盘已满、没有写入权限、文件名过长等）",

@@ -31,19 +31,23 @@ class SchoolResult:
     book: ReportWorkbook
     values: dict[str, IndicatorValue]
     records: dict[str, RecordSet]
+    name: str  # the school's name on its 封面, else its file's name
+    code: str = ""  # the school's code on its 封面
 
     def cover(self, key: str) -> str:
         return self.book.cover_text(key)
-
-    @property
-    def name(self) -> str:
-        return self.cover("单位名称") or self.book.path.stem
 
 
 def compute_school(edition: Edition, book: ReportWorkbook) -> SchoolResult:
     values = compute_indicators(edition, book.indicators)
     records = {s.id: compute_record_set(s, book.records.get(s.id, ())) for s in edition.record_sheets}
-    return SchoolResult(book, values, records)
+    return school_result(edition, book, values, records)
+
+
+def school_result(edition: Edition, book: ReportWorkbook, values: dict[str, IndicatorValue],
+                  records: dict[str, RecordSet]) -> SchoolResult:
+    name = book.cover_text(edition.cover_key("name", book.level)) or book.path.stem
+    return SchoolResult(book, values, records, name, book.cover_text(edition.cover_key("code", book.level)))
 
 
 @dataclass(frozen=True)

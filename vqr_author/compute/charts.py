@@ -10,7 +10,7 @@ from decimal import Decimal
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.tables import Years, share_groups
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import ChartLayout, Edition
+from vqr_author.edition.model import Edition, IndicatorsChart, RecordChart, SchoolsChart, SharesChart
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def strip_common_suffix(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(n[: len(n) - size] if size else n for n in names)
 
 
-def indicator_chart(edition: Edition, layout: ChartLayout, values: Mapping[str, IndicatorValue], years: Years) -> ChartModel:
+def indicator_chart(edition: Edition, layout: IndicatorsChart, values: Mapping[str, IndicatorValue], years: Years) -> ChartModel:
     """Indicators as categories; this year (and last year, with ``compare``) as series."""
     inds = [edition.indicator(code) for code in layout.indicators]
     names = [i.name for i in inds]
@@ -57,10 +57,11 @@ def indicator_chart(edition: Edition, layout: ChartLayout, values: Mapping[str, 
     return ChartModel(layout.id, years.fill(layout.title), "bar", labels, tuple(series), unit, inds[0].decimals)
 
 
-def record_chart(layout: ChartLayout, records: RecordSet, years: Years) -> ChartModel:
+def record_chart(layout: RecordChart, records: RecordSet, years: Years) -> ChartModel:
     """A bar per row of a record sheet (专业), one series per field."""
-    rows = [r for r in records.rows if r.get(layout.label_field or "name")]
-    categories = tuple(str(r.get(layout.label_field or "name")) for r in rows)
+    label = layout.label_field or records.sheet.label_key
+    rows = [r for r in records.rows if r.get(label)]
+    categories = tuple(str(r.get(label)) for r in rows)
     series = tuple(Series(records.sheet.field(f).label, tuple(r.get(f) for r in rows)) for f in layout.fields)  # type: ignore[misc]
     spec = records.sheet.field(layout.fields[0])
     kind = "hbar" if len(categories) > 6 else "bar"  # many 专业: horizontal bars keep every label readable
@@ -68,7 +69,7 @@ def record_chart(layout: ChartLayout, records: RecordSet, years: Years) -> Chart
                       spec.decimals)
 
 
-def schools_chart(edition: Edition, layout: ChartLayout, schools: Sequence, years: Years) -> ChartModel:  # noqa: ANN001
+def schools_chart(edition: Edition, layout: SchoolsChart, schools: Sequence, years: Years) -> ChartModel:  # noqa: ANN001
     """One bar per school for one indicator (this year), largest first."""
     code = layout.indicators[0]
     ind = edition.indicator(code)
@@ -77,7 +78,7 @@ def schools_chart(edition: Edition, layout: ChartLayout, schools: Sequence, year
                       (Series(ind.name, tuple(p[1] for p in pairs)),), layout.unit or ind.unit, ind.decimals)
 
 
-def shares_chart(edition: Edition, layout: ChartLayout, records: RecordSet, years: Years) -> ChartModel:
+def shares_chart(edition: Edition, layout: SharesChart, records: RecordSet, years: Years) -> ChartModel:
     """A record field summed by 专业大类, largest first."""
     groups = [(name, sum((r.get(layout.fields[0]) or Decimal(0) for r in rows), Decimal(0)))  # type: ignore[misc]
               for name, rows in share_groups(edition, "category", records)]

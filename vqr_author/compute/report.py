@@ -33,7 +33,21 @@ from vqr_author.compute.tables import (
     shares_table,
 )
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import ChartLayout, Edition, Section, TableLayout
+from vqr_author.edition.model import (
+    ChartLayout,
+    Edition,
+    GroupsTable,
+    IndicatorsChart,
+    RecordChart,
+    RecordTable,
+    Role,
+    SchoolsChart,
+    SchoolsTable,
+    Section,
+    SharesChart,
+    SharesTable,
+    TableLayout,
+)
 from vqr_author.workbook.contract import SCHOOL
 from vqr_author.workbook.model import Case, Paragraph, ReportWorkbook
 
@@ -61,7 +75,7 @@ def school_source(edition: Edition, book: ReportWorkbook) -> ReportSource:
 def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[SchoolResult]) -> ReportSource:
     """A district or city report: its own narrative and cases, then the schools' cases (with their
     names), and values aggregated over the schools."""
-    schools = tuple(sorted(schools, key=lambda s: (s.cover("学校代码"), s.name)))
+    schools = tuple(sorted(schools, key=lambda s: (s.code, s.name)))
     values, coverage = aggregate_values(edition, [s.book for s in schools])
     school_cases = tuple(replace(case, source=school.name) for school in schools for case in school.book.cases)
     cover = {key: region.cover_text(key) for key in region.cover}
@@ -100,6 +114,10 @@ class Report:
     preface: SectionContent
     sections: tuple[SectionContent, ...]
 
+    def cover_value(self, role: Role) -> str:
+        """The 封面 value of the field playing ``role`` (publisher, url …) in this report's level."""
+        return self.edition.cover_value(self.cover, role, self.level)
+
     @property
     def tables(self) -> tuple[TableModel, ...]:
         return tuple(t for s in (self.preface, *self.sections) for t in s.tables)
@@ -118,7 +136,7 @@ def report_years(cover_year: str) -> Years:
 
 
 def report_title(edition: Edition, cover: Mapping[str, str], level: str = SCHOOL) -> str:
-    explicit = cover.get("报告名称", "").strip()
+    explicit = edition.cover_value(cover, "title", level).strip()
     if explicit:
         return explicit
     return edition.report_titles[level].format_map(_Defaults(cover))
@@ -142,7 +160,7 @@ def heading(edition: Edition, section: Section) -> str:
 
 
 def build_report(edition: Edition, source: ReportSource) -> Report:
-    years = report_years(source.cover.get("报告年度", ""))
+    years = report_years(edition.cover_value(source.cover, "year", source.level))
     title = report_title(edition, source.cover, source.level)
     body_number = iter(range(1, 1000))
     figure_number = iter(range(1, 10000))
@@ -150,10 +168,9 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
     def tables_for(ids: tuple[str, ...]) -> tuple[TableModel, ...]:
         built = []
         for layout in edition.tables_for(source.level, ids):
-            number = layout.number if layout.is_annex else None
             table = _table(edition, layout, source, years)
             if table is not None:
-                built.append(replace(table, number=number or next(body_number)))
+                built.append(table if table.number is not None else replace(table, number=next(body_number)))
         return tuple(built)
 
     school_covers = [{key: s.cover(key) for key in s.book.cover} for s in source.schools]
@@ -182,43 +199,49 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
             sections.append(content(section, section.tables))
     if preface is None:
         preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), (), (), ())
-    unit_name = source.cover.get("单位名称") or source.cover.get("区域名称", "")
-    declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, "报告名称": title}))
+    unit_name = edition.cover_value(source.cover, "name", source.level)
+    title_key = edition.cover_key("title", source.level)
+    declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, **({title_key: title} if title_key else {})}))
     return Report(edition, source.level, title, unit_name, years, source.cover, declaration, source.values,
                   source.records, preface, tuple(sections))
 
 
 def _chart(edition: Edition, layout: ChartLayout, source: ReportSource, years: Years) -> ChartModel | None:
     """The chart of ``layout`` for this source, or None when it has nothing to draw from."""
-    if layout.kind == "indicators":
-        return indicator_chart(edition, layout, source.values, years)
-    if layout.kind == "schools":
-        return schools_chart(edition, layout, source.schools, years) if source.schools else None
-    records = source.records[layout.sheet]  # type: ignore[index]
-    if not records.rows:
-        return None
-    return record_chart(layout, records, years) if layout.kind == "record" else shares_chart(edition, layout, records, years)
+    match layout:
+        case IndicatorsChart():
+            return indicator_chart(edition, layout, source.values, years)
+        case SchoolsChart():
+            return schools_chart(edition, layout, source.schools, years) if source.schools else None
+        case RecordChart():
+            records = source.records[layout.sheet]
+            return record_chart(layout, records, years) if records.rows else None
+        case SharesChart():
+            records = source.records[layout.sheet]
+            return shares_chart(edition, layout, records, years) if records.rows else None
 
 
 def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Years) -> TableModel | None:
     """The table of ``layout`` for this source, or None when there is nothing to show."""
-    if layout.kind == "record":
-        records = source.records[layout.sheet]  # type: ignore[index]
-        return record_table(layout, records, years) if records.rows else None
-    if layout.kind == "shares":
-        records = source.records[layout.sheet]  # type: ignore[index]
-        return shares_table(edition, layout, records, years) if records.rows else None
-    if layout.kind in ("schools", "groups"):
-        if not source.schools:
-            return None
-        if layout.kind == "schools":
+    match layout:
+        case RecordTable():
+            records = source.records[layout.sheet]
+            return record_table(layout, records, years) if records.rows else None
+        case SharesTable():
+            records = source.records[layout.sheet]
+            return shares_table(edition, layout, records, years) if records.rows else None
+        case SchoolsTable():
+            if not source.schools:
+                return None
             table = schools_table(edition, layout, source.schools, source.values, years)
-        else:
+        case GroupsTable():
+            if not source.schools:
+                return None
             groups = {name: (len(members), aggregate_values(edition, [s.book for s in members])[0])
-                      for name, members in group_schools(source.schools, layout.by).items()}  # type: ignore[arg-type]
+                      for name, members in group_schools(source.schools, layout.by).items()}
             table = groups_table(edition, layout, groups, len(source.schools), source.values, years)
-    else:
-        table = indicator_table(layout, source.values, years)
+        case _:
+            table = indicator_table(layout, source.values, years)
     if source.coverage is not None:
         note = coverage_note(edition, layout, source.coverage)
         table = replace(table, note=" ".join(n for n in (table.note, note) if n) or None)

@@ -149,7 +149,6 @@ def build_context(
     drawn = drawn or {}
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
-    cover = report.cover
     marker = report.edition.case_marker
     sections = [
         {
@@ -174,12 +173,12 @@ def build_context(
     return {
         "title": report.title,
         "title_lines": title_lines(report.title, report.unit_name),
-        "publisher": cover.get("发布单位") or report.unit_name,
-        "publish_date": cover.get("发布日期", ""),
+        "publisher": report.cover_value("publisher") or report.unit_name,
+        "publish_date": report.cover_value("date"),
         "publication": {
             "note": report.edition.publication_note,
-            "form": cover.get("公开形式", ""),
-            "url": cover.get("公开网址", ""),
+            "form": report.cover_value("publication_form"),
+            "url": report.cover_value("url"),
         },
         "declaration": report.declaration,
         "preface": {

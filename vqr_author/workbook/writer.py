@@ -157,7 +157,7 @@ def _write_indicators(ws: Worksheet, edition: Edition) -> None:
         {
             "代码": "指标代码，由工具生成，请勿修改。",
             "上年": "上一年度的数值；无数据请留空或填“—”。",
-            "本年": "报告年度的数值；无数据请留空或填“—”。",
+            "本年": "报告所反映年度的数值；无数据请留空或填“—”。",
         },
     )
     ranges: dict[Kind, list[str]] = defaultdict(list)
