@@ -34,7 +34,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from vqr_author import __version__
 from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
 from vqr_author.digest import file_sha256, sha256
-from vqr_author.edition import Edition, load_edition
+from vqr_author.edition import Edition, available_editions, load_edition
+from vqr_author.edition.loader import DATA_DIR
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
@@ -410,9 +411,15 @@ class Manifest:
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def environment(template: Path, edition: Edition, pdf: bool = False) -> dict[str, str]:
-    return {"tool_version": __version__, "template": file_sha256(template), "edition": edition.id,
-            "edition_file": file_sha256(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no"}
+def environment(template: Path, edition: Edition | None, pdf: bool = False) -> dict[str, str]:
+    """What every report depends on besides its input. Without an edition each workbook is read with
+    the edition it records, so every bundled edition file counts."""
+    if edition is None:
+        digest = sha256("".join(file_sha256(DATA_DIR / f"{name}.yaml") for name in available_editions()).encode())
+        used = {"edition": "", "edition_file": digest}
+    else:
+        used = {"edition": edition.id, "edition_file": file_sha256(edition.source) if edition.source else ""}
+    return {"tool_version": __version__, "template": file_sha256(template), **used, "pdf": "yes" if pdf else "no"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -717,10 +724,10 @@ def run_batch(
     if not found and not extra:
         raise InputFolderError(f"文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请确认给出的是存放各学校填报表的文件夹。")
     prepare_output(out_dir)
-    ed = load_edition(edition) if isinstance(edition, str) else (edition or load_edition())
+    ed = load_edition(edition) if isinstance(edition, str) else edition  # None: each workbook's own (its 报告版式)
     template_path = Path(template) if template else default_template()
     env = environment(template_path, ed, pdf)
-    edition_arg = str(ed.source) if ed.source else None
+    edition_arg = str(ed.source) if ed is not None and ed.source else None
     manifest = Manifest.read(out_dir)
     previous = manifest.previous_outputs()
     inputs = [str(p.relative_to(folder)) for p in found]
@@ -742,7 +749,7 @@ def run_batch(
     ordered = sorted(outcomes.values(), key=lambda o: o.input)
     notices = list(manifest.notices)
     try:
-        names = CoverNames.of(ed)
+        names = CoverNames.of(ed or load_edition())
         _resolve_identities(ordered, folder, names)
         _mark_clashes(ordered, names)
         current = {o.output for o in ordered if o.succeeded}

@@ -32,6 +32,7 @@ PROBLEM_CODES: dict[str, str] = {
     "indicator-name-mismatch": "代码与指标名称不对应（可能填错行）",
     "edition-mismatch": "填报表版式与指定版式不一致",
     "unknown-edition": "填报表声明的版式不存在",
+    "edition-mixed": "汇总的填报表版式与区县（市）填报表不同",
     "level-mismatch": "填报表层级与命令不符",
     # single cells
     "not-a-number": "数值单元格中不是数值",

@@ -524,6 +524,14 @@ class Edition(_Strict):
     def cover_fields_for(self, level: str) -> tuple[CoverField, ...]:
         return tuple(f for f in self.cover_fields if level in f.levels)
 
+    def require_level(self, level: str) -> None:
+        """Refuse a report level this edition has no report for (EditionError, exit code 2)."""
+        if level not in self.levels:
+            from vqr_author.errors import EditionError
+
+            raise EditionError(f"版式“{self.id}”（{self.name}）没有{level}层级的报告，只有{'、'.join(self.levels)}。"
+                               "请改用该版式支持的层级（--level），或选择有该层级的版式（vqr editions 列出全部版式）。")
+
     def cover_key(self, role: Role, level: str = ALL_LEVELS[0]) -> str:
         """The 封面 key that plays ``role`` at ``level`` (name at 学校 → 单位名称), or "" when the
         edition has no such field there."""
