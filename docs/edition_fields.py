@@ -29,6 +29,7 @@ PLACES: dict[type[BaseModel], str] = {
     m.ComparisonTable: "`tables` 中 `kind: comparison` 的表（指标|单位|上年|本年|增长量|增长率）",
     m.AnnexTable: "`tables` 中 `kind: annex` 的表（附表 N：指标|单位|上年|本年）",
     m.SurveyTable: "`tables` 中 `kind: survey` 的表（附表 N + 调查方式|调查人次）",
+    m.PlainTable: "`tables` 中 `kind: plain` 的表（序号|指标|单位|上年|本年，不计算增长）",
     m.RecordTable: "`tables` 中 `kind: record` 的表（清单的行）",
     m.SchoolsTable: "`tables` 中 `kind: schools` 的表（汇总报告：每校一行）",
     m.GroupsTable: "`tables` 中 `kind: groups` 的表（汇总报告：每组学校一行）",
@@ -63,7 +64,8 @@ NOTES: dict[str, str] = {
     "Edition.record_sheets": "每行一项的清单工作表（如专业、资助）",
     "Edition.outline": "章节大纲，按顺序",
     "Edition.preface_tables": "放在前言中的表格（表 id）",
-    "Edition.heading_formats": "标题级别（\"1\"、\"2\"）→ 标题写法，如 `\"{code}. {title}\"`",
+    "Edition.heading_formats": "标题级别（\"1\"、\"2\"）→ 标题写法：`{code}` 章节代码（1.2）、`{n}` 末位数字（2）、`{cn}` 末位的中文数字（二）、"
+                               "`{title}` 标题；如 `\"{code}. {title}\"`，或 `\"{cn}、{title}\"` 与 `\"（{cn}）{title}\"`",
     "Edition.tables": "表格布局；`kind` 决定表的种类和可用的键（见下）",
     "Edition.charts": "图的布局；`kind` 决定图的种类和可用的键（见下）",
     "Edition.catalogue": "专业目录：`kind: shares` 的表和图按它把专业代码归入类别（专业大类）",
@@ -144,7 +146,7 @@ NOTES: dict[str, str] = {
     "Section.charts": "放在该节的图（图 id）",
     "Section.narrative": "false：该节没有正文（填报表“正文”的章节下拉列表中不出现）",
     "Section.new_page": "true：另起一页",
-    "TableRow.code": "指标代码",
+    "TableRow.code": "指标代码；不给时为只有文字（label）的行，如“毕业生就业去向：”",
     "TableRow.indent": "`其中`层级；第一层第一行自动加“其中：”",
     "TableRow.group": "左侧合并的类别列",
     "TableRow.label": "替代指标名称的行名",
@@ -160,17 +162,18 @@ NOTES: dict[str, str] = {
     "Catalogue.outside_mark": "目录外专业名称后的标记，如“（目录外）”",
     "Catalogue.outside_in_group_mark": "含目录外专业的类别名称后的标记，如“（含目录外专业）”",
 }
-for _cls in (m.ComparisonTable, m.AnnexTable, m.SurveyTable, m.RecordTable, m.SchoolsTable, m.GroupsTable,
+for _cls in (m.ComparisonTable, m.AnnexTable, m.SurveyTable, m.PlainTable, m.RecordTable, m.SchoolsTable, m.GroupsTable,
              m.SharesTable, m.IndicatorsChart, m.SchoolsChart, m.RecordChart, m.SharesChart):
     _name = _cls.__name__
     NOTES |= {f"{_name}.id": "表或图的代码（章节以它引用）", f"{_name}.title": _TITLE, f"{_name}.levels": f"出现在哪些{_LEVELS}；默认全部",
               f"{_name}.kind": "种类（决定本节列出的键）"}
     if _name.endswith("Table"):
         NOTES[f"{_name}.note"] = _NOTE
-for _name in ("ComparisonTable", "AnnexTable", "SurveyTable"):
+for _name in ("ComparisonTable", "AnnexTable", "SurveyTable", "PlainTable"):
     NOTES[f"{_name}.rows"] = _ROWS
 NOTES |= {
     "AnnexTable.number": "附表编号 N", "SurveyTable.number": "附表编号 N",
+    "PlainTable.serial": "true：第一列为序号（只给不缩进的行编号）", "PlainTable.years": "both：上年和本年；this：只有本年",
     "RecordTable.sheet": "清单 id", "RecordTable.columns": "列，按顺序", "RecordTable.total_label": _TOTAL,
     "SchoolsTable.indicators": "各校本年值的指标", "SchoolsTable.cover_columns": "学校名称后显示的封面项目（如办学性质）",
     "SchoolsTable.total_label": _TOTAL,

@@ -152,11 +152,26 @@ class _Defaults(dict):
         return f"【{key}】"
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (outline numbers: 一、 （一）)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+
 def heading(edition: Edition, section: Section) -> str:
+    """The section's heading by the edition's format for its level: ``{code}`` the whole code (1.2),
+    ``{n}`` its last number (2), ``{cn}`` that number in Chinese (二), ``{title}``."""
     if section.front or section.code == section.title:
         return section.title
     fmt = edition.heading_formats.get(str(section.level), "{code} {title}")
-    return fmt.format(code=section.code, title=section.title)
+    last = section.code.rsplit(".", 1)[-1]
+    n = int(last) if last.isdigit() else 0
+    return fmt.format(code=section.code, title=section.title, n=last, cn=chinese_number(n) if n else last)
 
 
 def build_report(edition: Edition, source: ReportSource) -> Report:

@@ -25,6 +25,7 @@ from vqr_author.edition.model import (
     SCHOOLS_FIELD,
     ComparisonTable,
     Edition,
+    PlainTable,
     GroupsTable,
     IndicatorTable,
     Kind,
@@ -101,10 +102,11 @@ class Years:
 
 
 def row_label(row: TableRow, previous: TableRow | None, name: str) -> str:
-    """The first `其中` row under a top-level row is written "其中：…" (as in the national tables)."""
+    """The first `其中` row under a top-level indicator is written "其中：…" (as in the national tables);
+    rows under a label-only heading row are not."""
     if row.label:
         return row.label
-    if row.indent == 1 and (previous is None or previous.indent == 0):
+    if row.indent == 1 and (previous is None or (previous.indent == 0 and previous.code is not None)):
         return f"其中：{name}"
     return name
 
@@ -115,20 +117,41 @@ def _value_cell(v: IndicatorValue, which: Literal["last", "this"]) -> Cell:
     return Cell(format_value(getattr(v, which), ind.kind, ind.decimals), align, refs=v.refs)
 
 
+def _years(layout: IndicatorTable) -> tuple[Literal["last", "this"], ...]:
+    return ("this",) if isinstance(layout, PlainTable) and layout.years == "this" else ("last", "this")
+
+
+def _extra_columns(layout: IndicatorTable) -> tuple[str, ...]:
+    """The columns after the years: 增长量 | 增长率 for comparison tables, 调查方式 | 调查人次 for surveys."""
+    if isinstance(layout, ComparisonTable):
+        return ("增长量", "增长率")
+    return ("调查方式", "调查人次") if isinstance(layout, SurveyTable) else ()
+
+
 def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue]) -> list[tuple[Cell, ...]]:
     has_groups = any(r.group for r in layout.rows)
+    serial = isinstance(layout, PlainTable) and layout.serial
     rows = []
     previous = None
+    number = 0
     for r in layout.rows:
-        v = values[r.code]
-        ind = v.indicator
         cells: list[Cell] = []
+        if serial:
+            number += r.indent == 0
+            cells.append(Cell(str(number) if r.indent == 0 else "", "center"))
         if has_groups:
             cells.append(Cell(r.group or "", "center", merge_key=r.group))
+        if r.code is None:  # a label-only row: a heading inside the table
+            cells.append(Cell(r.label or "", indent=r.indent))
+            cells += [Cell(DASH, "center") for _ in (1, *_years(layout), *_extra_columns(layout))]
+            rows.append(tuple(cells))
+            previous = r
+            continue
+        v = values[r.code]
+        ind = v.indicator
         cells.append(Cell(row_label(r, previous, ind.name), indent=r.indent))
         cells.append(Cell(ind.unit or DASH, "center"))
-        cells.append(_value_cell(v, "last"))
-        cells.append(_value_cell(v, "this"))
+        cells += [_value_cell(v, which) for which in _years(layout)]
         if isinstance(layout, ComparisonTable):
             cells.append(Cell(format_change_amount(v.change, ind.kind, ind.decimals), "right", refs=v.refs))
             cells.append(Cell(format_change_percent(v.change), "right", refs=v.refs))
@@ -142,13 +165,11 @@ def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue]
 
 def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue], years: Years) -> TableModel:
     has_groups = any(r.group for r in layout.rows)
-    head = ["指标", "单位", years.header("last"), years.header("this")]
-    if isinstance(layout, ComparisonTable):
-        head += ["增长量", "增长率"]
-    elif isinstance(layout, SurveyTable):
-        head += ["调查方式", "调查人次"]
+    head = ["指标", "单位", *(years.header(which) for which in _years(layout)), *_extra_columns(layout)]
     if has_groups:
         head.insert(0, "类别")
+    if isinstance(layout, PlainTable) and layout.serial:
+        head.insert(0, "序号")
     return TableModel(
         id=layout.id,
         title=years.fill(layout.title),
@@ -374,7 +395,7 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
     elif isinstance(layout, (RecordTable, SharesTable)):
         return None
     else:
-        codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
+        codes = list(dict.fromkeys([r.code for r in layout.rows if r.code] + [r.respondents for r in layout.rows if r.respondents]))
     partial: dict[tuple[str, int, int], list[str]] = {}
     for code in codes:
         if code in coverage.not_pooled:

@@ -242,12 +242,18 @@ class Section(_Strict):
 
 
 class TableRow(_Strict):
-    code: str
+    code: str | None = None  # None: a label-only row (a heading inside the table, e.g. 毕业生就业去向：)
     indent: int = 0
     group: str | None = None
     label: str | None = None
     method: str | None = None
     respondents: str | None = None
+
+    @model_validator(mode="after")
+    def _code_or_label(self) -> TableRow:
+        if self.code is None and not self.label:
+            raise ValueError("表格的行必须给出 code（指标）或 label（只有文字的行）")
+        return self
 
 
 class RecordColumn(_Strict):
@@ -332,7 +338,16 @@ class SharesTable(_Layout):
     decimals: int = 2  # decimals of the 占比 column
 
 
-IndicatorTable = ComparisonTable | AnnexTable | SurveyTable
+class PlainTable(_IndicatorRows):
+    """序号 | 指标 | 单位 | 上年 | 本年 (``years: this``: 本年 only), without change columns; 序号 numbers the
+    top-level rows (``serial: false`` drops the column)."""
+
+    kind: Literal["plain"]
+    serial: bool = True
+    years: Literal["both", "this"] = "both"
+
+
+IndicatorTable = ComparisonTable | AnnexTable | SurveyTable | PlainTable
 TableLayout = Annotated[IndicatorTable | RecordTable | SchoolsTable | GroupsTable | SharesTable, Field(discriminator="kind")]
 ANNEX_TABLES = (AnnexTable, SurveyTable)  # numbered 附表 N, by their own ``number``
 
@@ -645,7 +660,7 @@ class _References:
 
     def table(self, table: TableLayout) -> list[str]:
         match table:
-            case ComparisonTable() | AnnexTable() | SurveyTable():
+            case ComparisonTable() | AnnexTable() | SurveyTable() | PlainTable():
                 return self._codes(tuple(ref for r in table.rows for ref in (r.code, r.method, r.respondents)))
             case RecordTable():
                 return self._fields(table.sheet, tuple(ref for c in table.columns for ref in (c.field, c.compare)),
