@@ -86,6 +86,8 @@ def test_the_city_report_aggregates_the_colleges(tmp_path):
     assert development["毕业生人数"][-2:] == ["19349", "21380"]  # seed 003's Beijing totals
     assert development["就业率"][-1] == "90.29"
     assert development["月收入"][-1] == "4837.50"
+    teaching = rows_by_label(table_after(document, "教育教学表"), 1)
+    assert teaching["生师比"][-2:] == ["9.4", "14.7"]  # 折合在校生数 ÷ 专任教师总数, written plain as in seed 003
     sponsors = rows_by_label(table_after(document, "分举办者类型主要指标"), 0)
     assert set(sponsors) >= {"教育部门", "其他部门", "民办", "合计"}
     colleges = table_after(document, "各高职院校主要指标")

@@ -16,6 +16,7 @@ from vqr_author.compute.display import (
     format_change_percent,
     format_points,
     format_value,
+    indicator_text,
 )
 from vqr_author.compute.numbers import apportion, total, year_change
 from vqr_author.compute.records import RecordRow, RecordSet
@@ -114,7 +115,7 @@ def row_label(row: TableRow, previous: TableRow | None, name: str) -> str:
 def _value_cell(v: IndicatorValue, which: Literal["last", "this"]) -> Cell:
     ind = v.indicator
     align: Align = "center" if ind.kind is Kind.TEXT else "right"
-    return Cell(format_value(getattr(v, which), ind.kind, ind.decimals), align, refs=v.refs)
+    return Cell(indicator_text(getattr(v, which), ind), align, refs=v.refs)
 
 
 def _years(layout: IndicatorTable) -> tuple[Literal["last", "this"], ...]:
@@ -260,7 +261,7 @@ def _this_year_cells(edition: Edition, codes: tuple[str, ...], values: Mapping[s
     cells = []
     for code in codes:
         ind = edition.indicator(code)
-        cells.append(Cell(format_value(values[code].this, ind.kind, ind.decimals), "right", bold=bold))
+        cells.append(Cell(indicator_text(values[code].this, ind), "right", bold=bold))
     return cells
 
 

@@ -85,6 +85,11 @@ class Indicator(_Strict):
     hint: str = ""
     pooled_by: str | None = None
     previous_codes: tuple[str, ...] = ()  # codes this indicator had in earlier editions (vqr init --from)
+    ratio_display: Literal["n:1", "plain"] = "n:1"  # a ratio written 14.7:1, or plain 14.7 (seed 003's 生师比)
+
+    @property
+    def shows_n_to_1(self) -> bool:
+        return self.kind is Kind.RATIO and self.ratio_display == "n:1"
 
     @property
     def is_derived(self) -> bool:
