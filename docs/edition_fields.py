@@ -102,6 +102,7 @@ NOTES: dict[str, str] = {
     "Indicator.hint": "填报表中的填写说明",
     "Indicator.pooled_by": "学校直接填写的比率或平均数在汇总时按这个指标（基数）加权合并",
     "Indicator.ratio_display": "比（kind: ratio）的写法：n:1 写作“14.7:1”；plain 写作“14.7”",
+    "Indicator.choices": "文字指标的可选值（单选）：填报表中为下拉列表，其他值报错；汇总报告写各选项的学校数（如“省级 2所、其他 1所”）",
     "Indicator.previous_codes": "该指标在旧版式中的代码（`vqr init --from` 按它对应）",
     "Formula.numerator": "分子：这些填报指标（或清单列）之和",
     "Formula.denominator": "分母",

@@ -92,7 +92,8 @@ def college(edition, folder: Path, name: str, code: str, sponsor: str, share: fl
     path = folder / f"{name}.xlsx"
     new_workbook(path, edition=edition)
     counts = {c: tuple(_share(v, share, edition.indicator(c).kind.value == "count") for v in pair) for c, pair in CITY.items()}
-    values = {**counts, **TYPED, "TJ12": (None, "省级")}
+    source = "省级" if sponsor != "民办" else "行业或企业"  # 主要办学经费来源 (单选)
+    values = {**counts, **TYPED, "TJ12": (source, source)}
     students, graduates, employed = counts["GM01"][1], counts["XS01"][1], counts["XS02"][1]
     rows, left = [], [students, graduates, employed]
     for i, (major_code, major_name, part) in enumerate(majors):

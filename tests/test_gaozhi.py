@@ -86,6 +86,8 @@ def test_the_city_report_aggregates_the_colleges(tmp_path):
     assert development["毕业生人数"][-2:] == ["19349", "21380"]  # seed 003's Beijing totals
     assert development["就业率"][-1] == "90.29"
     assert development["月收入"][-1] == "4837.50"
+    conditions = rows_by_label(table_after(document, "办学条件表"), 1)
+    assert conditions["主要办学经费来源（单选）"][-2:] == ["省级 2所、行业或企业 1所"] * 2  # 单选 counted per choice
     teaching = rows_by_label(table_after(document, "教育教学表"), 1)
     assert teaching["生师比"][-2:] == ["9.4", "14.7"]  # 折合在校生数 ÷ 专任教师总数, written plain as in seed 003
     sponsors = rows_by_label(table_after(document, "分举办者类型主要指标"), 0)
@@ -100,3 +102,17 @@ def test_gaozhi_has_no_district_report(tmp_path):
     done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "init", "--edition", "gaozhi-2020", "--level", "district",
                            "-o", str(tmp_path / "区.xlsx")], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert done.returncode == 2 and "没有区县层级的报告" in done.stderr.replace("\n", "") and "Traceback" not in done.stderr
+
+
+def test_a_single_choice_indicator_takes_only_its_choices(tmp_path):
+    from vqr_author import check_workbook
+
+    wb = openpyxl.load_workbook(COLLEGE)
+    ws = wb["指标"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "TJ12")
+    assert {dv.formula1 for dv in ws.data_validations.dataValidation if f"F{row[0].row}" in str(dv.sqref)} == \
+        {'"省级,地市级,行业或企业,其他"'}  # the blank workbook offers the choices as a dropdown
+    row[5].value = "市财政"
+    wb.save(tmp_path / "学院.xlsx")
+    (problem,) = [p for p in check_workbook(tmp_path / "学院.xlsx").errors if p.code == "indicator-invalid-choice"]
+    assert problem.cell == f"F{row[0].row}" and "应从以下选项中选一项：省级、地市级、行业或企业、其他" in problem.message

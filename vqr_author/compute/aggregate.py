@@ -83,6 +83,9 @@ def _filled(cells: Cells, ind: Indicator) -> frozenset[int]:
 
 def _pooled(edition: Edition, ind: Indicator, rows: Sequence[dict[str, Decimal | str]]) -> Decimal | str | None:
     """The value of ``ind`` for one year over ``rows`` — the schools that filled all its inputs."""
+    if ind.kind is Kind.TEXT and ind.choices:  # 单选: how many schools chose each answer
+        answers = [str(r[ind.code]).strip() for r in rows]
+        return "、".join(f"{choice} {answers.count(choice)}所" for choice in ind.choices if choice in answers) or None
     if ind.kind is Kind.TEXT:
         return "、".join(dict.fromkeys(str(r[ind.code]) for r in rows)) or None
     if ind.formula is not None:

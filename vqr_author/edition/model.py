@@ -86,6 +86,7 @@ class Indicator(_Strict):
     pooled_by: str | None = None
     previous_codes: tuple[str, ...] = ()  # codes this indicator had in earlier editions (vqr init --from)
     ratio_display: Literal["n:1", "plain"] = "n:1"  # a ratio written 14.7:1, or plain 14.7 (seed 003's 生师比)
+    choices: tuple[str, ...] = ()  # text indicators: the one answer allowed (单选); aggregates count each
 
     @property
     def shows_n_to_1(self) -> bool:
@@ -112,6 +113,8 @@ class Indicator(_Strict):
             raise ValueError(f"指标 {self.code}：parent 与 parts 必须同时给出")
         if self.formula is not None and self.required:
             raise ValueError(f"指标 {self.code}：派生指标不能是必填项")
+        if self.choices and self.kind is not Kind.TEXT:
+            raise ValueError(f"指标 {self.code}：只有文字指标（kind: text）可以给出 choices")
         return self
 
 

@@ -141,6 +141,11 @@ def check_indicators(
         if ind.kind.is_numeric:
             for which in (entry.last, entry.this):
                 yield from check_number(which, ind.kind, name, ind.range, _unit_suffix(ind))
+        for which in (entry.last, entry.this) if ind.choices else ():
+            text = "" if which.value is None else str(which.value).strip()
+            if text and text not in ind.choices:
+                yield error("indicator-invalid-choice", f"“{name}”填写为“{text}”，应从以下选项中选一项：{'、'.join(ind.choices)}。",
+                            sheet=which.sheet, cell=which.cell, indicator=name)
         if ind.required and entry.this.value is None and not entry.this.unreadable:
             yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
                         sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)
