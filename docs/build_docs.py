@@ -63,9 +63,14 @@ def catalogue_page(edition: Edition) -> str:
         relation = f"{PARTS_NAMES[ind.parts]}：{edition.label(ind.parent)}" if ind.parent else ""
         formula = ""
         if ind.formula:
-            num = " + ".join(edition.label(c) for c in ind.formula.numerator)
-            scale = "" if ind.formula.scale == 1 else f" × {ind.formula.scale:g}"
-            formula = f"{num}{scale} ÷ {edition.label(ind.formula.denominator)}"
+            f = ind.formula
+
+            def terms(codes: tuple[str, ...]) -> str:
+                return " + ".join(("" if f.weight(c) == 1 else f"{f.weight(c):g} × ") + edition.label(c) for c in codes)
+
+            scale = "" if f.scale == 1 else f" × {f.scale:g}"
+            denominator = terms(f.denominators)
+            formula = f"{terms(f.numerator)}{scale} ÷ {denominator if len(f.denominators) == 1 else f'（{denominator}）'}"
         rng = f"{ind.range[0]:g}～{ind.range[1]:g}" if ind.range else ""
         lines.append(f"| {ind.code} | {ind.group} | {edition.label(ind.code)} | {ind.unit or '—'} | {KIND_NAMES[ind.kind]}"
                      f" | {relation} | {formula} | {rng} | {'是' if ind.required else ''} |")

@@ -116,3 +116,14 @@ def test_a_single_choice_indicator_takes_only_its_choices(tmp_path):
     wb.save(tmp_path / "学院.xlsx")
     (problem,) = [p for p in check_workbook(tmp_path / "学院.xlsx").errors if p.code == "indicator-invalid-choice"]
     assert problem.cell == f"F{row[0].row}" and "应从以下选项中选一项：省级、地市级、行业或企业、其他" in problem.message
+
+
+def test_a_weighted_formula_term_counts_at_its_weight():
+    """生师比 = 折合在校生数 ÷ (专任教师总数 + 0.5 × 聘请校外教师数), for a college from its own workbook."""
+    from vqr_author import check_workbook
+
+    result = check_workbook(COLLEGE)
+    typed = {code: entry.this.number for code, entry in result.book.indicators.items()}
+    expected = typed["GM02"] / (typed["JX03"] + Decimal("0.5") * typed["JX13"])
+    assert result.report.indicators["JX51"].this == expected.quantize(Decimal("0.1"))
+    assert result.edition.pooling_inputs("JX51") == ("GM02", "JX03", "JX13")  # a city pools it over colleges with all three

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vqr_author.compute.numbers import quantize, ratio, total, weighted_mean
+from vqr_author.compute.numbers import quantize, total, weighted_mean
+from vqr_author.compute.values import evaluate
 from vqr_author.edition.model import DerivedField, Kind, RecordField, RecordSheet
 from vqr_author.workbook.model import Record
 
@@ -39,9 +40,7 @@ def _field_value(field: RecordField, record: Record) -> Value:
 
 
 def _derive(field: DerivedField, values: dict[str, Value]) -> Decimal | None:
-    f = field.formula
-    nums = [values.get(k) for k in f.numerator]
-    return quantize(ratio(nums, values.get(f.denominator), f.scale), field.decimals)  # type: ignore[arg-type]
+    return quantize(evaluate(field.formula, values), field.decimals)
 
 
 def compute_record_set(sheet: RecordSheet, records: Sequence[Record]) -> RecordSet:

@@ -59,15 +59,37 @@ class _Strict(BaseModel):
 
 
 class Formula(_Strict):
-    """A derived value: sum(numerator) × scale ÷ denominator."""
+    """A derived value: sum(numerator) × scale ÷ denominator, each a sum of inputs, each input times
+    its weight (default 1): 生师比 = 折合在校生数 ÷ (专任教师数 + 0.5 × 聘请校外教师数)."""
 
     numerator: tuple[str, ...]
-    denominator: str
+    denominator: str | tuple[str, ...]
     scale: float = 1
+    weights: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def denominators(self) -> tuple[str, ...]:
+        return (self.denominator,) if isinstance(self.denominator, str) else self.denominator
+
+    @property
+    def whole(self) -> str | None:
+        """The one input the denominator is, if it is a single unweighted input (a 总数 with parts)."""
+        single = self.denominators[0] if len(self.denominators) == 1 else None
+        return single if single is not None and single not in self.weights else None
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        return (*self.numerator, self.denominator)
+        return (*self.numerator, *self.denominators)
+
+    def weight(self, code: str) -> float:
+        return self.weights.get(code, 1)
+
+    @model_validator(mode="after")
+    def _weights_name_inputs(self) -> Formula:
+        unknown = [code for code in self.weights if code not in self.inputs]
+        if unknown:
+            raise ValueError(f"公式的 weights 引用了不在公式中的 {'、'.join(unknown)}")
+        return self
 
 
 class Indicator(_Strict):
@@ -522,10 +544,11 @@ class Edition(_Strict):
         ind = self.indicator(code)
         if ind.formula is not None:
             f = ind.formula
-            if all(self.indicator(n).parent == f.denominator and self.indicator(n).parts == "exhaustive"
-                   for n in f.numerator):
-                parts = tuple(i.code for i in self.children(f.denominator) if i.parts == "exhaustive")
-                return tuple(dict.fromkeys((*parts, f.denominator)))
+            whole = f.whole
+            if whole is not None and all(self.indicator(n).parent == whole and self.indicator(n).parts == "exhaustive"
+                                         for n in f.numerator):
+                parts = tuple(i.code for i in self.children(whole) if i.parts == "exhaustive")
+                return tuple(dict.fromkeys((*parts, whole)))
             return tuple(dict.fromkeys(f.inputs))
         if ind.pooled_by:
             return (ind.code, ind.pooled_by)
