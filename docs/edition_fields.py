@@ -176,6 +176,7 @@ for _name in ("ComparisonTable", "AnnexTable", "SurveyTable", "PlainTable"):
     NOTES[f"{_name}.rows"] = _ROWS
 NOTES |= {
     "AnnexTable.number": "附表编号 N", "SurveyTable.number": "附表编号 N",
+    "PlainTable.medians": "汇总报告：最后加一列各校本年数值的中位数（学校报告中没有这一列）",
     "PlainTable.serial": "true：第一列为序号（只给不缩进的行编号）", "PlainTable.years": "both：上年和本年；this：只有本年",
     "RecordTable.sheet": "清单 id", "RecordTable.columns": "列，按顺序", "RecordTable.total_label": _TOTAL,
     "SchoolsTable.indicators": "各校本年值的指标", "SchoolsTable.cover_columns": "学校名称后显示的封面项目（如办学性质）",

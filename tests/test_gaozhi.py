@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, rows_by_label, table_after
-from vqr_author import aggregate_report, render_report
+from vqr_author import aggregate_report, check_workbook, render_report
 from vqr_author.edition import load_edition
 
 GAOZHI = ROOT / "sample_inputs" / "gaozhi"
@@ -86,8 +86,12 @@ def test_the_city_report_aggregates_the_colleges(tmp_path):
     assert development["毕业生人数"][-2:] == ["19349", "21380"]  # seed 003's Beijing totals
     assert development["就业率"][-1] == "90.29"
     assert development["月收入"][-1] == "4837.50"
-    conditions = rows_by_label(table_after(document, "办学条件表"), 1)
-    assert conditions["主要办学经费来源（单选）"][-2:] == ["省级 2所、行业或企业 1所"] * 2  # 单选 counted per choice
+    conditions_table = table_after(document, "办学条件表")
+    assert [c.text.replace("\n", "") for c in conditions_table.rows[0].cells][-1] == "2020年中位数"
+    conditions = rows_by_label(conditions_table, 1)
+    assert conditions["主要办学经费来源（单选）"][-3:-1] == ["省级 2所、行业或企业 1所"] * 2  # 单选 counted per choice
+    own = sorted(check_workbook(s).report.indicators["TJ51"].this for s in schools)
+    assert conditions["生均教学科研仪器设备值"][-1] == str(own[1])  # the median of the 3 colleges' own values
     teaching = rows_by_label(table_after(document, "教育教学表"), 1)
     assert teaching["生师比"][-2:] == ["9.4", "14.7"]  # 折合在校生数 ÷ 专任教师总数, written plain as in seed 003
     sponsors = rows_by_label(table_after(document, "分举办者类型主要指标"), 0)
@@ -105,8 +109,6 @@ def test_gaozhi_has_no_district_report(tmp_path):
 
 
 def test_a_single_choice_indicator_takes_only_its_choices(tmp_path):
-    from vqr_author import check_workbook
-
     wb = openpyxl.load_workbook(COLLEGE)
     ws = wb["指标"]
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "TJ12")
@@ -120,8 +122,6 @@ def test_a_single_choice_indicator_takes_only_its_choices(tmp_path):
 
 def test_a_weighted_formula_term_counts_at_its_weight():
     """生师比 = 折合在校生数 ÷ (专任教师总数 + 0.5 × 聘请校外教师数), for a college from its own workbook."""
-    from vqr_author import check_workbook
-
     result = check_workbook(COLLEGE)
     typed = {code: entry.this.number for code, entry in result.book.indicators.items()}
     expected = typed["GM02"] / (typed["JX03"] + Decimal("0.5") * typed["JX13"])

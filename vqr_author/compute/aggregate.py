@@ -101,6 +101,17 @@ def _pooled(edition: Edition, ind: Indicator, rows: Sequence[dict[str, Decimal |
     return None  # a typed rate without a base cannot be combined
 
 
+def medians(schools: Sequence[SchoolResult], codes: Sequence[str]) -> dict[str, Decimal | None]:
+    """The median of the schools' own this-year values of each indicator (schools without a value are
+    left out; None when none has one): seed 003 reports 办学条件 both pooled and as 中位数."""
+    result: dict[str, Decimal | None] = {}
+    for code in codes:
+        found = sorted(v for s in schools if isinstance(v := s.values[code].this, Decimal))
+        middle = len(found) // 2
+        result[code] = None if not found else found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2
+    return result
+
+
 def aggregate_values(edition: Edition, books: Sequence[ReportWorkbook]) -> tuple[dict[str, IndicatorValue], Coverage]:
     """Every indicator over ``books``: each value computed over exactly the schools that reported all
     of its inputs that year (REPORTS.md §6, docs/aggregation.md), with the coverage."""

@@ -18,6 +18,7 @@ from vqr_author.compute.aggregate import (
     aggregate_values,
     compute_school,
     group_schools,
+    medians,
 )
 from vqr_author.compute.charts import ChartModel, indicator_chart, record_chart, schools_chart, shares_chart
 from vqr_author.compute.records import RecordSet
@@ -38,6 +39,7 @@ from vqr_author.edition.model import (
     Edition,
     GroupsTable,
     IndicatorsChart,
+    PlainTable,
     RecordChart,
     RecordTable,
     Role,
@@ -255,6 +257,9 @@ def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Y
             groups = {name: (len(members), aggregate_values(edition, [s.book for s in members])[0])
                       for name, members in group_schools(source.schools, layout.by).items()}
             table = groups_table(edition, layout, groups, len(source.schools), source.values, years)
+        case PlainTable(medians=True) if source.schools:
+            codes = [r.code for r in layout.rows if r.code is not None]
+            table = indicator_table(layout, source.values, years, medians(source.schools, codes))
         case _:
             table = indicator_table(layout, source.values, years)
     if source.coverage is not None:

@@ -129,7 +129,8 @@ def _extra_columns(layout: IndicatorTable) -> tuple[str, ...]:
     return ("调查方式", "调查人次") if isinstance(layout, SurveyTable) else ()
 
 
-def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue]) -> list[tuple[Cell, ...]]:
+def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue],
+                    medians: Mapping[str, Decimal | None] | None) -> list[tuple[Cell, ...]]:
     has_groups = any(r.group for r in layout.rows)
     serial = isinstance(layout, PlainTable) and layout.serial
     rows = []
@@ -144,7 +145,8 @@ def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue]
             cells.append(Cell(r.group or "", "center", merge_key=r.group))
         if r.code is None:  # a label-only row: a heading inside the table
             cells.append(Cell(r.label or "", indent=r.indent))
-            cells += [Cell(DASH, "center") for _ in (1, *_years(layout), *_extra_columns(layout))]
+            columns = 1 + len(_years(layout)) + len(_extra_columns(layout)) + (medians is not None)
+            cells += [Cell(DASH, "center") for _ in range(columns)]
             rows.append(tuple(cells))
             previous = r
             continue
@@ -159,25 +161,32 @@ def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue]
         elif isinstance(layout, SurveyTable):
             cells.append(_value_cell(values[r.method], "this") if r.method else Cell(DASH, "center"))
             cells.append(_value_cell(values[r.respondents], "this") if r.respondents else Cell(DASH, "center"))
+        if medians is not None:
+            cells.append(Cell(indicator_text(medians.get(r.code), ind), "right"))
         rows.append(tuple(cells))
         previous = r
     return rows
 
 
-def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue], years: Years) -> TableModel:
+def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue], years: Years,
+                    medians: Mapping[str, Decimal | None] | None = None) -> TableModel:
+    """Rows of indicators; ``medians`` (aggregates of a plain table with ``medians``) adds a last
+    column with the median of the schools' own values."""
     has_groups = any(r.group for r in layout.rows)
     head = ["指标", "单位", *(years.header(which) for which in _years(layout)), *_extra_columns(layout)]
     if has_groups:
         head.insert(0, "类别")
     if isinstance(layout, PlainTable) and layout.serial:
         head.insert(0, "序号")
+    if medians is not None:
+        head.append(f"{years.header('this')}中位数")
     return TableModel(
         id=layout.id,
         title=years.fill(layout.title),
         annex=isinstance(layout, ANNEX_TABLES),
         number=layout.number if isinstance(layout, ANNEX_TABLES) else None,
         header=(tuple(HeaderCell(h) for h in head),),
-        rows=tuple(_indicator_rows(layout, values)),
+        rows=tuple(_indicator_rows(layout, values, medians)),
         note=layout.note,
     )
 

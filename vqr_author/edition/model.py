@@ -375,6 +375,7 @@ class PlainTable(_IndicatorRows):
     kind: Literal["plain"]
     serial: bool = True
     years: Literal["both", "this"] = "both"
+    medians: bool = False  # aggregates: a last column with the median of the schools' own values (本年)
 
 
 IndicatorTable = ComparisonTable | AnnexTable | SurveyTable | PlainTable
