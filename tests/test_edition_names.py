@@ -1,7 +1,7 @@
 """The edition owns every name: a test edition (tests/editions/renamed.yaml) that renames every 封面
 field, record sheet, column and catalogue word of zhongzhi-2024 renders end to end at school and
 district level and carries over into next year's workbook; and no Python source outside the edition
-package spells one of zhongzhi-2024's names."""
+package spells a name of a bundled edition."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from vqr_author import aggregate_report, render_report
 from vqr_author.api import new_workbook
-from vqr_author.edition import load_edition
+from vqr_author.edition import available_editions, load_edition
 
 RENAMED = ROOT / "tests" / "editions" / "renamed.yaml"
 
@@ -111,7 +111,7 @@ def test_init_from_carries_what_the_edition_says(renamed, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Words of zhongzhi-2024 that Python may still spell, each for a reason that has nothing to do with
+# Words of the bundled editions that Python may still spell, each for a reason that has nothing to do with
 # the edition (file → words):
 ALLOWED = {
     # The 封面 sheet's own column header (the workbook contract, docs/workbook.md) and the problem
@@ -126,17 +126,19 @@ ALLOWED = {
 }
 
 
-def _zhongzhi_names() -> set[str]:
-    ed = load_edition("zhongzhi-2024")
-    names = {f.key for f in ed.cover_fields}
-    for sheet in ed.record_sheets:
-        names |= {sheet.sheet, *(f.header for f in sheet.fields), *(d.name for d in sheet.derived)}
-    for table in ed.tables:
-        names |= {c.header for c in getattr(table, "columns", ())}
-        names |= {getattr(table, "schools_header", None) or ""}
-    assert ed.catalogue is not None
-    c = ed.catalogue
-    names |= {c.category_label, c.unknown, c.outside_mark, c.outside_in_group_mark}
+def _edition_names() -> set[str]:
+    """The 封面 keys, record sheet names, column labels and catalogue words of every bundled edition."""
+    names: set[str] = set()
+    for ed in map(load_edition, available_editions()):
+        names |= {f.key for f in ed.cover_fields}
+        for sheet in ed.record_sheets:
+            names |= {sheet.sheet, *(f.header for f in sheet.fields), *(d.name for d in sheet.derived)}
+        for table in ed.tables:
+            names |= {c.header for c in getattr(table, "columns", ())}
+            names |= {getattr(table, "schools_header", None) or ""}
+        if ed.catalogue is not None:
+            c = ed.catalogue
+            names |= {c.category_label, c.unknown, c.outside_mark, c.outside_in_group_mark}
     return {n for n in names if n}
 
 
@@ -151,7 +153,7 @@ def _strings(path: Path) -> list[tuple[int, str]]:
 
 
 def test_no_edition_name_is_spelled_in_python():
-    names = _zhongzhi_names()
+    names = _edition_names()
     package = ROOT / "vqr_author"
     found, used = [], set()
     for path in sorted(package.rglob("*.py")):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,7 +39,7 @@ def _field_value(field: RecordField, record: Record) -> Value:
     return quantize(entry.number, field.decimals)
 
 
-def _derive(field: DerivedField, values: dict[str, Value]) -> Decimal | None:
+def _derive(field: DerivedField, values: Mapping[str, Value]) -> Decimal | None:
     return quantize(evaluate(field.formula, values), field.decimals)
 
 
