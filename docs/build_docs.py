@@ -1,7 +1,8 @@
 """Generate the reference pages that must never drift from the code:
 
 - docs/problems.md — every problem code the tool reports (from vqr_author.problems.PROBLEM_CODES);
-- docs/indicators-<edition>.md — the indicator catalogue of each bundled edition.
+- docs/indicators-<edition>.md — the indicator catalogue of each bundled edition;
+- docs/edition-fields.md — every key of the edition file format, from the edition model (docs/edition_fields.py).
 
 Run ``python docs/build_docs.py`` after changing either; the tests check the pages are current.
 """
@@ -13,6 +14,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from edition_fields import reference  # noqa: E402
 
 from vqr_author.edition import available_editions, load_edition  # noqa: E402
 from vqr_author.edition.model import Edition, Kind  # noqa: E402
@@ -59,9 +63,14 @@ def catalogue_page(edition: Edition) -> str:
         relation = f"{PARTS_NAMES[ind.parts]}：{edition.label(ind.parent)}" if ind.parent else ""
         formula = ""
         if ind.formula:
-            num = " + ".join(edition.label(c) for c in ind.formula.numerator)
-            scale = "" if ind.formula.scale == 1 else f" × {ind.formula.scale:g}"
-            formula = f"{num}{scale} ÷ {edition.label(ind.formula.denominator)}"
+            f = ind.formula
+
+            def terms(codes: tuple[str, ...]) -> str:
+                return " + ".join(("" if f.weight(c) == 1 else f"{f.weight(c):g} × ") + edition.label(c) for c in codes)
+
+            scale = "" if f.scale == 1 else f" × {f.scale:g}"
+            denominator = terms(f.denominators)
+            formula = f"{terms(f.numerator)}{scale} ÷ {denominator if len(f.denominators) == 1 else f'（{denominator}）'}"
         rng = f"{ind.range[0]:g}～{ind.range[1]:g}" if ind.range else ""
         lines.append(f"| {ind.code} | {ind.group} | {edition.label(ind.code)} | {ind.unit or '—'} | {KIND_NAMES[ind.kind]}"
                      f" | {relation} | {formula} | {rng} | {'是' if ind.required else ''} |")
@@ -69,7 +78,7 @@ def catalogue_page(edition: Edition) -> str:
 
 
 def pages() -> dict[Path, str]:
-    result = {HERE / "problems.md": problems_page()}
+    result = {HERE / "problems.md": problems_page(), HERE / "edition-fields.md": reference()}
     for name in available_editions():
         result[HERE / f"indicators-{name}.md"] = catalogue_page(load_edition(name))
     return result

@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT, indicator_row, rows_by_label, table_after
 from vqr_author import aggregate_report, check_workbook
 from vqr_author.compute.aggregate import aggregate_values
-from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
+from vqr_author.edition import load_edition
 from vqr_author.workbook.model import Entry, IndicatorEntry, ReportWorkbook
 
 sys.path.insert(0, str(ROOT / "sample_inputs"))
@@ -68,11 +69,12 @@ def test_identity_problems():
         SchoolIdentity("d.xlsx", "4111000003", "北京市 乙 职业学校", "2024"),  # near-identical, other code
         SchoolIdentity("e.xlsx", "4111000004", "北京市丙学校", "2023"),
     ]
-    found = {(p.code, p.file) for p in identity_problems(schools, "2024")}
+    names = CoverNames.of(load_edition())
+    found = {(p.code, p.file) for p in identity_problems(schools, "2024", names)}
     assert ("school-name-conflict", "b.xlsx") in found
     assert ("similar-school-names", "d.xlsx") in found
     assert ("year-mismatch", "e.xlsx") in found
-    duplicate = identity_problems([schools[0], SchoolIdentity("x.xlsx", "4111000001", "北京市甲职业学校", "2024")], "2024")
+    duplicate = identity_problems([schools[0], SchoolIdentity("x.xlsx", "4111000001", "北京市甲职业学校", "2024")], "2024", names)
     assert [p.code for p in duplicate] == ["duplicate-school"]
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from conftest import ROOT, indicator_row, unwrapped
 from vqr_author import batch
+from vqr_author.compute.identity import CoverNames
+from vqr_author.edition import load_edition
 
 DISTRICT = ROOT / "sample_inputs" / "district"
 
@@ -240,12 +242,11 @@ def test_a_manifest_is_a_cache_that_must_verify(inbox, tmp_path):
 
 def test_a_long_school_name_gives_a_report_name_that_fits_with_its_side_files(inbox, tmp_path):
     name = "北京市" + "海川区现代服务与智能制造产教融合" * 6 + "职业学校"
-    cover = {"学校代码": "4111099901", "单位名称": name, "报告年度": "2024"}
-    report = batch.report_name(cover, "学校")
-    assert report == batch.report_name(cover, "学校") and report.startswith("4111099901-北京市海川区")
+    report = batch.report_name("4111099901", name, "2024", "学校")
+    assert report == batch.report_name("4111099901", name, "2024", "学校") and report.startswith("4111099901-北京市海川区")
     assert report.endswith("…-2024年度质量报告.docx")
     assert len((Path(report).stem + ".vqr.json").encode("utf-8")) <= 255
-    assert batch.report_name({**cover, "单位名称": "北京市海川职业学校"}, "x") == "4111099901-北京市海川职业学校-2024年度质量报告.docx"
+    assert batch.report_name("4111099901", "北京市海川职业学校", "2024", "x") == "4111099901-北京市海川职业学校-2024年度质量报告.docx"
     long_file = inbox / "第一批" / ("很长的文件名" * 13 + ".xlsx")  # 238 bytes, and a name too long for the old report name
     shutil.copyfile(inbox / "第一批" / "海川职业学校.xlsx", long_file)
     _cover(long_file, "单位名称", name)
@@ -378,5 +379,5 @@ def test_a_school_whose_report_could_not_be_written_still_counts_in_the_code_che
     """A report that could not be written (disk full) does not hide that another workbook uses its code."""
     one = batch.Outcome("甲.xlsx", batch.NOT_WRITTEN, school="北京市甲职业学校", code="1111111111", year="2024")
     two = batch.Outcome("乙.xlsx", batch.OK, school="北京市乙职业学校", code="1111111111", year="2024")
-    batch._resolve_identities([one, two], inbox)
+    batch._resolve_identities([one, two], inbox, CoverNames.of(load_edition()))
     assert one.status == two.status == batch.CONFLICT

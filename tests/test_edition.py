@@ -1,5 +1,6 @@
 """The zhongzhi-2024 edition holds the national annex rows and the body indicators exactly."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,40 @@ def test_new_edition_is_a_new_file_not_new_code(tmp_path):
     edition = load_edition(variant)
     assert edition.id == "zhongzhi-2099"
     assert edition.section("1").title == "育人成效"
+
+
+def test_a_malformed_layout_is_named_in_chinese(tmp_path):
+    """Each table kind is its own class: a missing or unknown key is named with the table and kind,
+    in Chinese (no pydantic English reaches the user)."""
+    from vqr_author.edition.loader import DATA_DIR
+
+    text = (DATA_DIR / "zhongzhi-2024.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("    kind: annex\n    number: 1\n", "    kind: annex\n", 1)
+                      .replace("    kind: groups\n    by: 办学性质\n", "    kind: groups\n    by: 办学性质\n    top: 3\n", 1)
+                      .replace("  - id: schools_chart\n    kind: schools\n", "  - id: schools_chart\n    kind: pie\n", 1),
+                      encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        load_edition(broken)
+    message = str(caught.value)
+    assert "annex.number：缺少这一项" in message
+    assert "groups.top：不认识的键" in message
+    assert "kind 只能是 indicators、schools、record、shares" in message
+    assert not re.search(r"[A-Z][a-z]+ [a-z]+", message.split("有误：")[1]), message  # no English sentence
+
+
+def test_every_reference_of_a_layout_is_checked(tmp_path):
+    from vqr_author.edition.loader import DATA_DIR
+
+    text = (DATA_DIR / "zhongzhi-2024.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("    cover_columns: [办学性质]", "    cover_columns: [学校类型]", 1)
+                      .replace("    field: students\n    by: category", "    field: pupils\n    by: category", 1)
+                      .replace("fields: [employment_rate, matched_rate]", "fields: [employment_rate, wage]", 1),
+                      encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        load_edition(broken)
+    message = str(caught.value)
+    assert "表 schools 引用了不存在的封面字段 学校类型" in message
+    assert "表 major_categories 引用了清单 majors 中不存在的列 pupils" in message
+    assert "图 majors_employment_chart 引用了清单 majors 中不存在的列 wage" in message

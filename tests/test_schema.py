@@ -111,6 +111,23 @@ def city_report(folder: Path) -> list[Path]:
     return [result.output]
 
 
+def gaozhi_reports(folder: Path) -> list[Path]:
+    """The 高职 edition's college and city reports (plain tables, label-only rows, 一、（一） headings)."""
+    gaozhi = ROOT / "sample_inputs" / "gaozhi"
+    college = render_report(gaozhi / "学校" / "北京海川职业技术学院.xlsx", folder / "学院报告.docx")
+    city = aggregate_report(gaozhi / "北京市.xlsx", sorted((gaozhi / "学校").glob("*.xlsx")), folder / "高职市报告.docx",
+                            level="city")
+    assert college.written and city.written
+    return [folder / "学院报告.docx", folder / "高职市报告.docx"]
+
+
+def gaozhi_blank_workbooks(folder: Path) -> list[Path]:
+    paths = [folder / f"高职空白-{level}.xlsx" for level in ("school", "city")]
+    for path, level in zip(paths, ("school", "city")):
+        new_workbook(path, edition="gaozhi-2020", level=level)
+    return paths
+
+
 def blank_workbooks(folder: Path) -> list[Path]:
     paths = [folder / f"空白-{level}.xlsx" for level in ("school", "district", "city")]
     for path, level in zip(paths, ("school", "district", "city")):
@@ -160,7 +177,9 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
     "district-report": (district_report, REPORT_PARTS, set()),
     "district-report-with-history": (district_report_with_history, REPORT_PARTS, set()),
     "city-report": (city_report, REPORT_PARTS, set()),
+    "gaozhi-reports": (gaozhi_reports, DOCX_PARTS, set()),
     "blank-workbooks": (blank_workbooks, set(), COMMENTED_XLSX_PARTS),
+    "gaozhi-blank-workbooks": (gaozhi_blank_workbooks, set(), COMMENTED_XLSX_PARTS),
     "next-year-workbook": (next_year_workbook, set(), COMMENTED_XLSX_PARTS),
     "annotated-workbook": (annotated_workbook, set(), COMMENTED_XLSX_PARTS),
     "batch-summary-and-reports": (batch_outputs, REPORT_PARTS, XLSX_PARTS),

@@ -54,10 +54,15 @@ def test_percent_formatted_fraction_is_read_as_a_percentage(sample, edit):
     assert str(result.report.indicators["F2-01"].this) == "97.85"
 
 
-def test_small_rate_that_may_be_real_is_only_a_warning(sample, edit):
-    edit(sample, indicators={"F1-11": (1.14, 0.8)})  # 自主创业率 0.8% is plausible
+def test_a_small_rate_within_its_range_is_not_taken_for_a_fraction(sample, edit):
+    edit(sample, indicators={"F1-11": (1.14, 0.62)})  # 自主创业率 0.62%: within its range 0–20
+    assert problems_with(check_workbook(sample), "rate-as-fraction") == []
+
+
+def test_a_small_rate_without_a_range_is_only_a_warning(sample, edit):
+    edit(sample, indicators={"F1-12": (1.14, 0.8)})  # 毕业三年晋升比例 has no usual range: 0.8 may be 80%
     (problem,) = problems_with(check_workbook(sample), "rate-as-fraction")
-    assert problem.level is Level.WARNING
+    assert problem.level is Level.WARNING and "0.8%" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -204,7 +209,7 @@ def test_each_problem_names_the_cell_that_holds_its_value(sample, edit, layout):
     edit(sample, indicators={
         "TJ04": (152368000, 152368000),  # 生均仪器设备值 absurd in both years (derived: names an input cell)
         "GM05": (40, 120),  # large change
-        "F1-11": (0.5, 0.8),  # rate as fraction, both years
+        "F1-12": (0.5, 0.8),  # rate as fraction (no usual range), both years
         "GM03": (40, 32),  # 上年 parts do not add up
     }, fn=layout)
     result = check_workbook(sample)

@@ -16,8 +16,16 @@ from functools import cached_property
 from pathlib import Path
 
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
-from vqr_author.compute import Report, ReportSource, SchoolResult, build_report, region_source, school_source
-from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.compute import (
+    Report,
+    ReportSource,
+    SchoolResult,
+    build_report,
+    region_source,
+    school_result,
+    school_source,
+)
+from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
 from vqr_author.compute.report import SectionContent, report_years
 from vqr_author.compute.series import restated_last_year, school_key
 from vqr_author.digest import file_sha256, sha256
@@ -36,7 +44,7 @@ from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
 from vqr_author.workbook.carry import Carried, carry_over
 from vqr_author.workbook.files import MAX_FILE_BYTES
-from vqr_author.workbook.contract import SCHOOL, level_name
+from vqr_author.workbook.contract import KEY_EDITION, SCHOOL, SHEET_COVER, level_name
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,7 @@ class CheckResult:
 
     def school(self) -> SchoolResult:
         assert self.source is not None
-        return SchoolResult(self.book, self.source.values, self.source.records)
+        return school_result(self.edition, self.book, self.source.values, self.source.records)
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,7 @@ def check_workbook(path: str | Path, edition: Edition | str | None = None, level
     in ``result.problems``."""
     level = _level(level)
     book, ed, problems = load_workbook(Path(path), _edition(edition), level)
+    ed.require_level(level)
     source = school_source(ed, book) if level == SCHOOL else None
     values = source.values if source else {}
     records = source.records if source else {}
@@ -410,9 +419,13 @@ def aggregate_report(
             unreadable.append((path, exc))
     if not schools:
         raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
-    identities = [SchoolIdentity.of(s.path.name, s.book) for s in schools]
-    identity = identity_problems(identities, region.book.cover_text("报告年度"))
-    year = report_years(region.book.cover_text("报告年度")).this
+    schools, mixed = _one_edition(region, schools)
+    if not schools:
+        raise VqrError(f"没有与“{region.path.name}”同一版式（{region.edition.id}）的学校填报表，无法汇总。{mixed[0].message}")
+    names = CoverNames.of(region.edition)
+    identities = [SchoolIdentity.of(s.path.name, s.book, names) for s in schools]
+    identity = mixed + identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
+    year = report_years(region.book.cover_text(region.edition.cover_key("year", level))).this
     found = None
     if history is not None and year is not None:
         found = read_history(history, region.edition, year)
@@ -431,6 +444,27 @@ def aggregate_report(
     write_together(files)
     pdf_path = output.with_suffix(".pdf") if produced.pdf is not None else None
     return replace(result, output=output, pdf=pdf_path, notes=produced.notes)
+
+
+def _one_edition(region: CheckResult, schools: list[CheckResult]) -> tuple[list[CheckResult], list[Problem]]:
+    """An aggregate adds up schools of one edition: a school workbook of another edition is refused
+    (edition-mixed, naming both editions) and left out, instead of being read against the region's
+    edition (which would add its own, misleading problems)."""
+    ed = region.edition
+    mixed, kept = [], []
+    for school in schools:
+        declared = school.book.cover_text(KEY_EDITION)
+        if not declared or declared == ed.id:
+            kept.append(school)
+            continue
+        mixed.append(error(
+            "edition-mixed",
+            f"“{school.path.name}”是“{declared}”版式的填报表，而“{region.path.name}”是“{ed.id}”版式（{ed.name}）。"
+            f"一份汇总报告只能汇总同一版式的填报表：请用 vqr init --edition {ed.id} --from “{school.path.name}” 生成该版式的填报表"
+            "并补齐数据，或把该校从本次汇总中移出。",
+            sheet=SHEET_COVER, cell=school.book.cover[KEY_EDITION].cell if KEY_EDITION in school.book.cover else "",
+            indicator=KEY_EDITION, file=school.path.name))
+    return kept, mixed
 
 
 def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
@@ -462,10 +496,13 @@ def new_workbook(
     if not overwrite and output.exists():
         raise VqrError(f"“{output}”已存在。为避免覆盖已填写的内容，工具没有写入；如确需覆盖，请加 --force。")
     ed = _edition(edition) or load_edition()
+    ed.require_level(level)
     wb = build_blank_workbook(ed, level)
     carried = None
     if previous is not None:
-        book, previous_edition, _ = load_workbook(Path(previous), None, level)
+        book, previous_edition, found = load_workbook(Path(previous), ed, level)
+        if any(p.code == "edition-mismatch" for p in found):  # last year's workbook is of another edition
+            book, previous_edition, _ = load_workbook(Path(previous), None, level)
         check_outputs([(output, "新的填报表")], [(case.image, "案例照片") for case in book.cases if case.image], ".xlsx", "新")
         records = school_source(previous_edition, book).records if level == SCHOOL else {}
         carried = carry_over(wb, ed, book, previous_edition, records)

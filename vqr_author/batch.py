@@ -32,9 +32,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from vqr_author import __version__
-from vqr_author.compute.identity import SchoolIdentity, identity_problems
+from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
 from vqr_author.digest import file_sha256, sha256
-from vqr_author.edition import Edition, load_edition
+from vqr_author.edition import Edition, available_editions, load_edition
+from vqr_author.edition.loader import DATA_DIR
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
@@ -189,11 +190,11 @@ def _cut(text: str, limit: int) -> str:
     return text.encode("utf-8")[:max(limit, 0)].decode("utf-8", "ignore")
 
 
-def report_name(cover: dict[str, str], fallback: str) -> str:
-    """学校代码-单位名称-年度, made safe as a file name. A name too long for the file system once a
-    side file's suffix (.vqr.json, .pdf) is added is shortened the same way every time: the school
-    name (or the fallback) is cut at a character boundary and marked with …; code and year stay."""
-    code, school, year = cover.get("学校代码", ""), cover.get("单位名称", ""), cover.get("报告年度", "")
+def report_name(code: str, school: str, year: str, fallback: str) -> str:
+    """代码-名称-年度 (the school's code, name and report year), made safe as a file name. A name too
+    long for the file system once a side file's suffix (.vqr.json, .pdf) is added is shortened the
+    same way every time: the school name (or the fallback) is cut at a character boundary and marked
+    with …; code and year stay."""
     middle = "-".join(p for p in (code, school) if p) or fallback
     tail = f"-{year}年度质量报告" if year else "-质量报告"
     stem = safe_name(middle + tail)
@@ -259,14 +260,14 @@ def render_one(task: Task) -> Outcome:
         outcome.input_signature = signature(path)  # before reading: a later edit changes it
         outcome.input_hash = file_sha256(path)
         result = check_workbook(path, task.edition)
-        cover = {k: result.book.cover_text(k) for k in ("单位名称", "学校代码", "报告年度")}
-        outcome.school, outcome.code, outcome.year = cover["单位名称"], cover["学校代码"], cover["报告年度"]
+        names = CoverNames.of(result.edition)
+        outcome.school, outcome.code, outcome.year = (result.book.cover_text(k) for k in (names.name, names.code, names.year))
         outcome.errors, outcome.warnings = len(result.errors), len(result.warnings)
         outcome.problems = [p.as_dict() for p in result.problems]
         images = {str(c.image.relative_to(path.parent.resolve())): c.image for c in result.book.cases if c.image}
         outcome.image_signatures = {name: signature(image) for name, image in images.items()}
         outcome.images = {name: file_sha256(image) for name, image in images.items()}
-        outcome.output = report_name(cover, path.stem)
+        outcome.output = report_name(outcome.code, outcome.school, outcome.year, path.stem)
         if result.errors:
             outcome.status = HAS_ERRORS
         else:
@@ -317,8 +318,7 @@ def entry_check(relative: str, entry: dict) -> str:
 
 
 def _expected_output(relative: str, entry: dict) -> str:
-    return report_name({"学校代码": entry["code"], "单位名称": entry["school"], "报告年度": entry["year"]},
-                       Path(relative).stem)
+    return report_name(entry["code"], entry["school"], entry["year"], Path(relative).stem)
 
 
 def manifest_notice(message: str, relative: str = MANIFEST) -> Problem:
@@ -413,12 +413,18 @@ class Manifest:
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def environment(template: Path, edition: Edition, pdf: bool = False, page_numbers: bool | None = None) -> dict[str, str]:
+def environment(template: Path, edition: Edition | None, pdf: bool = False,
+                page_numbers: bool | None = None) -> dict[str, str]:
     """What every report of a run depends on besides its workbook; a report made under another is
-    made again. Page numbers count when LibreOffice is there to compute them."""
+    made again. Without an edition each workbook is read with the edition it records, so every
+    bundled edition file counts. Page numbers count when LibreOffice is there to compute them."""
+    if edition is None:
+        digest = sha256("".join(file_sha256(DATA_DIR / f"{name}.yaml") for name in available_editions()).encode())
+        used = {"edition": "", "edition_file": digest}
+    else:
+        used = {"edition": edition.id, "edition_file": file_sha256(edition.source) if edition.source else ""}
     numbered = (pdf or wants_page_numbers(page_numbers)) and find_soffice() is not None
-    return {"tool_version": __version__, "template": file_sha256(template), "edition": edition.id,
-            "edition_file": file_sha256(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no",
+    return {"tool_version": __version__, "template": file_sha256(template), **used, "pdf": "yes" if pdf else "no",
             "page_numbers": "yes" if numbered else "no"}
 
 
@@ -593,7 +599,7 @@ def _modified(path: Path) -> str:
         return "不详"
 
 
-def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
+def _resolve_identities(outcomes: list[Outcome], folder: Path, names: CoverNames) -> None:
     """Two inputs of one year with the same 学校代码 cannot both be right (compute.identity decides
     which case it is, as for an aggregate report):
 
@@ -610,15 +616,15 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
     for (year, code), same in groups.items():
         if len(same) < 2:
             continue
-        found = identity_problems([SchoolIdentity(o.input, o.code, o.school, o.year) for o in same], year)
+        found = identity_problems([SchoolIdentity(o.input, o.code, o.school, o.year) for o in same], year, names)
         conflict = next((p for p in found if p.code == "school-name-conflict"), None)
         if conflict is not None:
-            cells = _cover_cells(folder, same, "单位名称")
-            places = "；".join(f"“{o.input}”封面!{cells[o.input] or '单位名称'}" for o in same)
+            cells = _cover_cells(folder, same, names.name)
+            places = "；".join(f"“{o.input}”封面!{cells[o.input] or names.name}" for o in same)
             for o in same:
                 _fail(o, CONFLICT, error("school-name-conflict", f"{conflict.message}（位置：{places}。）均未生成报告："
-                                         "同一代码不可能属于两所学校，其中至少一份的学校代码或单位名称填错了。", sheet="封面",
-                                         cell=cells[o.input], indicator="单位名称"))
+                                         f"同一代码不可能属于两所学校，其中至少一份的{names.code}或{names.name}填错了。", sheet="封面",
+                                         cell=cells[o.input], indicator=names.name))
             continue
         if len({o.input_hash for o in same}) == 1:
             first = same[0]
@@ -628,17 +634,17 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
                 o.problems.append(warning("duplicate-file", f"“{o.input}”与“{first.input}”内容完全相同（同一份填报表提交了两次），"
                                           f"只按“{first.input}”处理一次。请删除多余的一份。", sheet="封面").as_dict())
             continue
-        cells = _cover_cells(folder, same, "学校代码")
-        files = "；".join(f"“{o.input}”（封面!{cells[o.input] or '学校代码'}，修改时间 {_modified(folder / o.input)}）" for o in same)
+        cells = _cover_cells(folder, same, names.code)
+        files = "；".join(f"“{o.input}”（封面!{cells[o.input] or names.code}，修改时间 {_modified(folder / o.input)}）" for o in same)
         for o in same:
             _fail(o, DUPLICATE, error(
                 "duplicate-school",
-                f"学校代码 {code}（{same[0].school}）{year} 年度有 {len(same)} 份内容不同的填报表：{files}。工具无法判断哪一份是最终版本，"
+                f"{names.code} {code}（{same[0].school}）{year} 年度有 {len(same)} 份内容不同的填报表：{files}。工具无法判断哪一份是最终版本，"
                 "均未生成报告；该校此前生成的报告（如有）已移到输出文件夹的“已过期”中。请把旧的一份移出收集目录后重新运行。",
-                sheet="封面", cell=cells[o.input], indicator="学校代码"))
+                sheet="封面", cell=cells[o.input], indicator=names.code))
 
 
-def _mark_clashes(outcomes: list[Outcome]) -> None:
+def _mark_clashes(outcomes: list[Outcome], names: CoverNames) -> None:
     by_name: dict[str, list[Outcome]] = {}
     for o in outcomes:
         if o.output and o.status in SUCCESS:
@@ -649,8 +655,8 @@ def _mark_clashes(outcomes: list[Outcome]) -> None:
         inputs = "、".join(f"“{o.input}”" for o in same)
         for o in same:
             _fail(o, CLASH, error("output-name-clash",
-                                  f"{inputs} 都会生成“{name}”（学校代码、单位名称和年度相同）。为避免互相覆盖，均未生成。"
-                                  "请确认是否重复提交了同一学校的填报表，或更正其中一份的学校代码。", sheet="封面"))
+                                  f"{inputs} 都会生成“{name}”（{names.code}、{names.name}和{names.year}相同）。为避免互相覆盖，均未生成。"
+                                  f"请确认是否重复提交了同一学校的填报表，或更正其中一份的{names.code}。", sheet="封面"))
 
 
 def _expire(out_dir: Path, name: str) -> str:
@@ -725,10 +731,10 @@ def run_batch(
     if not found and not extra:
         raise InputFolderError(f"文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请确认给出的是存放各学校填报表的文件夹。")
     prepare_output(out_dir)
-    ed = load_edition(edition) if isinstance(edition, str) else (edition or load_edition())
+    ed = load_edition(edition) if isinstance(edition, str) else edition  # None: each workbook's own (its 报告版式)
     template_path = Path(template) if template else default_template()
     env = environment(template_path, ed, pdf, page_numbers)
-    edition_arg = str(ed.source) if ed.source else None
+    edition_arg = str(ed.source) if ed is not None and ed.source else None
     manifest = Manifest.read(out_dir)
     previous = manifest.previous_outputs()
     inputs = [str(p.relative_to(folder)) for p in found]
@@ -750,8 +756,9 @@ def run_batch(
     ordered = sorted(outcomes.values(), key=lambda o: o.input)
     notices = list(manifest.notices)
     try:
-        _resolve_identities(ordered, folder)
-        _mark_clashes(ordered)
+        names = CoverNames.of(ed or load_edition())
+        _resolve_identities(ordered, folder, names)
+        _mark_clashes(ordered, names)
         current = {o.output for o in ordered if o.succeeded}
         for o in ordered:  # the workers staged their files; only reports that clash with none are put in place
             for temporary, final in o.staged:
@@ -790,17 +797,17 @@ def run_batch(
     }
     manifest.write(out_dir)
     summary = out_dir / SUMMARY
-    write_atomic(summary, summary_workbook(ordered, notices))
+    write_atomic(summary, summary_workbook(ordered, names.code, notices))
     return BatchResult(folder, out_dir, ordered, summary, notices)
 
 
-def summary_workbook(outcomes: list[Outcome], notices: Iterable[Problem] = ()) -> bytes:
+def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterable[Problem] = ()) -> bytes:
     """汇总.xlsx: a row per input, and every problem with its file and place (then the notices
     about the run itself: a discarded manifest entry, a report moved to 已过期)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append(["序号", "学校", "学校代码", "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
+    ws.append(["序号", "学校", code_header, "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
     red, green = PatternFill("solid", fgColor="FFC7CE"), PatternFill("solid", fgColor="C6EFCE")
     for n, o in enumerate(outcomes, start=1):
         ws.append([n, o.school or "—", o.code or "—", o.input, o.status, o.errors, o.warnings,

@@ -128,7 +128,7 @@ def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="要生成的空白填报表，例如 学校.xlsx。")],
     level: LevelOption = "school",
     previous: Annotated[
-        Optional[Path], typer.Option("--from", help="去年的填报表：上年数据、专业比较列和封面信息自动带入，正文和案例留空。")
+        Optional[Path], typer.Option("--from", help="去年的填报表：上年数据、清单中的比较列和封面信息按版式自动带入，正文和案例留空。")
     ] = None,
     edition: EditionOption = None,
     force: Annotated[bool, typer.Option("--force", help="目标文件已存在时覆盖。")] = False,
@@ -433,10 +433,32 @@ def diff(
 
 
 @app.command()
-def editions() -> None:
-    """列出内置的报告版式。"""
-    for name in available_editions():
-        out.print(f"{name}\t{load_edition(name).name}", highlight=False)
+def editions(
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（供其他系统读取）。")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """列出内置的报告版式：代码、名称、学校类型（中职/高职）和可生成的报告层级。"""
+
+    def action() -> int:
+        found = [load_edition(name) for name in available_editions()]
+        command_level = {v: k for k, v in contract.LEVELS.items()}
+        if as_json:
+            print(json.dumps([{"id": e.id, "name": e.name, "school_type": e.school_type,
+                               "levels": [command_level[level] for level in e.levels]} for e in found],
+                             ensure_ascii=False, indent=2))
+            return EXIT_OK
+        table = Table(header_style="bold", expand=True)
+        for name, kw in (("代码", {"no_wrap": True}), ("名称", {"overflow": "fold", "ratio": 3}), ("类型", {"no_wrap": True}),
+                         ("层级", {"overflow": "fold", "ratio": 1})):
+            table.add_column(name, **kw)
+        for e in found:
+            table.add_row(escape(e.id), escape(e.name), escape(e.school_type), "、".join(e.levels))
+        out.print(table)
+        levels = "、".join(f"{name}（{option}）" for option, name in contract.LEVELS.items())
+        say(out, f"生成空白填报表：vqr init --edition 代码 --level 层级 -o 文件.xlsx（默认 {DEFAULT_EDITION}；层级：{levels}）。")
+        return EXIT_OK
+
+    _run(action, debug)
 
 
 PARAMETER_NAMES = {

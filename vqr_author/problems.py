@@ -32,6 +32,7 @@ PROBLEM_CODES: dict[str, str] = {
     "indicator-name-mismatch": "代码与指标名称不对应（可能填错行）",
     "edition-mismatch": "填报表版式与指定版式不一致",
     "unknown-edition": "填报表声明的版式不存在",
+    "edition-mixed": "汇总的填报表版式与区县（市）填报表不同",
     "level-mismatch": "填报表层级与命令不符",
     # single cells
     "not-a-number": "数值单元格中不是数值",
@@ -46,8 +47,9 @@ PROBLEM_CODES: dict[str, str] = {
     # 封面
     "cover-missing-field": "封面必填信息未填写",
     "cover-invalid-choice": "封面信息不在可选范围内",
+    "indicator-invalid-choice": "单选指标填写的不是可选值之一",
     "cover-invalid-format": "封面信息格式不对",
-    "cover-invalid-year": "报告年度不是四位年份",
+    "cover-invalid-year": "封面的年度不是四位年份",
     "cover-line-break": "封面信息中有换行（Alt+Enter）",
     # indicator values
     "required-missing": "必填指标本年未填写",
@@ -89,10 +91,10 @@ PROBLEM_CODES: dict[str, str] = {
     "unknown-cover-field": "封面项目不是本层级报告的封面信息项，所填内容不使用",
     "duplicate-cover-field": "封面同一项目填写了两行，只用最后一行",
     # 汇总（区县、市报告）
-    "duplicate-school": "同一学校（学校代码）的填报表出现多份",
-    "school-name-conflict": "同一学校代码在不同填报表中的名称不一致",
-    "similar-school-names": "名称几乎相同但学校代码不同",
-    "year-mismatch": "学校填报表的报告年度与汇总报告不一致",
+    "duplicate-school": "同一学校（同一代码）的填报表出现多份",
+    "school-name-conflict": "同一代码的学校在不同填报表中的名称不一致",
+    "similar-school-names": "名称几乎相同但代码不同",
+    "year-mismatch": "学校填报表的年度与汇总报告不一致",
     "output-name-clash": "两个填报表会生成同名的报告文件",
     # 历年数据（vqr aggregate --history）
     "last-year-differs": "学校填报表的“上年”值与该校上年度填报表的“本年”值不一致",

@@ -2,7 +2,7 @@
 
 from vqr_author.compute.numbers import Change, quantize, ratio, total, weighted_mean, year_change
 from vqr_author.compute.records import RecordRow, RecordSet, compute_record_set
-from vqr_author.compute.aggregate import Coverage, SchoolResult, compute_school
+from vqr_author.compute.aggregate import Coverage, SchoolResult, compute_school, school_result
 from vqr_author.compute.report import (
     CaseBlock,
     Report,
@@ -21,6 +21,7 @@ __all__ = [
     "ReportSource",
     "SchoolResult",
     "compute_school",
+    "school_result",
     "region_source",
     "school_source",
     "Cell",

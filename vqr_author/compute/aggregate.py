@@ -31,19 +31,23 @@ class SchoolResult:
     book: ReportWorkbook
     values: dict[str, IndicatorValue]
     records: dict[str, RecordSet]
+    name: str  # the school's name on its 封面, else its file's name
+    code: str = ""  # the school's code on its 封面
 
     def cover(self, key: str) -> str:
         return self.book.cover_text(key)
-
-    @property
-    def name(self) -> str:
-        return self.cover("单位名称") or self.book.path.stem
 
 
 def compute_school(edition: Edition, book: ReportWorkbook) -> SchoolResult:
     values = compute_indicators(edition, book.indicators)
     records = {s.id: compute_record_set(s, book.records.get(s.id, ())) for s in edition.record_sheets}
-    return SchoolResult(book, values, records)
+    return school_result(edition, book, values, records)
+
+
+def school_result(edition: Edition, book: ReportWorkbook, values: dict[str, IndicatorValue],
+                  records: dict[str, RecordSet]) -> SchoolResult:
+    name = book.cover_text(edition.cover_key("name", book.level)) or book.path.stem
+    return SchoolResult(book, values, records, name, book.cover_text(edition.cover_key("code", book.level)))
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ def _filled(cells: Cells, ind: Indicator) -> frozenset[int]:
 
 def _pooled(edition: Edition, ind: Indicator, rows: Sequence[dict[str, Decimal | str]]) -> Decimal | str | None:
     """The value of ``ind`` for one year over ``rows`` — the schools that filled all its inputs."""
+    if ind.kind is Kind.TEXT and ind.choices:  # 单选: how many schools chose each answer
+        answers = [str(r[ind.code]).strip() for r in rows]
+        return "、".join(f"{choice} {answers.count(choice)}所" for choice in ind.choices if choice in answers) or None
     if ind.kind is Kind.TEXT:
         return "、".join(dict.fromkeys(str(r[ind.code]) for r in rows)) or None
     if ind.formula is not None:
@@ -92,6 +99,17 @@ def _pooled(edition: Edition, ind: Indicator, rows: Sequence[dict[str, Decimal |
     if ind.kind in (Kind.COUNT, Kind.AMOUNT):
         return total(r[ind.code] for r in rows)  # type: ignore[misc]
     return None  # a typed rate without a base cannot be combined
+
+
+def medians(schools: Sequence[SchoolResult], codes: Sequence[str]) -> dict[str, Decimal | None]:
+    """The median of the schools' own this-year values of each indicator (schools without a value are
+    left out; None when none has one): seed 003 reports 办学条件 both pooled and as 中位数."""
+    result: dict[str, Decimal | None] = {}
+    for code in codes:
+        found = sorted(v for s in schools if isinstance(v := s.values[code].this, Decimal))
+        middle = len(found) // 2
+        result[code] = None if not found else found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2
+    return result
 
 
 def aggregate_values(edition: Edition, books: Sequence[ReportWorkbook]) -> tuple[dict[str, IndicatorValue], Coverage]:

@@ -13,7 +13,7 @@ from vqr_author.compute.numbers import quantize
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.tables import Years, share_groups
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import ChartLayout, Edition
+from vqr_author.edition.model import Edition, IndicatorsChart, RecordChart, SchoolsChart, SharesChart
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def strip_common_suffix(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(n[: len(n) - size] if size else n for n in names)
 
 
-def indicator_chart(edition: Edition, layout: ChartLayout, values: Mapping[str, IndicatorValue], years: Years) -> ChartModel:
+def indicator_chart(edition: Edition, layout: IndicatorsChart, values: Mapping[str, IndicatorValue], years: Years) -> ChartModel:
     """Indicators as categories; this year (and last year, with ``compare``) as series."""
     inds = [edition.indicator(code) for code in layout.indicators]
     names = [i.name for i in inds]
@@ -69,10 +69,11 @@ def indicator_chart(edition: Edition, layout: ChartLayout, values: Mapping[str, 
     return ChartModel(layout.id, years.fill(layout.title), "bar", labels, tuple(series), unit, decimals)
 
 
-def record_chart(layout: ChartLayout, records: RecordSet, years: Years) -> ChartModel:
+def record_chart(layout: RecordChart, records: RecordSet, years: Years) -> ChartModel:
     """A bar per row of a record sheet (专业), one series per field."""
-    rows = [r for r in records.rows if r.get(layout.label_field or "name")]
-    categories = tuple(str(r.get(layout.label_field or "name")) for r in rows)
+    label = layout.label_field or records.sheet.label_key
+    rows = [r for r in records.rows if r.get(label)]
+    categories = tuple(str(r.get(label)) for r in rows)
     spec = records.sheet.field(layout.fields[0])
     series = tuple(_series(records.sheet.field(f).label, [r.get(f) for r in rows], spec.decimals)  # type: ignore[misc]
                    for f in layout.fields)
@@ -81,7 +82,7 @@ def record_chart(layout: ChartLayout, records: RecordSet, years: Years) -> Chart
                       spec.decimals)
 
 
-def schools_chart(edition: Edition, layout: ChartLayout, schools: Sequence, years: Years) -> ChartModel:  # noqa: ANN001
+def schools_chart(edition: Edition, layout: SchoolsChart, schools: Sequence, years: Years) -> ChartModel:  # noqa: ANN001
     """One bar per school for one indicator (this year), largest first."""
     code = layout.indicators[0]
     ind = edition.indicator(code)
@@ -90,7 +91,7 @@ def schools_chart(edition: Edition, layout: ChartLayout, schools: Sequence, year
                       (_series(ind.name, [p[1] for p in pairs], ind.decimals),), layout.unit or ind.unit, ind.decimals)
 
 
-def shares_chart(edition: Edition, layout: ChartLayout, records: RecordSet, years: Years) -> ChartModel:
+def shares_chart(edition: Edition, layout: SharesChart, records: RecordSet, years: Years) -> ChartModel:
     """A record field summed by 专业大类, largest first."""
     groups = [(name, sum((r.get(layout.fields[0]) or Decimal(0) for r in rows), Decimal(0)))  # type: ignore[misc]
               for name, rows in share_groups(edition, "category", records)]

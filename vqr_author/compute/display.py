@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from vqr_author.compute.numbers import Change, quantize
-from vqr_author.edition.model import Kind
+from vqr_author.edition.model import Indicator, Kind
 
 DASH = "—"
 
@@ -26,6 +26,14 @@ def format_value(value: Decimal | str | None, kind: Kind, decimals: int) -> str:
     if kind is Kind.RATIO:
         return f"{plain(value, decimals)}:1"
     return plain(value, decimals)
+
+
+def indicator_text(value: Decimal | str | None, ind: Indicator) -> str:
+    """An indicator's value as tables and sentences write it: a ratio as n:1 unless its edition writes
+    it plain (``ratio_display: plain``)."""
+    if ind.kind is Kind.RATIO and not ind.shows_n_to_1 and isinstance(value, Decimal):
+        return plain(value, ind.decimals)
+    return format_value(value, ind.kind, ind.decimals)
 
 
 def format_change_amount(change: Change, kind: Kind, decimals: int) -> str:

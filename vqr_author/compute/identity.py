@@ -1,4 +1,4 @@
-"""Which school is which: schools are identified by 学校代码, and spelling differences are reported
+"""Which school is which: schools are identified by their code (the 封面 field of role code), and spelling differences are reported
 before any total is computed (seed 002 spells one school three ways). Pure."""
 
 from __future__ import annotations
@@ -12,11 +12,25 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from vqr_author.problems import Problem, error, warning
-from vqr_author.workbook.contract import SHEET_COVER
+from vqr_author.edition.model import Edition
+from vqr_author.workbook.contract import SCHOOL, SHEET_COVER
 from vqr_author.workbook.model import ReportWorkbook
 
 _NOISE = re.compile(r"[\s·•.,，。、()（）\-—_]")
 _PREFIX = re.compile(r"^(北京市|北京)")
+
+
+@dataclass(frozen=True)
+class CoverNames:
+    """What the edition calls the 封面 fields that identify a school (学校代码, 单位名称, 报告年度)."""
+
+    code: str
+    name: str
+    year: str
+
+    @classmethod
+    def of(cls, edition: Edition, level: str = SCHOOL) -> CoverNames:
+        return cls(edition.cover_key("code", level), edition.cover_key("name", level), edition.cover_key("year", level))
 
 
 @dataclass(frozen=True)
@@ -28,9 +42,9 @@ class SchoolIdentity:
     cells: Mapping[str, str] = field(default_factory=dict)  # 封面 key → its value cell, e.g. 报告年度 → B6
 
     @classmethod
-    def of(cls, file: str, book: ReportWorkbook) -> SchoolIdentity:
+    def of(cls, file: str, book: ReportWorkbook, names: CoverNames) -> SchoolIdentity:
         """A school as its (normalised) 封面 names it, with the cells the values came from."""
-        keys = ("学校代码", "单位名称", "报告年度")
+        keys = (names.code, names.name, names.year)
         return cls(file, *(book.cover_text(k) for k in keys),
                    cells={k: book.cover[k].cell for k in keys if k in book.cover})
 
@@ -52,7 +66,8 @@ def _at(school: SchoolIdentity, key: str) -> str:
     return f"（{SHEET_COVER}!{cell}）" if cell else ""
 
 
-def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]:
+def identity_problems(schools: list[SchoolIdentity], year: str, names: CoverNames) -> list[Problem]:
+    code_key, name_key, year_key = names.code, names.name, names.year
     problems: list[Problem] = []
     by_code: dict[str, list[SchoolIdentity]] = defaultdict(list)
     for school in schools:
@@ -61,9 +76,9 @@ def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]
         if year and school.year and school.year != year:
             problems.append(error(
                 "year-mismatch",
-                f"“{school.file}”的报告年度{_at(school, '报告年度')}是 {school.year}，而本报告是 {year} 年度。"
+                f"“{school.file}”的{year_key}{_at(school, year_key)}是 {school.year}，而本报告是 {year} 年度。"
                 "请只汇总同一年度的填报表；如该校填错了年度，请改正后再汇总。",
-                **school.where("报告年度"),
+                **school.where(year_key),
             ))
     for code, same in by_code.items():
         if len(same) < 2:
@@ -72,23 +87,23 @@ def identity_problems(schools: list[SchoolIdentity], year: str) -> list[Problem]
         if len({_canonical(s.name) for s in same}) == 1:
             problems.append(error(
                 "duplicate-school",
-                f"学校代码 {code}（{same[0].name}）出现在 {len(same)} 个填报表中：{files}。同一学校只能汇总一份填报表，否则会重复计算，请删除多余的一份。",
-                **same[1].where("学校代码"),
+                f"{code_key} {code}（{same[0].name}）出现在 {len(same)} 个填报表中：{files}。同一学校只能汇总一份填报表，否则会重复计算，请删除多余的一份。",
+                **same[1].where(code_key),
             ))
         else:
-            names = "；".join(f"“{s.file}”写作“{s.name}”" for s in same)
+            spellings = "；".join(f"“{s.file}”写作“{s.name}”" for s in same)
             problems.append(error(
                 "school-name-conflict",
-                f"学校代码 {code} 在不同填报表中的单位名称不一致：{names}。请核实是否为同一所学校，并统一为规范全称。",
-                **same[1].where("单位名称"),
+                f"{code_key} {code} 在不同填报表中的{name_key}不一致：{spellings}。请核实是否为同一所学校，并统一为规范全称。",
+                **same[1].where(name_key),
             ))
     distinct = {s.code: s for s in schools if s.code}
     for a, b in combinations(distinct.values(), 2):
         if _similar(a.name, b.name):
             problems.append(warning(
                 "similar-school-names",
-                f"“{a.name}”（代码 {a.code}，{a.file}）与“{b.name}”（代码 {b.code}，{b.file}）名称几乎相同但学校代码不同。"
-                "请确认是否为同一所学校；如是，请统一学校代码，否则汇总时会被当作两所学校。",
-                **b.where("单位名称"),
+                f"“{a.name}”（代码 {a.code}，{a.file}）与“{b.name}”（代码 {b.code}，{b.file}）名称几乎相同但{code_key}不同。"
+                f"请确认是否为同一所学校；如是，请统一{code_key}，否则汇总时会被当作两所学校。",
+                **b.where(name_key),
             ))
     return problems

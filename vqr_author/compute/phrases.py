@@ -42,7 +42,7 @@ def quantity(v: IndicatorValue, which: str = "this", thresholds: Thresholds | No
     if ind.kind is Kind.TEXT:
         return str(value)
     if ind.kind is Kind.RATIO:
-        return f"{plain(value, ind.decimals)}:1"
+        return f"{plain(value, ind.decimals)}:1" if ind.shows_n_to_1 else f"{plain(value, ind.decimals)}{ind.unit}"
     if ind.kind.is_percentage:
         return f"{plain(value, ind.decimals)}%"
     if ind.kind is Kind.COUNT and value >= thresholds.wan_from:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vqr_author.compute.numbers import quantize, ratio, total, weighted_mean
+from vqr_author.compute.numbers import quantize, total, weighted_mean
+from vqr_author.compute.values import evaluate
 from vqr_author.edition.model import DerivedField, Kind, RecordField, RecordSheet
 from vqr_author.workbook.model import Record
 
@@ -38,10 +39,8 @@ def _field_value(field: RecordField, record: Record) -> Value:
     return quantize(entry.number, field.decimals)
 
 
-def _derive(field: DerivedField, values: dict[str, Value]) -> Decimal | None:
-    f = field.formula
-    nums = [values.get(k) for k in f.numerator]
-    return quantize(ratio(nums, values.get(f.denominator), f.scale), field.decimals)  # type: ignore[arg-type]
+def _derive(field: DerivedField, values: Mapping[str, Value]) -> Decimal | None:
+    return quantize(evaluate(field.formula, values), field.decimals)
 
 
 def compute_record_set(sheet: RecordSheet, records: Sequence[Record]) -> RecordSet:

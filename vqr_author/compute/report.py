@@ -18,6 +18,7 @@ from vqr_author.compute.aggregate import (
     aggregate_values,
     compute_school,
     group_schools,
+    medians,
 )
 from vqr_author.compute.charts import ChartModel, indicator_chart, record_chart, schools_chart, shares_chart
 from vqr_author.compute.records import RecordSet
@@ -34,7 +35,22 @@ from vqr_author.compute.tables import (
     shares_table,
 )
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import ChartLayout, Edition, Section, TableLayout
+from vqr_author.edition.model import (
+    ChartLayout,
+    Edition,
+    GroupsTable,
+    IndicatorsChart,
+    PlainTable,
+    RecordChart,
+    RecordTable,
+    Role,
+    SchoolsChart,
+    SchoolsTable,
+    Section,
+    SharesChart,
+    SharesTable,
+    TableLayout,
+)
 from vqr_author.workbook.contract import SCHOOL
 from vqr_author.workbook.model import Case, Paragraph, ReportWorkbook
 
@@ -65,7 +81,7 @@ def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[Sc
     """A district or city report: its own narrative and cases, then the schools' cases (with their
     names), and values aggregated over the schools; with ``earlier`` (school workbooks of earlier
     years, by year) the series over those years and this one."""
-    schools = tuple(sorted(schools, key=lambda s: (s.cover("学校代码"), s.name)))
+    schools = tuple(sorted(schools, key=lambda s: (s.code, s.name)))
     values, coverage = aggregate_values(edition, [s.book for s in schools])
     school_cases = tuple(replace(case, source=school.name) for school in schools for case in school.book.cases)
     cover = {key: region.cover_text(key) for key in region.cover}
@@ -110,6 +126,10 @@ class Report:
     preface: SectionContent
     sections: tuple[SectionContent, ...]
 
+    def cover_value(self, role: Role) -> str:
+        """The 封面 value of the field playing ``role`` (publisher, url …) in this report's level."""
+        return self.edition.cover_value(self.cover, role, self.level)
+
     @property
     def tables(self) -> tuple[TableModel, ...]:
         return tuple(t for s in (self.preface, *self.sections) for t in s.tables)
@@ -128,7 +148,7 @@ def report_years(cover_year: str) -> Years:
 
 
 def report_title(edition: Edition, cover: Mapping[str, str], level: str = SCHOOL) -> str:
-    explicit = cover.get("报告名称", "").strip()
+    explicit = edition.cover_value(cover, "title", level).strip()
     if explicit:
         return explicit
     return edition.report_titles[level].format_map(_Defaults(cover))
@@ -144,15 +164,30 @@ class _Defaults(dict):
         return f"【{key}】"
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (outline numbers: 一、 （一）)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+
 def heading(edition: Edition, section: Section) -> str:
+    """The section's heading by the edition's format for its level: ``{code}`` the whole code (1.2),
+    ``{n}`` its last number (2), ``{cn}`` that number in Chinese (二), ``{title}``."""
     if section.front or section.code == section.title:
         return section.title
     fmt = edition.heading_formats.get(str(section.level), "{code} {title}")
-    return fmt.format(code=section.code, title=section.title)
+    last = section.code.rsplit(".", 1)[-1]
+    n = int(last) if last.isdigit() else 0
+    return fmt.format(code=section.code, title=section.title, n=last, cn=chinese_number(n) if n else last)
 
 
 def build_report(edition: Edition, source: ReportSource) -> Report:
-    years = report_years(source.cover.get("报告年度", ""))
+    years = report_years(edition.cover_value(source.cover, "year", source.level))
     title = report_title(edition, source.cover, source.level)
     body_number = iter(range(1, 1000))
     figure_number = iter(range(1, 10000))
@@ -160,10 +195,9 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
     def tables_for(ids: tuple[str, ...]) -> tuple[TableModel, ...]:
         built = []
         for layout in edition.tables_for(source.level, ids):
-            number = layout.number if layout.is_annex else None
             table = _table(edition, layout, source, years)
             if table is not None:
-                built.append(replace(table, number=number or next(body_number)))
+                built.append(table if table.number is not None else replace(table, number=next(body_number)))
         return tuple(built)
 
     school_covers = [{key: s.cover(key) for key in s.book.cover} for s in source.schools]
@@ -203,43 +237,52 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
             sections.append(content(section, section.tables))
     if preface is None:
         preface = SectionContent(Section(code="前言", title="前言", front=True), "前言", (), (), (), (), ())
-    unit_name = source.cover.get("单位名称") or source.cover.get("区域名称", "")
-    declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, "报告名称": title}))
+    unit_name = edition.cover_value(source.cover, "name", source.level)
+    title_key = edition.cover_key("title", source.level)
+    declaration = edition.declarations[source.level].format_map(_Defaults({**source.cover, **({title_key: title} if title_key else {})}))
     return Report(edition, source.level, title, unit_name, years, source.cover, declaration, source.values,
                   source.records, preface, tuple(sections))
 
 
 def _chart(edition: Edition, layout: ChartLayout, source: ReportSource, years: Years) -> ChartModel | None:
     """The chart of ``layout`` for this source, or None when it has nothing to draw from."""
-    if layout.kind == "indicators":
-        return indicator_chart(edition, layout, source.values, years)
-    if layout.kind == "schools":
-        return schools_chart(edition, layout, source.schools, years) if source.schools else None
-    records = source.records[layout.sheet]  # type: ignore[index]
-    if not records.rows:
-        return None
-    return record_chart(layout, records, years) if layout.kind == "record" else shares_chart(edition, layout, records, years)
+    match layout:
+        case IndicatorsChart():
+            return indicator_chart(edition, layout, source.values, years)
+        case SchoolsChart():
+            return schools_chart(edition, layout, source.schools, years) if source.schools else None
+        case RecordChart():
+            records = source.records[layout.sheet]
+            return record_chart(layout, records, years) if records.rows else None
+        case SharesChart():
+            records = source.records[layout.sheet]
+            return shares_chart(edition, layout, records, years) if records.rows else None
 
 
 def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Years) -> TableModel | None:
     """The table of ``layout`` for this source, or None when there is nothing to show."""
-    if layout.kind == "record":
-        records = source.records[layout.sheet]  # type: ignore[index]
-        return record_table(layout, records, years) if records.rows else None
-    if layout.kind == "shares":
-        records = source.records[layout.sheet]  # type: ignore[index]
-        return shares_table(edition, layout, records, years) if records.rows else None
-    if layout.kind in ("schools", "groups"):
-        if not source.schools:
-            return None
-        if layout.kind == "schools":
+    match layout:
+        case RecordTable():
+            records = source.records[layout.sheet]
+            return record_table(layout, records, years) if records.rows else None
+        case SharesTable():
+            records = source.records[layout.sheet]
+            return shares_table(edition, layout, records, years) if records.rows else None
+        case SchoolsTable():
+            if not source.schools:
+                return None
             table = schools_table(edition, layout, source.schools, source.values, years)
-        else:
+        case GroupsTable():
+            if not source.schools:
+                return None
             groups = {name: (len(members), aggregate_values(edition, [s.book for s in members])[0])
-                      for name, members in group_schools(source.schools, layout.by).items()}  # type: ignore[arg-type]
+                      for name, members in group_schools(source.schools, layout.by).items()}
             table = groups_table(edition, layout, groups, len(source.schools), source.values, years)
-    else:
-        table = indicator_table(layout, source.values, years)
+        case PlainTable(medians=True) if source.schools:
+            codes = [r.code for r in layout.rows if r.code is not None]
+            table = indicator_table(layout, source.values, years, medians(source.schools, codes))
+        case _:
+            table = indicator_table(layout, source.values, years)
     if source.coverage is not None:
         note = coverage_note(edition, layout, source.coverage)
         table = replace(table, note=" ".join(n for n in (table.note, note) if n) or None)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from vqr_author.compute.display import format_value
+from vqr_author.compute.display import indicator_text
 from vqr_author.compute.phrases import change_phrase, growth_phrase, quantity
 from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import Edition
@@ -78,7 +78,7 @@ def render_sentences(
     def n(code: str, which: str = "this") -> str:
         v = values[code]
         value = getattr(v, which)
-        text = _needed(None if value is None else format_value(value, v.indicator.kind, v.indicator.decimals))
+        text = _needed(None if value is None else indicator_text(value, v.indicator))
         return text + schools_of(code, which)
 
     def change(code: str) -> str:

@@ -16,11 +16,28 @@ from vqr_author.compute.display import (
     format_change_percent,
     format_points,
     format_value,
+    indicator_text,
 )
 from vqr_author.compute.numbers import apportion, total, year_change
 from vqr_author.compute.records import RecordRow, RecordSet
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import SCHOOLS_FIELD, Edition, Kind, RecordColumn, TableLayout, TableRow
+from vqr_author.edition.model import (
+    ANNEX_TABLES,
+    SCHOOLS_FIELD,
+    ComparisonTable,
+    Edition,
+    PlainTable,
+    GroupsTable,
+    IndicatorTable,
+    Kind,
+    RecordColumn,
+    RecordTable,
+    SchoolsTable,
+    SharesTable,
+    SurveyTable,
+    TableLayout,
+    TableRow,
+)
 
 if TYPE_CHECKING:
     from vqr_author.compute.aggregate import Coverage
@@ -29,8 +46,11 @@ Align = Literal["left", "center", "right"]
 
 
 class SchoolLike(Protocol):
-    name: str
-    values: Mapping[str, IndicatorValue]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def values(self) -> Mapping[str, IndicatorValue]: ...
 
     def cover(self, key: str) -> str: ...
 
@@ -83,10 +103,11 @@ class Years:
 
 
 def row_label(row: TableRow, previous: TableRow | None, name: str) -> str:
-    """The first `其中` row under a top-level row is written "其中：…" (as in the national tables)."""
+    """The first `其中` row under a top-level indicator is written "其中：…" (as in the national tables);
+    rows under a label-only heading row are not."""
     if row.label:
         return row.label
-    if row.indent == 1 and (previous is None or previous.indent == 0):
+    if row.indent == 1 and (previous is None or (previous.indent == 0 and previous.code is not None)):
         return f"其中：{name}"
     return name
 
@@ -94,50 +115,78 @@ def row_label(row: TableRow, previous: TableRow | None, name: str) -> str:
 def _value_cell(v: IndicatorValue, which: Literal["last", "this"]) -> Cell:
     ind = v.indicator
     align: Align = "center" if ind.kind is Kind.TEXT else "right"
-    return Cell(format_value(getattr(v, which), ind.kind, ind.decimals), align, refs=v.refs)
+    return Cell(indicator_text(getattr(v, which), ind), align, refs=v.refs)
 
 
-def _indicator_rows(layout: TableLayout, values: Mapping[str, IndicatorValue]) -> list[tuple[Cell, ...]]:
+def _years(layout: IndicatorTable) -> tuple[Literal["last", "this"], ...]:
+    return ("this",) if isinstance(layout, PlainTable) and layout.years == "this" else ("last", "this")
+
+
+def _extra_columns(layout: IndicatorTable) -> tuple[str, ...]:
+    """The columns after the years: 增长量 | 增长率 for comparison tables, 调查方式 | 调查人次 for surveys."""
+    if isinstance(layout, ComparisonTable):
+        return ("增长量", "增长率")
+    return ("调查方式", "调查人次") if isinstance(layout, SurveyTable) else ()
+
+
+def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue],
+                    medians: Mapping[str, Decimal | None] | None) -> list[tuple[Cell, ...]]:
     has_groups = any(r.group for r in layout.rows)
+    serial = isinstance(layout, PlainTable) and layout.serial
     rows = []
     previous = None
+    number = 0
     for r in layout.rows:
-        v = values[r.code]
-        ind = v.indicator
         cells: list[Cell] = []
+        if serial:
+            number += r.indent == 0
+            cells.append(Cell(str(number) if r.indent == 0 else "", "center"))
         if has_groups:
             cells.append(Cell(r.group or "", "center", merge_key=r.group))
+        if r.code is None:  # a label-only row: a heading inside the table
+            cells.append(Cell(r.label or "", indent=r.indent))
+            columns = 1 + len(_years(layout)) + len(_extra_columns(layout)) + (medians is not None)
+            cells += [Cell(DASH, "center") for _ in range(columns)]
+            rows.append(tuple(cells))
+            previous = r
+            continue
+        v = values[r.code]
+        ind = v.indicator
         cells.append(Cell(row_label(r, previous, ind.name), indent=r.indent))
         cells.append(Cell(ind.unit or DASH, "center"))
-        cells.append(_value_cell(v, "last"))
-        cells.append(_value_cell(v, "this"))
-        if layout.kind == "comparison":
+        cells += [_value_cell(v, which) for which in _years(layout)]
+        if isinstance(layout, ComparisonTable):
             cells.append(Cell(format_change_amount(v.change, ind.kind, ind.decimals), "right", refs=v.refs))
             cells.append(Cell(format_change_percent(v.change), "right", refs=v.refs))
-        elif layout.kind == "survey":
+        elif isinstance(layout, SurveyTable):
             cells.append(_value_cell(values[r.method], "this") if r.method else Cell(DASH, "center"))
             cells.append(_value_cell(values[r.respondents], "this") if r.respondents else Cell(DASH, "center"))
+        if medians is not None:
+            cells.append(Cell(indicator_text(medians.get(r.code), ind), "right"))
         rows.append(tuple(cells))
         previous = r
     return rows
 
 
-def indicator_table(layout: TableLayout, values: Mapping[str, IndicatorValue], years: Years) -> TableModel:
+def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue], years: Years,
+                    medians: Mapping[str, Decimal | None] | None = None) -> TableModel:
+    """Rows of indicators; ``medians`` (aggregates of a plain table with ``medians``) adds a last
+    column with the median of the schools' own values."""
     has_groups = any(r.group for r in layout.rows)
-    head = ["指标", "单位", years.header("last"), years.header("this")]
-    if layout.kind == "comparison":
-        head += ["增长量", "增长率"]
-    elif layout.kind == "survey":
-        head += ["调查方式", "调查人次"]
+    head = ["指标", "单位", *(years.header(which) for which in _years(layout)), *_extra_columns(layout)]
     if has_groups:
         head.insert(0, "类别")
+    if isinstance(layout, PlainTable) and layout.serial:
+        head.insert(0, "序号")
+    if medians is not None:
+        head.append(f"{years.header('this')}中位数")
     return TableModel(
         id=layout.id,
         title=years.fill(layout.title),
-        annex=layout.is_annex,
-        number=None,
+        annex=isinstance(layout, ANNEX_TABLES),
+        number=layout.number if isinstance(layout, ANNEX_TABLES) else None,
         header=(tuple(HeaderCell(h) for h in head),),
-        rows=tuple(_indicator_rows(layout, values)),
+        rows=tuple(_indicator_rows(layout, values, medians)),
         note=layout.note,
     )
 
@@ -166,7 +215,7 @@ def _record_cells(col: RecordColumn, records: RecordSet, row: RecordRow, bold: b
     ]
 
 
-def record_table(layout: TableLayout, records: RecordSet, years: Years) -> TableModel:
+def record_table(layout: RecordTable, records: RecordSet, years: Years) -> TableModel:
     top: list[HeaderCell] = []
     sub: list[HeaderCell] = []
     grouped = any(c.compare for c in layout.columns)
@@ -221,35 +270,37 @@ def _this_year_cells(edition: Edition, codes: tuple[str, ...], values: Mapping[s
     cells = []
     for code in codes:
         ind = edition.indicator(code)
-        cells.append(Cell(format_value(values[code].this, ind.kind, ind.decimals), "right", bold=bold))
+        cells.append(Cell(indicator_text(values[code].this, ind), "right", bold=bold))
     return cells
 
 
 def schools_table(
-    edition: Edition, layout: TableLayout, schools: Sequence[SchoolLike], totals: Mapping[str, IndicatorValue],
+    edition: Edition, layout: SchoolsTable, schools: Sequence[SchoolLike], totals: Mapping[str, IndicatorValue],
     years: Years,
 ) -> TableModel:
     """A row per school (its own values) and a 合计 row (the pooled aggregate)."""
-    head = ["学校", "办学性质", *(indicator_header(edition, c) for c in layout.indicators)]
+    head = ["学校", *layout.cover_columns, *(indicator_header(edition, c) for c in layout.indicators)]
     rows = [
-        (Cell(s.name), Cell(s.cover("办学性质") or DASH, "center"), *_this_year_cells(edition, layout.indicators, s.values))
+        (Cell(s.name), *(Cell(s.cover(key) or DASH, "center") for key in layout.cover_columns),
+         *_this_year_cells(edition, layout.indicators, s.values))
         for s in schools
     ]
     if layout.total_label:
-        rows.append((Cell(f"{layout.total_label}（{len(schools)} 所）", "center", bold=True), Cell("", "center"),
+        rows.append((Cell(f"{layout.total_label}（{len(schools)} 所）", "center", bold=True),
+                     *(Cell("", "center") for _ in layout.cover_columns),
                      *_this_year_cells(edition, layout.indicators, totals, bold=True)))
     return TableModel(layout.id, years.fill(layout.title), False, None, (tuple(HeaderCell(h) for h in head),),
                       tuple(rows), note=layout.note)
 
 
 def groups_table(
-    edition: Edition, layout: TableLayout, groups: Mapping[str, tuple[int, Mapping[str, IndicatorValue]]],
+    edition: Edition, layout: GroupsTable, groups: Mapping[str, tuple[int, Mapping[str, IndicatorValue]]],
     schools: int, totals: Mapping[str, IndicatorValue], years: Years,
 ) -> TableModel:
     """A row per group of schools (公办/民办, 区县): the group's own aggregate."""
     choices = next((f.choices for f in edition.cover_fields if f.key == layout.by and f.choices), ())
     order = sorted(groups, key=lambda g: (choices.index(g) if g in choices else len(choices), g))
-    head = [layout.by or "", "学校数（所）", *(indicator_header(edition, c) for c in layout.indicators)]
+    head = [layout.by, "学校数（所）", *(indicator_header(edition, c) for c in layout.indicators)]
     rows = [
         (Cell(name, "center"), Cell(str(groups[name][0]), "right"),
          *_this_year_cells(edition, layout.indicators, groups[name][1]))
@@ -263,52 +314,66 @@ def groups_table(
 
 
 def share_groups(edition: Edition, by: str, records: RecordSet) -> list[tuple[str, list[RecordRow]]]:
-    """Rows of the 专业 sheet grouped by 专业大类 (the code's first two digits) or by 专业 (the code)."""
+    """Rows of a record sheet grouped by the category of their code (the edition's catalogue) or by
+    the code itself (rows without a code by their label)."""
+    sheet = records.sheet
     groups: dict[str, list[RecordRow]] = {}
     for row in records.rows:
-        code = str(row.get("code") or "")
-        if by == "category":
-            key = edition.major_categories.get(code[:2], "未填写或无法识别的专业代码")
+        code = str(row.get(sheet.group_by) or "")
+        if by == "category" and edition.catalogue is not None:
+            key = edition.catalogue.category(code)
         else:
-            key = code or str(row.get("name") or "")
+            key = code or str(row.get(sheet.label_key) or "")
         groups.setdefault(key, []).append(row)
     return list(groups.items())
 
 
-def shares_table(edition: Edition, layout: TableLayout, records: RecordSet, years: Years) -> TableModel:
-    """``layout.field`` summed by 专业大类 or by 专业, sorted, with shares that add up to exactly 100%,
-    and the top-N sentence written before the table."""
-    suffix = edition.outside_catalogue_suffix
-    spec = records.sheet.field(layout.field)  # type: ignore[arg-type]
+def _number(value: Decimal | str | None) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
+
+
+def shares_table(edition: Edition, layout: SharesTable, records: RecordSet, years: Years) -> TableModel:
+    """``layout.field`` summed by category or by code, sorted, with shares that add up to exactly
+    100%, and the top-N sentence written before the table."""
+    sheet = records.sheet
+    catalogue = edition.catalogue
+    by_category = layout.by == "category"
+    spec = sheet.field(layout.field)
     unit = f"（{spec.unit}）" if spec.unit else ""
     groups = []
-    for key, rows in share_groups(edition, layout.by, records):  # type: ignore[arg-type]
-        value = total(r.get(layout.field) for r in rows) or Decimal(0)  # type: ignore[arg-type]
-        outside = any(str(r.get("code") or "").endswith(suffix) for r in rows)
-        name = key if layout.by == "category" else str(rows[0].get("name") or key)
-        schools = total(r.get(SCHOOLS_FIELD) for r in rows)
+    for key, members in share_groups(edition, layout.by, records):
+        value = total(_number(r.get(layout.field)) for r in members) or Decimal(0)
+        outside = catalogue is not None and any(catalogue.is_outside(str(r.get(sheet.group_by) or "")) for r in members)
+        name = key if by_category else str(members[0].get(sheet.label_key) or key)
+        schools = total(_number(r.get(SCHOOLS_FIELD)) for r in members)
         groups.append((name, key, value, outside, schools))
     groups.sort(key=lambda g: (-g[2], g[1]))
-    shares = apportion([g[2] for g in groups])
-    head: list[str] = ["序号", "专业大类"] if layout.by == "category" else ["序号", "专业代码", "专业名称", "开设学校数"]
+    shares = apportion([g[2] for g in groups], layout.decimals)
+    schools_header = None if by_category else layout.schools_header
+    if by_category:
+        head = ["序号", catalogue.category_label if catalogue else sheet.field(sheet.group_by).label]
+    else:
+        head = ["序号", sheet.field(sheet.group_by).label, sheet.field(sheet.label_key).label]
+        head += [schools_header] if schools_header is not None else []
     head += [f"{spec.label}{unit}", "占比（%）"]
+    mark = "" if catalogue is None else catalogue.outside_in_group_mark if by_category else catalogue.outside_mark
     rows = []
     for i, ((name, key, value, outside, schools), share) in enumerate(zip(groups, shares), start=1):
-        mark = "（含目录外专业）" if layout.by == "category" else "（目录外）"
-        label = name + (mark if outside else "")
-        cells = [Cell(str(i), "center"), Cell(label)]
-        if layout.by == "major":
-            cells = [Cell(str(i), "center"), Cell(key, "center"), Cell(label), Cell(format_value(schools, Kind.COUNT, 0), "right")]
-        rows.append((*cells, Cell(format_value(value, Kind.COUNT, 0), "right"), Cell(format_value(share, Kind.SHARE, 2), "right")))
+        label = Cell(name + (mark if outside else ""))
+        cells = [Cell(str(i), "center"), label] if by_category else [Cell(str(i), "center"), Cell(key, "center"), label]
+        if schools_header is not None:
+            cells.append(Cell(format_value(schools, Kind.COUNT, 0), "right"))
+        rows.append((*cells, Cell(format_value(value, spec.kind, spec.decimals), "right"),
+                     Cell(format_value(share, Kind.SHARE, layout.decimals), "right")))
     whole = sum((g[2] for g in groups), Decimal(0))
     filler = [Cell("")] * (len(head) - 3)
-    rows.append((Cell("合计", "center", bold=True), *filler, Cell(format_value(whole, Kind.COUNT, 0), "right", bold=True),
-                 Cell(format_value(sum(shares, Decimal(0)), Kind.SHARE, 2), "right", bold=True)))
+    rows.append((Cell("合计", "center", bold=True), *filler, Cell(format_value(whole, spec.kind, spec.decimals), "right", bold=True),
+                 Cell(format_value(sum(shares, Decimal(0)), Kind.SHARE, layout.decimals), "right", bold=True)))
     lead = None
     if layout.lead and layout.top and groups:
         n = min(layout.top, len(groups))
         names = "、".join(g[0] for g in groups[:n])
-        lead = layout.lead.format(n=n, names=names, share=format_value(sum(shares[:n], Decimal(0)), Kind.SHARE, 2))
+        lead = layout.lead.format(n=n, names=names, share=format_value(sum(shares[:n], Decimal(0)), Kind.SHARE, layout.decimals))
     return TableModel(layout.id, years.fill(layout.title), False, None, (tuple(HeaderCell(h) for h in head),),
                       tuple(rows), note=layout.note, lead=lead)
 
@@ -334,11 +399,13 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
     Per-school and per-group tables (this year only): "…按填报了全部所需数据的 a 所学校合并计算（共 N 所学校）",
     and None when every value covers every school.
     """
-    this_only = layout.kind in ("schools", "groups")
-    if this_only:
+    this_only = isinstance(layout, (SchoolsTable, GroupsTable))
+    if isinstance(layout, (SchoolsTable, GroupsTable)):
         codes = list(layout.indicators)
+    elif isinstance(layout, (RecordTable, SharesTable)):
+        return None
     else:
-        codes = list(dict.fromkeys([r.code for r in layout.rows] + [r.respondents for r in layout.rows if r.respondents]))
+        codes = list(dict.fromkeys([r.code for r in layout.rows if r.code] + [r.respondents for r in layout.rows if r.respondents]))
     partial: dict[tuple[str, int, int], list[str]] = {}
     for code in codes:
         if code in coverage.not_pooled:
@@ -354,13 +421,13 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
     for (basis, this, last), labels in partial.items():
         template = _COVERAGE[basis][1 if this_only else 0]
         parts.append(template.format(names="、".join(labels), this=this, last=last, schools=coverage.schools))
-    if layout.kind == "comparison":
+    if isinstance(layout, ComparisonTable):
         moved = [edition.label(c) for c in codes if c in coverage.not_comparable]
         if moved:
             parts.append("、".join(moved) + "上年与本年计入的学校不同，不计算增长量和增长率（记为“—”）")
     unpooled = [edition.label(c) for c in codes if c in coverage.not_pooled]
     if unpooled:
         parts.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
-    if layout.kind == "groups" and parts:
+    if isinstance(layout, GroupsTable) and parts:
         parts.append("各组同样只计入填报了全部所需数据的学校")
     return "；".join(parts) + "。" if parts else None

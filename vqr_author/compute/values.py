@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from vqr_author.compute.numbers import NO_CHANGE, Change, quantize, ratio, year_change
-from vqr_author.edition.model import Edition, Indicator, Kind
+from vqr_author.edition.model import Edition, Formula, Indicator, Kind
 from vqr_author.workbook.model import IndicatorEntry
 
 Value = Decimal | str | None
@@ -39,12 +39,24 @@ def indicator_value(ind: Indicator, last: Value, this: Value, refs: frozenset[st
     return IndicatorValue(ind, last_n, this_n, change, refs)
 
 
+def evaluate(f: Formula, inputs: Mapping[str, Decimal | str | None]) -> Decimal | None:
+    """A formula over its inputs: sum(weight × numerator) × scale ÷ sum(weight × denominator), not
+    rounded; None when an input is missing (or not a number) or the denominator is 0."""
+
+    def terms(codes: tuple[str, ...]) -> list[Decimal | None]:
+        values = [inputs.get(c) for c in codes]
+        return [v * Decimal(str(f.weight(c))) if isinstance(v, Decimal) else None for c, v in zip(codes, values)]
+
+    denominators = terms(f.denominators)
+    if any(d is None for d in denominators):
+        return None
+    return ratio(terms(f.numerator), sum((d for d in denominators if d is not None), Decimal(0)), f.scale)
+
+
 def derive(ind: Indicator, inputs: Mapping[str, Decimal | None]) -> Decimal | None:
-    """A derived indicator from its inputs: sum(numerator) × scale ÷ denominator (not rounded);
-    None when a part is missing or the denominator is 0."""
-    f = ind.formula
-    assert f is not None
-    return ratio([inputs.get(c) for c in f.numerator], inputs.get(f.denominator), f.scale)
+    """A derived indicator from its inputs (see evaluate)."""
+    assert ind.formula is not None
+    return evaluate(ind.formula, inputs)
 
 
 def compute_indicators(edition: Edition, entries: Mapping[str, IndicatorEntry]) -> dict[str, IndicatorValue]:

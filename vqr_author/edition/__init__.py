@@ -2,6 +2,7 @@
 
 from vqr_author.edition.loader import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.edition.model import (
+    ChartLayout,
     Edition,
     Formula,
     Indicator,
@@ -12,6 +13,7 @@ from vqr_author.edition.model import (
 )
 
 __all__ = [
+    "ChartLayout",
     "DEFAULT_EDITION",
     "Edition",
     "Formula",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from vqr_author.edition.model import Edition
 from vqr_author.errors import EditionError, os_error_text
@@ -42,7 +43,33 @@ def _load_file(path: Path) -> Edition:
     try:
         edition = Edition.model_validate(raw)
     except ValidationError as exc:
-        details = "；".join(f"{'.'.join(map(str, e['loc'])) or '（根）'}：{e['msg']}" for e in exc.errors())
+        details = "；".join(f"{'.'.join(map(str, e['loc'])) or '（根）'}：{_explain(e)}" for e in exc.errors())
         raise EditionError(f"版式文件 {path} 有误：{details}") from exc
     edition._source = path
     return edition
+
+
+def _explain(error: ErrorDetails) -> str:
+    """A pydantic validation error said in Chinese (the model's own checks already are)."""
+    ctx = error.get("ctx") or {}
+    expected = str(ctx.get("expected") or ctx.get("expected_tags") or "").replace("' or '", "、").replace("', '", "、").replace("'", "")
+    messages = {
+        "missing": "缺少这一项",
+        "extra_forbidden": "不认识的键（请对照 docs/editions.md 检查拼写）",
+        "literal_error": f"只能是 {expected}",
+        "enum": f"只能是 {expected}",
+        "union_tag_invalid": f"kind 只能是 {expected}",
+        "union_tag_not_found": "缺少 kind",
+        "too_short": "至少要有一项",
+        "string_type": "应为文字",
+        "int_parsing": "应为整数",
+        "int_type": "应为整数",
+        "float_parsing": "应为数值",
+        "bool_parsing": "应为 true 或 false",
+        "tuple_type": "应为列表",
+        "dict_type": "应为键值表",
+        "model_type": "应为键值表",
+    }
+    if error["type"] == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return messages.get(error["type"], f"取值不符合要求（{error['msg']}）")

@@ -7,11 +7,12 @@ the edition is loaded, so a broken edition fails at start-up with a message nami
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from jinja2 import TemplateSyntaxError
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -58,15 +59,37 @@ class _Strict(BaseModel):
 
 
 class Formula(_Strict):
-    """A derived value: sum(numerator) × scale ÷ denominator."""
+    """A derived value: sum(numerator) × scale ÷ denominator, each a sum of inputs, each input times
+    its weight (default 1): 生师比 = 折合在校生数 ÷ (专任教师数 + 0.5 × 聘请校外教师数)."""
 
     numerator: tuple[str, ...]
-    denominator: str
+    denominator: str | tuple[str, ...]
     scale: float = 1
+    weights: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def denominators(self) -> tuple[str, ...]:
+        return (self.denominator,) if isinstance(self.denominator, str) else self.denominator
+
+    @property
+    def whole(self) -> str | None:
+        """The one input the denominator is, if it is a single unweighted input (a 总数 with parts)."""
+        single = self.denominators[0] if len(self.denominators) == 1 else None
+        return single if single is not None and single not in self.weights else None
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        return (*self.numerator, self.denominator)
+        return (*self.numerator, *self.denominators)
+
+    def weight(self, code: str) -> float:
+        return self.weights.get(code, 1)
+
+    @model_validator(mode="after")
+    def _weights_name_inputs(self) -> Formula:
+        unknown = [code for code in self.weights if code not in self.inputs]
+        if unknown:
+            raise ValueError(f"公式的 weights 引用了不在公式中的 {'、'.join(unknown)}")
+        return self
 
 
 class Indicator(_Strict):
@@ -84,6 +107,12 @@ class Indicator(_Strict):
     hint: str = ""
     pooled_by: str | None = None
     previous_codes: tuple[str, ...] = ()  # codes this indicator had in earlier editions (vqr init --from)
+    ratio_display: Literal["n:1", "plain"] = "n:1"  # a ratio written 14.7:1, or plain 14.7 (seed 003's 生师比)
+    choices: tuple[str, ...] = ()  # text indicators: the one answer allowed (单选); aggregates count each
+
+    @property
+    def shows_n_to_1(self) -> bool:
+        return self.kind is Kind.RATIO and self.ratio_display == "n:1"
 
     @property
     def is_derived(self) -> bool:
@@ -106,11 +135,22 @@ class Indicator(_Strict):
             raise ValueError(f"指标 {self.code}：parent 与 parts 必须同时给出")
         if self.formula is not None and self.required:
             raise ValueError(f"指标 {self.code}：派生指标不能是必填项")
+        if self.choices and self.kind is not Kind.TEXT:
+            raise ValueError(f"指标 {self.code}：只有文字指标（kind: text）可以给出 choices")
         return self
 
 
 ALL_LEVELS = ("学校", "区县", "市")
 SCHOOLS_FIELD = "schools"  # in aggregated record tables: how many schools a combined row comes from
+
+
+# What a 封面 field is to the tool, whatever the edition calls it: the unit's name (学校全称, or the
+# 区县/市 of a district or city report), the school's code (identifies it across workbooks), the report
+# year, the publisher, the date and form of publication, the public URL, an explicit report title.
+Role = Literal["name", "code", "year", "publisher", "date", "url", "publication_form", "title"]
+# How `vqr init --from` fills the field from last year's workbook: keep (copied), next_year (last
+# year + 1), renew_year (copied with last year's year replaced by the new one: a URL …/2024/ → …/2025/).
+Carry = Literal["keep", "next_year", "renew_year"]
 
 
 class CoverField(_Strict):
@@ -121,6 +161,8 @@ class CoverField(_Strict):
     choices: tuple[str, ...] = ()
     pattern: str | None = None
     kind: Literal["text", "year", "date"] = "text"  # date: a date cell reads 2025年1月; a bare number is refused
+    role: Role | None = None
+    carry: Carry | None = None
 
 
 class RecordField(_Strict):
@@ -136,6 +178,8 @@ class RecordField(_Strict):
     range: tuple[float, float] | None = None
     decimals_override: int | None = Field(default=None, alias="decimals")
     summable: bool = True  # False for averages typed per row (起薪): they have no plain total
+    carry: bool = False  # `vqr init --from` copies the value into next year's row (专业代码, 项目)
+    carry_from: str | None = None  # … or fills it with this year's value of that field (上年就业率 ← 就业率)
 
     @property
     def decimals(self) -> int:
@@ -188,6 +232,7 @@ class RecordSheet(_Strict):
     id: str
     sheet: str
     group_by: str  # rows of several schools with the same value here are combined in aggregates
+    label_field: str | None = None  # the field naming a row (专业名称) in charts and share tables; default group_by
     hint: str = ""
     fields: tuple[RecordField, ...]
     derived: tuple[DerivedField, ...] = ()
@@ -195,10 +240,15 @@ class RecordSheet(_Strict):
     checks: tuple[CrossCheck, ...] = ()
 
     def field(self, key: str) -> RecordField | DerivedField:
-        for f in (*self.fields, *self.derived):
+        columns: tuple[RecordField | DerivedField, ...] = (*self.fields, *self.derived)
+        for f in columns:
             if f.key == key:
                 return f
         raise KeyError(key)
+
+    @property
+    def label_key(self) -> str:
+        return self.label_field or self.group_by
 
 
 class Section(_Strict):
@@ -222,12 +272,18 @@ class Section(_Strict):
 
 
 class TableRow(_Strict):
-    code: str
+    code: str | None = None  # None: a label-only row (a heading inside the table, e.g. 毕业生就业去向：)
     indent: int = 0
     group: str | None = None
     label: str | None = None
     method: str | None = None
     respondents: str | None = None
+
+    @model_validator(mode="after")
+    def _code_or_label(self) -> TableRow:
+        if self.code is None and not self.label:
+            raise ValueError("表格的行必须给出 code（指标）或 label（只有文字的行）")
+        return self
 
 
 class RecordColumn(_Strict):
@@ -236,73 +292,163 @@ class RecordColumn(_Strict):
     compare: str | None = None
 
 
-class TableLayout(_Strict):
-    """A table of the report. Kinds: comparison / annex / survey (indicator rows), record (rows of a
-    record sheet), schools (a row per school), groups (a row per group of schools, ``by`` a cover
-    field), shares (a record field summed ``by`` 专业大类 or 专业, with shares that add up to 100%)."""
-
+class _Layout(_Strict):
     id: str
-    kind: Literal["comparison", "annex", "survey", "record", "schools", "groups", "shares"]
-    title: str
+    title: str  # {上年} and {本年} are replaced by the years
     levels: tuple[str, ...] = ALL_LEVELS
-    number: int | None = None
+
+
+class _IndicatorRows(_Layout):
+    rows: tuple[TableRow, ...] = Field(min_length=1)
     note: str | None = None
-    rows: tuple[TableRow, ...] = ()
-    sheet: str | None = None
-    columns: tuple[RecordColumn, ...] = ()
-    indicators: tuple[str, ...] = ()
-    by: str | None = None
-    field: str | None = None
-    top: int | None = None
-    lead: str | None = None
+
+
+class ComparisonTable(_IndicatorRows):
+    """指标 | 单位 | 上年 | 本年 | 增长量 | 增长率 (a 类别 column first when rows have a group)."""
+
+    kind: Literal["comparison"]
+
+
+class AnnexTable(_IndicatorRows):
+    """附表 N: 指标 | 单位 | 上年 | 本年."""
+
+    kind: Literal["annex"]
+    number: int
+
+
+class SurveyTable(_IndicatorRows):
+    """附表 N with 调查方式 | 调查人次 after the years (rows' ``method`` and ``respondents``)."""
+
+    kind: Literal["survey"]
+    number: int
+
+
+class RecordTable(_Layout):
+    """Rows of a record sheet; a column with ``compare`` shows 上年 | 本年 | 变化."""
+
+    kind: Literal["record"]
+    sheet: str
+    columns: tuple[RecordColumn, ...] = Field(min_length=1)
+    note: str | None = None
     total_label: str | None = None
 
-    @property
-    def is_annex(self) -> bool:
-        return self.kind in ("annex", "survey")
 
-    @model_validator(mode="after")
-    def _shape(self) -> TableLayout:
-        needs = {
-            "record": ("sheet", "columns"),
-            "schools": ("indicators",),
-            "groups": ("indicators", "by"),
-            "shares": ("sheet", "field", "by"),
-        }.get(self.kind, ("rows",))
-        missing = [name for name in needs if not getattr(self, name)]
-        if missing:
-            raise ValueError(f"表 {self.id}：{self.kind} 表必须给出 {'、'.join(missing)}")
-        if self.kind == "shares" and self.by not in ("category", "major"):
-            raise ValueError(f"表 {self.id}：shares 表的 by 只能是 category 或 major")
-        if self.is_annex and self.number is None:
-            raise ValueError(f"表 {self.id}：附表必须给出 number")
-        return self
+class SchoolsTable(_Layout):
+    """Aggregates: a row per school (its name, ``cover_columns``, this year's ``indicators``) and a total."""
+
+    kind: Literal["schools"]
+    indicators: tuple[str, ...] = Field(min_length=1)
+    cover_columns: tuple[str, ...] = ()
+    note: str | None = None
+    total_label: str | None = None
 
 
-class ChartLayout(_Strict):
-    """A chart (图 N). Kinds: indicators (bars per indicator; ``compare`` adds last year), record
-    (bars per row of a record sheet, one series per field), schools (a bar per school),
-    shares (a record field summed by 专业大类)."""
+class GroupsTable(_Layout):
+    """Aggregates: a row per group of schools (``by`` a 封面 field), each the group's own aggregate."""
 
-    id: str
-    kind: Literal["indicators", "record", "schools", "shares"]
-    title: str
-    levels: tuple[str, ...] = ALL_LEVELS
-    indicators: tuple[str, ...] = ()
+    kind: Literal["groups"]
+    by: str
+    indicators: tuple[str, ...] = Field(min_length=1)
+    note: str | None = None
+    total_label: str | None = None
+
+
+class SharesTable(_Layout):
+    """A record field summed by the catalogue's category (``by: category``) or by code (``by: major``),
+    with shares that add up to 100%; ``lead`` (with ``top``) is the ranking sentence before it."""
+
+    kind: Literal["shares"]
+    sheet: str
+    field: str
+    by: Literal["category", "major"]
+    top: int | None = None
+    lead: str | None = None
+    note: str | None = None
+    schools_header: str | None = None  # aggregates by code: the header of the 开设学校数 column
+    decimals: int = 2  # decimals of the 占比 column
+
+
+class PlainTable(_IndicatorRows):
+    """序号 | 指标 | 单位 | 上年 | 本年 (``years: this``: 本年 only), without change columns; 序号 numbers the
+    top-level rows (``serial: false`` drops the column)."""
+
+    kind: Literal["plain"]
+    serial: bool = True
+    years: Literal["both", "this"] = "both"
+    medians: bool = False  # aggregates: a last column with the median of the schools' own values (本年)
+
+
+IndicatorTable = ComparisonTable | AnnexTable | SurveyTable | PlainTable
+TableLayout = Annotated[IndicatorTable | RecordTable | SchoolsTable | GroupsTable | SharesTable, Field(discriminator="kind")]
+ANNEX_TABLES = (AnnexTable, SurveyTable)  # numbered 附表 N, by their own ``number``
+
+
+class IndicatorsChart(_Layout):
+    """Bars per indicator, this year (and last year with ``compare``)."""
+
+    kind: Literal["indicators"]
+    indicators: tuple[str, ...] = Field(min_length=1)
     compare: bool = False
-    short_labels: bool = False
-    sheet: str | None = None
-    fields: tuple[str, ...] = ()
-    label_field: str | None = None
+    short_labels: bool = False  # drop the names' common ending (在校生满意度、教职工满意度 → 在校生、教职工)
     unit: str | None = None
 
+
+class SchoolsChart(_Layout):
+    """Aggregates: a bar per school for the first of ``indicators``."""
+
+    kind: Literal["schools"]
+    indicators: tuple[str, ...] = Field(min_length=1)
+    unit: str | None = None
+
+
+class RecordChart(_Layout):
+    """Bars per row of a record sheet, one series per field."""
+
+    kind: Literal["record"]
+    sheet: str
+    fields: tuple[str, ...] = Field(min_length=1)
+    label_field: str | None = None  # default: the sheet's label_field
+    unit: str | None = None
+
+
+class SharesChart(_Layout):
+    """A record field summed by the catalogue's category."""
+
+    kind: Literal["shares"]
+    sheet: str
+    fields: tuple[str, ...] = Field(min_length=1)
+    unit: str | None = None
+
+
+ChartLayout = Annotated[IndicatorsChart | SchoolsChart | RecordChart | SharesChart, Field(discriminator="kind")]
+
+
+class Catalogue(_Strict):
+    """The 专业 catalogue that shares tables and charts group a record sheet's codes by: the leading
+    digits of a code name its category (专业大类); a code ending in ``outside_suffix`` is outside the
+    catalogue (目录外) and is marked so."""
+
+    category_label: str  # the header of the category column (专业大类)
+    categories: dict[str, str]  # code prefix → category name; every prefix has the same length
+    unknown: str  # the group of rows whose code names no category
+    outside_suffix: str = ""
+    outside_mark: str = ""  # after a row outside the catalogue: （目录外）
+    outside_in_group_mark: str = ""  # after a category holding such a row: （含目录外专业）
+
+    @property
+    def prefix_length(self) -> int:
+        return len(next(iter(self.categories), ""))
+
+    def category(self, code: str) -> str:
+        return self.categories.get(code[: self.prefix_length], self.unknown)
+
+    def is_outside(self, code: str) -> bool:
+        return bool(self.outside_suffix) and code.endswith(self.outside_suffix)
+
     @model_validator(mode="after")
-    def _shape(self) -> ChartLayout:
-        needs = {"indicators": ("indicators",), "schools": ("indicators",), "record": ("sheet", "fields"),
-                 "shares": ("sheet", "fields")}[self.kind]
-        missing = [name for name in needs if not getattr(self, name)]
-        if missing:
-            raise ValueError(f"图 {self.id}：{self.kind} 图必须给出 {'、'.join(missing)}")
+    def _one_prefix_length(self) -> Catalogue:
+        if len({len(k) for k in self.categories}) > 1:
+            raise ValueError("catalogue.categories 的代码前缀长度必须一致")
         return self
 
 
@@ -373,8 +519,7 @@ class Edition(_Strict):
     heading_formats: dict[str, str]
     tables: tuple[TableLayout, ...]
     charts: tuple[ChartLayout, ...] = ()
-    major_categories: dict[str, str] = Field(default_factory=dict)
-    outside_catalogue_suffix: str = "W"
+    catalogue: Catalogue | None = None
     sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
     series: tuple[SeriesLayout, ...] = ()  # multi-year series of district and city reports (--history)
 
@@ -430,10 +575,11 @@ class Edition(_Strict):
         ind = self.indicator(code)
         if ind.formula is not None:
             f = ind.formula
-            if all(self.indicator(n).parent == f.denominator and self.indicator(n).parts == "exhaustive"
-                   for n in f.numerator):
-                parts = tuple(i.code for i in self.children(f.denominator) if i.parts == "exhaustive")
-                return tuple(dict.fromkeys((*parts, f.denominator)))
+            whole = f.whole
+            if whole is not None and all(self.indicator(n).parent == whole and self.indicator(n).parts == "exhaustive"
+                                         for n in f.numerator):
+                parts = tuple(i.code for i in self.children(whole) if i.parts == "exhaustive")
+                return tuple(dict.fromkeys((*parts, whole)))
             return tuple(dict.fromkeys(f.inputs))
         if ind.pooled_by:
             return (ind.code, ind.pooled_by)
@@ -454,6 +600,23 @@ class Edition(_Strict):
 
     def cover_fields_for(self, level: str) -> tuple[CoverField, ...]:
         return tuple(f for f in self.cover_fields if level in f.levels)
+
+    def require_level(self, level: str) -> None:
+        """Refuse a report level this edition has no report for (EditionError, exit code 2)."""
+        if level not in self.levels:
+            from vqr_author.errors import EditionError
+
+            raise EditionError(f"版式“{self.id}”（{self.name}）没有{level}层级的报告，只有{'、'.join(self.levels)}。"
+                               "请改用该版式支持的层级（--level），或选择有该层级的版式（vqr editions 列出全部版式）。")
+
+    def cover_key(self, role: Role, level: str = ALL_LEVELS[0]) -> str:
+        """The 封面 key that plays ``role`` at ``level`` (name at 学校 → 单位名称), or "" when the
+        edition has no such field there."""
+        return next((f.key for f in self.cover_fields_for(level) if f.role == role), "")
+
+    def cover_value(self, cover: Mapping[str, str], role: Role, level: str = ALL_LEVELS[0]) -> str:
+        key = self.cover_key(role, level)
+        return cover.get(key, "") if key else ""
 
     def tables_for(self, level: str, ids: tuple[str, ...]) -> tuple[TableLayout, ...]:
         return tuple(self._index.tables[i] for i in ids if level in self._index.tables[i].levels)
@@ -484,32 +647,16 @@ class Edition(_Strict):
             if ind.pooled_by and ind.pooled_by not in seen:
                 problems.append(f"指标 {ind.code} 的 pooled_by {ind.pooled_by} 不存在")
         problems += _sentence_problems(self.sentences, seen, {s.code for s in self.outline})
+        problems += _role_problems(self.cover_fields, self.levels)
         for level in self.levels:
             for what, mapping in (("report_titles", self.report_titles), ("declarations", self.declarations)):
                 if level not in mapping:
                     problems.append(f"{what} 缺少层级“{level}”")
         table_ids = {t.id for t in self.tables}
-        sheet_ids = {r.id for r in self.record_sheets}
+        refs = _References(seen, {r.id: r for r in self.record_sheets}, {f.key for f in self.cover_fields},
+                           self.catalogue is not None)
         for table in self.tables:
-            for ref in table.indicators:
-                if ref not in seen:
-                    problems.append(f"表 {table.id} 引用了不存在的指标 {ref}")
-            if table.kind == "shares" and table.sheet not in sheet_ids:
-                problems.append(f"表 {table.id} 引用了不存在的清单 {table.sheet}")
-            for row in table.rows:
-                for ref in (row.code, row.method, row.respondents):
-                    if ref is not None and ref not in seen:
-                        problems.append(f"表 {table.id} 引用了不存在的指标 {ref}")
-            if table.kind == "record":
-                if table.sheet not in sheet_ids:
-                    problems.append(f"表 {table.id} 引用了不存在的清单 {table.sheet}")
-                else:
-                    sheet = next(r for r in self.record_sheets if r.id == table.sheet)
-                    keys = {f.key for f in (*sheet.fields, *sheet.derived)} | {SCHOOLS_FIELD}
-                    for col in table.columns:
-                        for ref in (col.field, col.compare):
-                            if ref is not None and ref not in keys:
-                                problems.append(f"表 {table.id} 引用了清单 {sheet.id} 中不存在的列 {ref}")
+            problems += [f"表 {table.id} {p}" for p in refs.table(table)]
         chart_ids = {c.id for c in self.charts}
         for section in self.outline:
             for ref in section.tables:
@@ -519,18 +666,17 @@ class Edition(_Strict):
                 if ref not in chart_ids:
                     problems.append(f"章节 {section.code} 引用了不存在的图 {ref}")
         for chart in self.charts:
-            problems += [f"图 {chart.id} 引用了不存在的指标 {ref}" for ref in chart.indicators if ref not in seen]
-            if chart.sheet is not None and chart.sheet not in sheet_ids:
-                problems.append(f"图 {chart.id} 引用了不存在的清单 {chart.sheet}")
-            elif chart.sheet is not None:
-                sheet = next(r for r in self.record_sheets if r.id == chart.sheet)
-                keys = {f.key for f in (*sheet.fields, *sheet.derived)}
-                problems += [f"图 {chart.id} 引用了清单 {sheet.id} 中不存在的列 {ref}" for ref in chart.fields if ref not in keys]
+            problems += [f"图 {chart.id} {p}" for p in refs.chart(chart)]
         for ref in self.preface_tables:
             if ref not in table_ids:
                 problems.append(f"前言引用了不存在的表 {ref}")
         for sheet in self.record_sheets:
             keys = {f.key for f in sheet.fields}
+            all_keys = keys | {d.key for d in sheet.derived}
+            problems += [f"清单 {sheet.id} 的 {what} {ref} 不存在" for what, ref in
+                         (("group_by", sheet.group_by), ("label_field", sheet.label_field),
+                          *(("carry_from", f.carry_from) for f in sheet.fields))
+                         if ref is not None and ref not in all_keys]
             for f in sheet.fields:
                 if f.parent and f.parent not in keys:
                     problems.append(f"清单 {sheet.id} 的列 {f.key} 的 parent {f.parent} 不存在")
@@ -566,6 +712,67 @@ class Edition(_Strict):
         if problems:
             raise ValueError("；".join(problems))
         return self
+
+
+@dataclass(frozen=True)
+class _References:
+    """What a table or chart may refer to; each kind checks its own references."""
+
+    indicators: set[str]
+    sheets: dict[str, RecordSheet]
+    cover_keys: set[str]
+    has_catalogue: bool
+
+    def _codes(self, codes: tuple[str | None, ...]) -> list[str]:
+        return [f"引用了不存在的指标 {ref}" for ref in codes if ref is not None and ref not in self.indicators]
+
+    def _fields(self, sheet_id: str, keys: tuple[str | None, ...], extra: frozenset[str] = frozenset()) -> list[str]:
+        sheet = self.sheets.get(sheet_id)
+        if sheet is None:
+            return [f"引用了不存在的清单 {sheet_id}"]
+        known = {f.key for f in sheet.fields} | {d.key for d in sheet.derived} | extra
+        return [f"引用了清单 {sheet_id} 中不存在的列 {ref}" for ref in keys if ref is not None and ref not in known]
+
+    def _catalogue(self, by_category: bool) -> list[str]:
+        return ["按专业大类汇总，但版式没有 catalogue"] if by_category and not self.has_catalogue else []
+
+    def table(self, table: TableLayout) -> list[str]:
+        match table:
+            case ComparisonTable() | AnnexTable() | SurveyTable() | PlainTable():
+                return self._codes(tuple(ref for r in table.rows for ref in (r.code, r.method, r.respondents)))
+            case RecordTable():
+                return self._fields(table.sheet, tuple(ref for c in table.columns for ref in (c.field, c.compare)),
+                                    frozenset({SCHOOLS_FIELD}))
+            case SchoolsTable():
+                return self._codes(table.indicators) + [f"引用了不存在的封面字段 {ref}" for ref in table.cover_columns
+                                                        if ref not in self.cover_keys]
+            case GroupsTable():
+                missing = [] if table.by in self.cover_keys else [f"引用了不存在的封面字段 {table.by}"]
+                return self._codes(table.indicators) + missing
+            case SharesTable():
+                return self._fields(table.sheet, (table.field,)) + self._catalogue(table.by == "category")
+
+    def chart(self, chart: ChartLayout) -> list[str]:
+        match chart:
+            case IndicatorsChart() | SchoolsChart():
+                return self._codes(chart.indicators)
+            case RecordChart():
+                return self._fields(chart.sheet, (*chart.fields, chart.label_field))
+            case SharesChart():
+                return self._fields(chart.sheet, chart.fields) + self._catalogue(True)
+
+
+_NEEDED_ROLES: tuple[Role, ...] = ("name", "year")
+
+
+def _role_problems(fields: tuple[CoverField, ...], levels: tuple[str, ...]) -> list[str]:
+    """Each level has one field per role, and a name and a year."""
+    problems = []
+    for level in levels:
+        roles = [f.role for f in fields if f.role and level in f.levels]
+        problems += [f"封面字段的 role “{r}” 在层级“{level}”重复" for r in dict.fromkeys(roles) if roles.count(r) > 1]
+        problems += [f"层级“{level}”的封面缺少 role 为 {r} 的字段" for r in _NEEDED_ROLES if r not in roles]
+    return problems
 
 
 def _unambiguous_labels(indicators: tuple[Indicator, ...], by_code: dict[str, Indicator]) -> dict[str, str]:

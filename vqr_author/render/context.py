@@ -178,7 +178,6 @@ def build_context(
     """``pages``: the printed page number of each bookmark (anchor name), when the layout is known."""
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
-    cover = report.cover
     marker = report.edition.case_marker
     preface_cases, *section_cases = case_numbers(report)
     sections = [
@@ -205,12 +204,12 @@ def build_context(
     return {
         "title": report.title,
         "title_lines": title_lines(report.title, report.unit_name),
-        "publisher": cover.get("发布单位") or report.unit_name,
-        "publish_date": cover.get("发布日期", ""),
+        "publisher": report.cover_value("publisher") or report.unit_name,
+        "publish_date": report.cover_value("date"),
         "publication": {
             "note": report.edition.publication_note,
-            "form": cover.get("公开形式", ""),
-            "url": cover.get("公开网址", ""),
+            "form": report.cover_value("publication_form"),
+            "url": report.cover_value("url"),
         },
         "declaration": report.declaration,
         "preface": {

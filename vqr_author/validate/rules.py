@@ -45,6 +45,10 @@ def lost_zeros_hint(pattern: str, text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Single values: kind, sign, range. Shared by indicators and record-sheet fields.
+def _within(value: Decimal, plausible: tuple[float, float] | None) -> bool:
+    return plausible is not None and Decimal(str(plausible[0])) <= value <= Decimal(str(plausible[1]))
+
+
 def check_number(
     entry: Entry, kind: Kind, name: str, plausible: tuple[float, float] | None, unit: str = ""
 ) -> Iterator[Problem]:
@@ -64,7 +68,9 @@ def check_number(
         if value < 0 or value > 100:
             yield error("rate-out-of-range", f"{name}填写为 {_num(value)}，百分比应在 0～100 之间（填 95 表示 95%）。", **where)
             return
-        if 0 < value <= 1 and not entry.percent_marked:
+        if 0 < value <= 1 and not entry.percent_marked and unit in ("%", "") and not _within(value, plausible):
+            # A percentage typed as a fraction (0.95 for 95%): suspected only when the value is outside
+            # the indicator's usual range (自主创业率 0.62% is within its range and is not suspected).
             fraction_is_error = plausible is not None and plausible[0] > 1
             make = error if fraction_is_error else warning
             yield make(
@@ -74,7 +80,7 @@ def check_number(
                 **where,
             )
             return
-    if plausible is not None and not (Decimal(str(plausible[0])) <= value <= Decimal(str(plausible[1]))):
+    if plausible is not None and not _within(value, plausible):
         yield warning(
             "implausible-value",
             f"{name}为 {_num(value)}{unit}，超出通常范围 {_num(Decimal(str(plausible[0])))}～{_num(Decimal(str(plausible[1])))}{unit}，请核对单位和数值。",
@@ -135,6 +141,11 @@ def check_indicators(
         if ind.kind.is_numeric:
             for which in (entry.last, entry.this):
                 yield from check_number(which, ind.kind, name, ind.range, _unit_suffix(ind))
+        for which in (entry.last, entry.this) if ind.choices else ():
+            text = "" if which.value is None else str(which.value).strip()
+            if text and text not in ind.choices:
+                yield error("indicator-invalid-choice", f"“{name}”填写为“{text}”，应从以下选项中选一项：{'、'.join(ind.choices)}。",
+                            sheet=which.sheet, cell=which.cell, indicator=name)
         if ind.required and entry.this.value is None and not entry.this.unreadable:
             yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
                         sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)
@@ -288,7 +299,7 @@ def _check_record(sheet: RecordSheet, record: Record) -> Iterator[Problem]:
             yield error("record-missing-field", f"第 {record.row} 行“{f.header}”未填写。",
                         sheet=sheet.sheet, cell=entry.cell or f"?{record.row}", indicator=f.header)
         if f.kind.is_numeric:
-            yield from check_number(entry, f.kind, f.header, f.range)
+            yield from check_number(entry, f.kind, f.header, f.range, f.unit)
         elif f.pattern and entry.value is not None and not re.fullmatch(f.pattern, str(entry.value)):
             yield error("record-invalid-format",
                         f"“{f.header}”填写为“{entry.value}”，格式不对：{f.hint}。{lost_zeros_hint(f.pattern, str(entry.value))}",

@@ -14,12 +14,6 @@ from vqr_author.edition.model import Edition, Kind
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.model import ReportWorkbook
 
-# 封面 fields a school keeps from year to year (the report year moves on; the date is new).
-CARRIED_COVER = ("单位名称", "学校代码", "所属区县", "办学性质", "区域名称", "发布单位", "公开形式", "公开网址", "联系人", "联系电话")
-# Per-专业 comparison columns: next year's 上年 = this year's computed value.
-MAJOR_CARRY = {"last_employment_rate": "employment_rate", "last_matched_rate": "matched_rate", "last_salary": "salary"}
-
-
 @dataclass
 class Carried:
     """What `init --from` did, for the user to read."""
@@ -42,18 +36,29 @@ def next_year(text: str) -> str:
     return str(int(match.group(1)) + 1) if match else ""
 
 
+def _carried_cover(edition: Edition, previous: ReportWorkbook, old_year: str, year: str) -> dict[str, str]:
+    """The 封面 values next year's workbook starts with, by the edition's carry rules."""
+    cover = {}
+    for f in edition.cover_fields_for(previous.level):
+        value = previous.cover_text(f.key)
+        if f.carry == "next_year":
+            value = year
+        elif f.carry == "renew_year" and old_year and year:
+            value = value.replace(old_year.strip(), year)
+        if f.carry and value:
+            cover[f.key] = value
+    return cover
+
+
 def carry_over(
     wb: Workbook, edition: Edition, previous: ReportWorkbook, previous_edition: Edition,
     records: dict[str, RecordSet],
 ) -> Carried:
-    """Fill the blank workbook ``wb`` (of ``edition``) from last year's ``previous``."""
-    old_year = previous.cover_text("报告年度")
+    """Fill the blank workbook ``wb`` (of ``edition``) from last year's ``previous``: the 封面 fields
+    and record-sheet columns the edition carries over, and 上年 = last year's 本年."""
+    old_year = previous.cover_text(previous_edition.cover_key("year", previous.level))
     result = Carried(old_year, next_year(old_year))
-    cover = {key: previous.cover_text(key) for key in CARRIED_COVER if previous.cover_text(key)}
-    if result.year:
-        cover["报告年度"] = result.year
-        if "公开网址" in cover and old_year:
-            cover["公开网址"] = cover["公开网址"].replace(old_year.strip(), result.year)
+    cover = _carried_cover(edition, previous, old_year, result.year)
     for row in wb[c.SHEET_COVER].iter_rows(min_row=2):
         if row[0].value in cover:
             row[1].value = cover[row[0].value]
@@ -72,18 +77,15 @@ def carry_over(
             result.carried += row[4].value is not None
     result.dropped_indicators = [f"{previous_edition.label(code)}（{code}）" for code in previous.indicators
                                  if code not in used and previous_edition.has_indicator(code)]
-    majors = records.get("majors")
-    if majors is not None and "专业" in wb.sheetnames:
-        fields = [f.key for f in majors.sheet.fields]
-        for r, row in enumerate(majors.rows, start=2):
-            values = {"code": row.get("code"), "name": row.get("name"),
-                      **{target: row.get(source) for target, source in MAJOR_CARRY.items()}}
-            for col, key in enumerate(fields, start=1):
-                if values.get(key) is not None:
-                    wb["专业"].cell(row=r, column=col, value=_number(values[key]))
-    aid = records.get("aid")
-    if aid is not None and "资助" in wb.sheetnames:
-        for r, row in enumerate(aid.rows, start=2):
-            wb["资助"].cell(row=r, column=1, value=row.get("item"))
-            wb["资助"].cell(row=r, column=4, value=row.get("remark"))
+    for sheet in edition.record_sheets:
+        rows = records.get(sheet.id)
+        if rows is None or sheet.sheet not in wb.sheetnames:
+            continue
+        sources = {f.key: f.key if f.carry else f.carry_from for f in sheet.fields}
+        for r, row in enumerate(rows.rows, start=2):
+            for col, f in enumerate(sheet.fields, start=1):
+                source = sources[f.key]
+                value = row.get(source) if source is not None else None
+                if value is not None:
+                    wb[sheet.sheet].cell(row=r, column=col, value=_number(value))
     return result

@@ -49,7 +49,9 @@ def unread_content(grids: dict[str, SheetGrid], edition: Edition, level: str) ->
         if key == c.SHEET_INDICATORS:
             problems += _rows_without_code(grid, body, columns)
         if key == c.SHEET_COVER:
-            problems += _duplicate_cover_fields(grid, columns) + _cover_values_without_label(grid, body, columns)
+            fields = edition.cover_fields_for(level)  # every level has a name field (the edition checks)
+            example = next((f.key for f in fields if f.role == "date"), fields[0].key)
+            problems += _duplicate_cover_fields(grid, columns) + _cover_values_without_label(grid, body, columns, example)
     return problems
 
 
@@ -184,12 +186,13 @@ def _rows_without_code(grid: SheetGrid, body: list[tuple[int, int]], columns: di
     ) for row in _rows_without_key(grid, body, code, (columns["上年"], columns["本年"]))]
 
 
-def _cover_values_without_label(grid: SheetGrid, body: list[tuple[int, int]], columns: dict[str, int]) -> list[Problem]:
+def _cover_values_without_label(grid: SheetGrid, body: list[tuple[int, int]], columns: dict[str, int],
+                                example: str) -> list[Problem]:
     key_col, value_col = columns[c.COVER_HEADERS[0]], columns[c.COVER_HEADERS[1]]
     return [warning(
         "ignored-row",
         f"第 {row} 行“{c.COVER_HEADERS[1]}”列写着“{str(grid.value(row, value_col)).strip()[:40]}”，但“{c.COVER_HEADERS[0]}”列是空的，"
-        "工具按项目名称读取封面，这些文字不会出现在报告中。请在同一行的“项目”列写上项目名称（如“发布日期”），或删除本行。",
+        f"工具按项目名称读取封面，这些文字不会出现在报告中。请在同一行的“项目”列写上项目名称（如“{example}”），或删除本行。",
         sheet=grid.title, cell=cell_ref(row, value_col),
     ) for row in _rows_without_key(grid, body, key_col, (value_col,))]
 

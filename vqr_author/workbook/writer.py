@@ -146,6 +146,8 @@ def indicator_hint(edition: Edition, indicator: Indicator) -> str:
         parts.append("本年必填")
     if indicator.hint:
         parts.append(indicator.hint)
+    if indicator.choices:
+        parts.append("单选：" + "、".join(indicator.choices))
     return "；".join(parts)
 
 
@@ -157,15 +159,19 @@ def _write_indicators(ws: Worksheet, edition: Edition) -> None:
         {
             "代码": "指标代码，由工具生成，请勿修改。",
             "上年": "上一年度的数值；无数据请留空或填“—”。",
-            "本年": "报告年度的数值；无数据请留空或填“—”。",
+            "本年": "报告所反映年度的数值；无数据请留空或填“—”。",
         },
     )
     ranges: dict[Kind, list[str]] = defaultdict(list)
+    chosen: list[tuple[Indicator, int]] = []  # 单选 indicators: a dropdown of their choices
     for indicator in edition.input_indicators:
         ws.append([indicator.code, indicator.group, indicator.name, indicator.unit, None, None,
                    indicator_hint(edition, indicator)])
         row = ws.max_row
-        ranges[indicator.kind].append(f"E{row}:F{row}")
+        if indicator.choices:
+            chosen.append((indicator, row))
+        else:
+            ranges[indicator.kind].append(f"E{row}:F{row}")
         for col in range(1, 8):
             cell = ws.cell(row=row, column=col)
             cell.border = BORDER
@@ -173,6 +179,11 @@ def _write_indicators(ws: Worksheet, edition: Edition) -> None:
             if col in (5, 6):
                 cell.number_format = NUMBER_FORMATS[indicator.kind]
         ws.cell(row=row, column=7).alignment = WRAP
+    for indicator, row in chosen:
+        dv = DataValidation(type="list", formula1='"' + ",".join(indicator.choices) + '"', allow_blank=True,
+                            showErrorMessage=True, error="请从下拉列表中选择：" + "、".join(indicator.choices))
+        ws.add_data_validation(dv)
+        dv.add(f"E{row}:F{row}")
     for kind, refs in ranges.items():
         dv = _validation(kind, "上年/本年")
         if dv is not None:

@@ -1,0 +1,129 @@
+"""The 高职 edition (gaozhi-2020, seed 003): its sample workbooks are what the script builds from the
+edition, and they render — a college report and the city report — with seed 003's standard tables
+(序号 | 指标 | 单位 | 2019 年 | 2020 年, no change columns, the label-only row 毕业生就业去向：) and its
+outline numbering (一、 and （一）)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from decimal import Decimal
+
+import docx
+import openpyxl
+import pytest
+
+from conftest import ROOT, rows_by_label, table_after
+from vqr_author import aggregate_report, check_workbook, render_report
+from vqr_author.edition import load_edition
+
+GAOZHI = ROOT / "sample_inputs" / "gaozhi"
+COLLEGE = GAOZHI / "学校" / "北京海川职业技术学院.xlsx"
+
+
+def _build(out_dir):
+    spec = importlib.util.spec_from_file_location("build_gaozhi", ROOT / "sample_inputs" / "build_gaozhi.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(out_dir)
+
+
+def _values(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def test_committed_gaozhi_samples_are_what_the_script_builds(tmp_path):
+    for path in _build(tmp_path):
+        committed = GAOZHI / path.relative_to(tmp_path)
+        assert _values(path) == _values(committed), f"run: python sample_inputs/build_gaozhi.py ({path.name})"
+
+
+@pytest.fixture(scope="module")
+def college_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gaozhi") / "学院.docx"
+    result = render_report(COLLEGE, out)  # no --edition: the workbook records gaozhi-2020
+    assert result.check.edition.id == "gaozhi-2020" and result.check.errors == [], result.check.errors
+    return docx.Document(str(out))
+
+
+def test_the_student_development_table_is_seed_003s(college_report):
+    table = table_after(college_report, "学生发展表")
+    header = [c.text.replace("\n", "") for c in table.rows[0].cells]
+    assert header == ["序号", "指标", "单位", "2019年", "2020年"]
+    rows = [[c.text.replace("\n", "") for c in row.cells] for row in table.rows[1:]]
+    labels = [r[1] for r in rows]
+    assert labels[:7] == ["毕业生人数", "其中：就业人数", "毕业生就业去向：", "A 类：留在当地就业人数",
+                          "B 类：到西部地区和东北地区就业人数", "C 类：到中小微企业等基层服务人数", "D 类：到 500 强企业就业人数"]
+    assert [r[0] for r in rows[:4]] == ["1", "", "2", ""]  # 序号 on the top-level rows only
+    assert rows[2][2:] == ["—", "—", "—"]  # the label-only row
+    assert labels[7:] == ["就业率", "理工农医类专业相关度", "月收入", "自主创业比例", "雇主满意度", "毕业三年职位晋升比例", "母校满意度"]
+    assert [r[0] for r in rows[7:]] == ["3", "4", "5", "6", "7", "8", "9"]
+    by_label = rows_by_label(table, 1)
+    for col in (-2, -1):  # 就业率 = 就业人数 ÷ 毕业生人数, from the numbers the table shows
+        rate = Decimal(by_label["其中：就业人数"][col]) * 100 / Decimal(by_label["毕业生人数"][col])
+        assert by_label["就业率"][col] == str(rate.quantize(Decimal("0.01")))
+    assert by_label["自主创业比例"][-1] == "0.62"  # a real small rate, typed as 0.62, is read as 0.62%
+
+
+def test_the_college_report_has_the_five_tables_and_the_outline(college_report):
+    text = "\n".join(p.text for p in college_report.paragraphs)
+    for title in ("学生发展表", "教育教学表", "办学条件表", "国际影响表", "科研与社会服务表"):
+        assert title in text, title
+    for heading in ("一、基本概况", "（二）就业质量", "七、问题与对策"):
+        assert heading in text, heading
+    conditions = rows_by_label(table_after(college_report, "办学条件表"), 1)
+    assert conditions["主要办学经费来源（单选）"][-1] == "省级"
+
+
+def test_the_city_report_aggregates_the_colleges(tmp_path):
+    schools = sorted((GAOZHI / "学校").glob("*.xlsx"))
+    result = aggregate_report(GAOZHI / "北京市.xlsx", schools, tmp_path / "北京市.docx", level="city")
+    assert result.written and result.errors == [], result.errors
+    document = docx.Document(str(tmp_path / "北京市.docx"))
+    development = rows_by_label(table_after(document, "学生发展表"), 1)
+    assert development["毕业生人数"][-2:] == ["19349", "21380"]  # seed 003's Beijing totals
+    assert development["就业率"][-1] == "90.29"
+    assert development["月收入"][-1] == "4837.50"
+    conditions_table = table_after(document, "办学条件表")
+    assert [c.text.replace("\n", "") for c in conditions_table.rows[0].cells][-1] == "2020年中位数"
+    conditions = rows_by_label(conditions_table, 1)
+    assert conditions["主要办学经费来源（单选）"][-3:-1] == ["省级 2所、行业或企业 1所"] * 2  # 单选 counted per choice
+    own = sorted(check_workbook(s).report.indicators["TJ51"].this for s in schools)
+    assert conditions["生均教学科研仪器设备值"][-1] == str(own[1])  # the median of the 3 colleges' own values
+    teaching = rows_by_label(table_after(document, "教育教学表"), 1)
+    assert teaching["生师比"][-2:] == ["9.4", "14.7"]  # 折合在校生数 ÷ 专任教师总数, written plain as in seed 003
+    sponsors = rows_by_label(table_after(document, "分举办者类型主要指标"), 0)
+    assert set(sponsors) >= {"教育部门", "其他部门", "民办", "合计"}
+    colleges = table_after(document, "各高职院校主要指标")
+    assert [c.text.replace("\n", "") for c in colleges.rows[0].cells][:2] == ["学校", "举办者类型"]
+
+
+def test_gaozhi_has_no_district_report(tmp_path):
+    edition = load_edition("gaozhi-2020")
+    assert edition.levels == ("学校", "市") and edition.school_type == "高职"
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "init", "--edition", "gaozhi-2020", "--level", "district",
+                           "-o", str(tmp_path / "区.xlsx")], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and "没有区县层级的报告" in done.stderr.replace("\n", "") and "Traceback" not in done.stderr
+
+
+def test_a_single_choice_indicator_takes_only_its_choices(tmp_path):
+    wb = openpyxl.load_workbook(COLLEGE)
+    ws = wb["指标"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "TJ12")
+    assert {dv.formula1 for dv in ws.data_validations.dataValidation if f"F{row[0].row}" in str(dv.sqref)} == \
+        {'"省级,地市级,行业或企业,其他"'}  # the blank workbook offers the choices as a dropdown
+    row[5].value = "市财政"
+    wb.save(tmp_path / "学院.xlsx")
+    (problem,) = [p for p in check_workbook(tmp_path / "学院.xlsx").errors if p.code == "indicator-invalid-choice"]
+    assert problem.cell == f"F{row[0].row}" and "应从以下选项中选一项：省级、地市级、行业或企业、其他" in problem.message
+
+
+def test_a_weighted_formula_term_counts_at_its_weight():
+    """生师比 = 折合在校生数 ÷ (专任教师总数 + 0.5 × 聘请校外教师数), for a college from its own workbook."""
+    result = check_workbook(COLLEGE)
+    typed = {code: entry.this.number for code, entry in result.book.indicators.items()}
+    expected = typed["GM02"] / (typed["JX03"] + Decimal("0.5") * typed["JX13"])
+    assert result.report.indicators["JX51"].this == expected.quantize(Decimal("0.1"))
+    assert result.edition.pooling_inputs("JX51") == ("GM02", "JX03", "JX13")  # a city pools it over colleges with all three
