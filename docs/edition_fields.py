@@ -41,6 +41,8 @@ PLACES: dict[type[BaseModel], str] = {
     m.RecordChart: "`charts` 中 `kind: record` 的图",
     m.SharesChart: "`charts` 中 `kind: shares` 的图",
     m.Catalogue: "`catalogue`",
+    m.SeriesLayout: "`series` 的每一项（区县、市报告加 `--history` 时的历年序列）",
+    m.SeriesChart: "`series[].chart`",
 }
 
 _LEVELS = "报告层级（学校、区县、市）"
@@ -50,6 +52,16 @@ _NOTE = "表下的注"
 _TOTAL = "合计行的文字；不给则没有合计行"
 
 NOTES: dict[str, str] = {
+    "Edition.series": "历年序列：区县、市报告加 `--history` 时显示的历年表和图（见 editions.md“历年序列”）；不加 `--history` 时不显示",
+    "SeriesLayout.id": "序列代码，在版式内唯一",
+    "SeriesLayout.kind": "`indicators`：每个指标一行、每年一列；`schools`：每年的学校数及新增、减少的学校",
+    "SeriesLayout.section": "放在哪一节末尾（`outline` 中的 `code`）",
+    "SeriesLayout.title": "表题；`{首年}`、`{本年}` 替换为所示的第一年和最后一年",
+    "SeriesLayout.indicators": "`indicators` 序列的指标（指标代码），按显示顺序",
+    "SeriesLayout.chart": "同时画的图（可选），其指标须同一单位",
+    "SeriesLayout.levels": _LEVELS + "；只用于区县、市",
+    "SeriesChart.title": "图题；`{首年}`、`{本年}` 同上",
+    "SeriesChart.indicators": "图中的指标（指标代码），每个指标一组柱",
     "Edition.id": "版式代码，如 `zhongzhi-2024`；填报表封面的“报告版式”记录它",
     "Edition.name": "版式的中文名称",
     "Edition.school_type": "学校类型：中职 或 高职（`vqr editions` 列出）",
