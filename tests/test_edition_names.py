@@ -121,8 +121,6 @@ ALLOWED = {
     "workbook/unread.py": {"项目"}, "problems.py": {"项目"},
     # batch.py: the status "学校代码冲突（未生成）" is a fixed word of 汇总.xlsx documented in
     # docs/aggregation.md, as stable as an exit code; the message itself names the edition's field.
-    # render/charts.py: a sample of characters for choosing a CJK font by coverage, not a label.
-    "render/charts.py": {"就业率", "专业"},
 }
 
 

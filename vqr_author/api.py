@@ -316,7 +316,7 @@ class HistoryFolder:
 
 def _history_year(result: CheckResult, year: int) -> int | None:
     """The earlier year a history workbook stands for, or None when it is not one."""
-    found = report_years(result.book.cover_text("报告年度")).this
+    found = report_years(result.book.cover_text(result.edition.cover_key("year"))).this
     return found if found is not None and found < year else None
 
 
@@ -343,10 +343,10 @@ def read_history(folder: str | Path, edition: Edition, year: int) -> HistoryFold
             continue
         earlier = _history_year(result, year)
         if earlier is None:
-            stated = result.book.cover_text("报告年度") or "未填写"
+            stated = result.book.cover_text(edition.cover_key("year")) or "未填写"
             problems.append(warning(
-                "history-year", f"历年填报表的报告年度是 {stated}，不是 {year} 年以前的年度，未计入历年数据。"
-                "历年数据文件夹中只应放往年的学校填报表；请检查封面的报告年度。", file=str(path)))
+                "history-year", f"历年填报表的年度是 {stated}，不是 {year} 年以前的年度，未计入历年数据。"
+                "历年数据文件夹中只应放往年的学校填报表；请检查封面的年度。", file=str(path)))
         elif result.errors:
             first = result.errors[0]
             problems.append(warning(
@@ -354,21 +354,22 @@ def read_history(folder: str | Path, edition: Edition, year: int) -> HistoryFold
                 f"未计入 {earlier} 年的历年数据。请运行 vqr check 查看全部问题，改正后重新汇总。", file=str(path)))
         else:
             years.setdefault(earlier, []).append(result)
-    _refuse_duplicates(years)
+    _refuse_duplicates(years, edition)
     return HistoryFolder(folder, years, problems)
 
 
-def _refuse_duplicates(years: dict[int, list[CheckResult]]) -> None:
-    """Two workbooks of one school (学校代码) for one year would be counted twice: refused, naming both."""
+def _refuse_duplicates(years: dict[int, list[CheckResult]], edition: Edition) -> None:
+    """Two workbooks of one school (one code) for one year would be counted twice: refused, naming both."""
     clashes = []
     for year, results in sorted(years.items()):
         by_school: dict[str, list[CheckResult]] = {}
         for result in results:
-            by_school.setdefault(school_key(result.book), []).append(result)
+            by_school.setdefault(school_key(edition, result.book), []).append(result)
         for code, same in by_school.items():
             if len(same) > 1:
                 files = "”和“".join(str(r.path) for r in same)
-                clashes.append(f"学校代码 {code}（{same[0].book.cover_text('单位名称')}）在 {year} 年度有 {len(same)} 份填报表：“{files}”")
+                name = same[0].book.cover_text(edition.cover_key("name"))
+                clashes.append(f"{edition.cover_key('code')} {code}（{name}）在 {year} 年度有 {len(same)} 份填报表：“{files}”")
     if clashes:
         raise InputFolderError("历年数据文件夹中同一学校同一年度有多份填报表，无法确定用哪一份：" + "；".join(clashes)
                                + "。每所学校每年只能有一份，请移走多余的填报表后重新运行。")
@@ -376,10 +377,10 @@ def _refuse_duplicates(years: dict[int, list[CheckResult]]) -> None:
 
 def _restated(history: HistoryFolder, schools: list[CheckResult], year: int, edition: Edition) -> list[Problem]:
     """Each school's 上年 values against its own workbook of last year, when the history has it."""
-    last_year = {school_key(r.book): r for r in history.years.get(year - 1, [])}
+    last_year = {school_key(edition, r.book): r for r in history.years.get(year - 1, [])}
     problems = []
     for school in schools:
-        earlier = last_year.get(school_key(school.book))
+        earlier = last_year.get(school_key(edition, school.book))
         if earlier is not None:
             problems += restated_last_year(edition, school.book, school.path.name, earlier.book, str(earlier.path))
     return problems

@@ -58,7 +58,7 @@ NoPageNumbersOption = Annotated[bool, typer.Option(
     "--no-page-numbers", help="不用 LibreOffice 排版计算目录页码（更快；目录只有引导点，在 Word 中更新域可填入）。")]
 LevelOption = Annotated[str, typer.Option("--level", help="报告层级：school（学校，默认）、district（区县）、city（市）。")]
 HistoryOption = Annotated[
-    Optional[Path], typer.Option("--history", help="往年各学校填报表所在的文件夹（含子文件夹，按封面的报告年度区分年份）："
+    Optional[Path], typer.Option("--history", help="往年各学校填报表所在的文件夹（含子文件夹，按每份填报表封面上的年度区分年份）："
                                  "报告中加入历年序列表和图、学校数的变化，并核对各校的上年数据。")
 ]
 

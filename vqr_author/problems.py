@@ -100,7 +100,7 @@ PROBLEM_CODES: dict[str, str] = {
     "last-year-differs": "学校填报表的“上年”值与该校上年度填报表的“本年”值不一致",
     "history-unreadable": "历年目录中的文件无法作为填报表读取，未计入历年数据",
     "history-has-errors": "历年填报表有错误，未计入历年数据",
-    "history-year": "历年填报表的报告年度不早于本报告或无法识别，未计入历年数据",
+    "history-year": "历年填报表的年度不早于本报告或无法识别，未计入历年数据",
     "internal-error": "处理该文件时工具内部出错",
     "output-not-written": "报告无法写入输出文件夹（磁盘已满、没有写入权限、文件名过长等）",
     # 批量（vqr batch）：收集目录中的条目与处理记录

@@ -85,7 +85,7 @@ def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[Sc
     values, coverage = aggregate_values(edition, [s.book for s in schools])
     school_cases = tuple(replace(case, source=school.name) for school in schools for case in school.book.cases)
     cover = {key: region.cover_text(key) for key in region.cover}
-    year = report_years(cover.get("报告年度", "")).this
+    year = report_years(edition.cover_value(cover, "year", region.level)).this
     history = None
     if earlier and year is not None:
         history = build_history(edition, {**{y: books for y, books in earlier.items() if y < year},

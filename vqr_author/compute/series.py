@@ -25,13 +25,13 @@ from vqr_author.problems import Problem, warning
 from vqr_author.workbook.model import ReportWorkbook
 
 
-def school_key(book: ReportWorkbook) -> str:
-    """How a school is recognised from year to year: its 学校代码 (its file name when it has none)."""
-    return book.cover_text("学校代码") or f"（{book.path.name}）"
+def school_key(edition: Edition, book: ReportWorkbook) -> str:
+    """How a school is recognised from year to year: its code (学校代码; its file name when it has none)."""
+    return book.cover_text(edition.cover_key("code")) or f"（{book.path.name}）"
 
 
-def school_name(book: ReportWorkbook) -> str:
-    return book.cover_text("单位名称") or book.path.stem
+def school_name(edition: Edition, book: ReportWorkbook) -> str:
+    return book.cover_text(edition.cover_key("name")) or book.path.stem
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,9 @@ def build_history(edition: Edition, books_by_year: Mapping[int, Sequence[ReportW
     """Each year's schools and values, pooled by the rules of this year's aggregation."""
     years = []
     for year in sorted(books_by_year):
-        books = sorted(books_by_year[year], key=lambda b: (school_key(b), school_name(b)))
+        books = sorted(books_by_year[year], key=lambda b: (school_key(edition, b), school_name(edition, b)))
         values, coverage = aggregate_values(edition, books)
-        years.append(YearOfSchools(year, {school_key(b): school_name(b) for b in books}, values, coverage))
+        years.append(YearOfSchools(year, {school_key(edition, b): school_name(edition, b) for b in books}, values, coverage))
     return History(tuple(years))
 
 
@@ -101,7 +101,7 @@ def series_table(edition: Edition, layout: SeriesLayout, history: History) -> Ta
     """A row per indicator, a column per year; the first row says how many schools each year covers,
     the note which values stand for fewer of them."""
     if layout.kind == "schools":
-        return schools_table(layout, history)
+        return schools_table(edition, layout, history)
     head = ["指标", "单位", *(f"{y.year}年" for y in history.years)]
     rows = [(Cell("汇总学校数"), Cell("所", "center"), *(Cell(str(len(y.schools)), "right") for y in history.years))]
     partial, unpooled = [], []
@@ -125,7 +125,7 @@ def series_table(edition: Edition, layout: SeriesLayout, history: History) -> Ta
                       tuple(rows), note="；".join(notes) + "。")
 
 
-def schools_table(layout: SeriesLayout, history: History) -> TableModel:
+def schools_table(edition: Edition, layout: SeriesLayout, history: History) -> TableModel:
     """The number of schools each year, the change from the year before, and which schools are new
     and which are gone."""
     head = ["年度", "学校数（所）", "较上一年度增减（所）", "新增的学校", "减少的学校"]
@@ -136,7 +136,7 @@ def schools_table(layout: SeriesLayout, history: History) -> TableModel:
         rows.append((Cell(f"{year.year}年", "center"), Cell(str(len(year.schools)), "right"),
                      Cell(DASH if change is None else _signed(change), "right"),
                      Cell("、".join(new) or DASH), Cell("、".join(gone) or DASH)))
-    note = "学校以学校代码识别；“减少的学校”指上一年度有填报表、该年度没有填报表的学校。"
+    note = f"学校以{edition.cover_key('code')}识别；“减少的学校”指上一年度有填报表、该年度没有填报表的学校。"
     return TableModel(layout.id, _fill(layout.title, history), False, None, (tuple(HeaderCell(h) for h in head),),
                       tuple(rows), note=note)
 
@@ -167,7 +167,7 @@ def restated_last_year(edition: Edition, book: ReportWorkbook, file: str, earlie
         said, was = book.indicators[ind.code].last, earlier.indicators[ind.code].this
         if said.number is None or was.number is None or said.number == was.number:
             continue
-        year = earlier.cover_text("报告年度")
+        year = earlier.cover_text(edition.cover_key("year"))
         problems.append(warning(
             "last-year-differs",
             f"{edition.label(ind.code)}的上年值（{said.ref}）是 {said.number}，而该校 {year} 年度填报表“{earlier_file}”"
