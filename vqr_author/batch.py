@@ -27,20 +27,20 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from typing import TYPE_CHECKING
 
 from vqr_author import __version__
-from vqr_author.compute.identity import SchoolIdentity, identity_problems
 from vqr_author.digest import file_sha256, sha256
-from vqr_author.edition import Edition, load_edition
+from vqr_author.edition import load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
 from vqr_author.problems import Level, Problem, error, warning
 from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
+
+if TYPE_CHECKING:
+    from vqr_author.edition import Edition
 
 MANIFEST = "vqr-manifest.json"
 MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warnings", "input_hash", "images",
@@ -604,6 +604,8 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path) -> None:
     for (year, code), same in groups.items():
         if len(same) < 2:
             continue
+        from vqr_author.compute.identity import SchoolIdentity, identity_problems  # rare: not on every run's path
+
         found = identity_problems([SchoolIdentity(o.input, o.code, o.school, o.year) for o in same], year)
         conflict = next((p for p in found if p.code == "school-name-conflict"), None)
         if conflict is not None:
@@ -790,6 +792,9 @@ def run_batch(
 def summary_workbook(outcomes: list[Outcome], notices: Iterable[Problem] = ()) -> bytes:
     """汇总.xlsx: a row per input, and every problem with its file and place (then the notices
     about the run itself: a discarded manifest entry, a report moved to 已过期)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import ValidationError
-
-from vqr_author.edition.model import Edition
 from vqr_author.errors import EditionError, os_error_text
 
+if TYPE_CHECKING:
+    from vqr_author.edition.model import Edition
+
 DATA_DIR = Path(__file__).parent / "data"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
 DEFAULT_EDITION = "zhongzhi-2024"
 
 
@@ -33,8 +32,15 @@ def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
 
 @lru_cache(maxsize=8)
 def _load_file(path: Path) -> Edition:
+    # YAML, pydantic and the model load here, not with the module: naming editions costs nothing
+    import yaml
+    from pydantic import ValidationError
+
+    from vqr_author.edition.model import Edition
+
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader)
     except OSError as exc:
         raise EditionError(f"无法读取版式文件 {path}：{os_error_text(exc)}。") from exc
     except yaml.YAMLError as exc:
