@@ -13,7 +13,6 @@ Workers die with the batch, and an interrupted batch leaves no temporary files.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import re
@@ -31,10 +30,11 @@ from typing import TYPE_CHECKING
 
 from vqr_author import __version__
 from vqr_author.digest import file_sha256, sha256
-from vqr_author.edition import load_edition
+from vqr_author.edition.loader import DEFAULT_EDITION, edition_file, load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
+from vqr_author.output.sheets import Sheet, Style, workbook_bytes
 from vqr_author.problems import Level, Problem, error, warning
 from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
@@ -411,9 +411,21 @@ class Manifest:
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def environment(template: Path, edition: Edition, pdf: bool = False) -> dict[str, str]:
-    return {"tool_version": __version__, "template": file_sha256(template), "edition": edition.id,
-            "edition_file": file_sha256(edition.source) if edition.source else "", "pdf": "yes" if pdf else "no"}
+def environment(template: Path, edition: Path | None, edition_id: str = "", pdf: bool = False) -> dict[str, str]:
+    """What every report of a batch depends on besides its inputs. The edition is its file's content
+    (the edition is only parsed when something is rendered: a run where nothing changed does not load
+    it; a file with this content was loaded and checked by the run that recorded it), or the id of
+    an edition given as an object without a file."""
+    return {"tool_version": __version__, "template": file_sha256(template),
+            "edition": _edition_digest(edition) if edition else edition_id, "pdf": "yes" if pdf else "no"}
+
+
+def _edition_digest(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        load_edition(path)  # says in Chinese why the edition file cannot be read
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -720,10 +732,15 @@ def run_batch(
     if not found and not extra:
         raise InputFolderError(f"文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请确认给出的是存放各学校填报表的文件夹。")
     prepare_output(out_dir)
-    ed = load_edition(edition) if isinstance(edition, str) else (edition or load_edition())
+    named = edition is None or isinstance(edition, str)  # else an Edition object, loaded already
+    if named:
+        edition_path: Path | None = edition_file(edition or DEFAULT_EDITION)
+        edition_id = ""
+    else:
+        edition_path, edition_id = edition.source, edition.id
     template_path = Path(template) if template else default_template()
-    env = environment(template_path, ed, pdf)
-    edition_arg = str(ed.source) if ed.source else None
+    env = environment(template_path, edition_path, edition_id, pdf)
+    edition_arg = str(edition_path) if edition_path else None
     manifest = Manifest.read(out_dir)
     previous = manifest.previous_outputs()
     inputs = [str(p.relative_to(folder)) for p in found]
@@ -738,6 +755,8 @@ def run_batch(
             progress(earlier)
         else:
             tasks.append(Task(str(folder), relative, str(template_path), edition_arg, str(out_dir), pdf))
+    if tasks and named:
+        load_edition(edition_path)  # a broken edition file is said once, here, not by every worker
     for outcome in _run_pool(tasks, jobs or os.cpu_count() or 1, progress):
         if outcome.status == CRASHED:  # a file that vanished or became unreadable mid-run is the folder's doing, not a bug
             outcome = unusable(folder / outcome.input, outcome.input) or outcome
@@ -792,36 +811,20 @@ def run_batch(
 def summary_workbook(outcomes: list[Outcome], notices: Iterable[Problem] = ()) -> bytes:
     """汇总.xlsx: a row per input, and every problem with its file and place (then the notices
     about the run itself: a discarded manifest entry, a report moved to 已过期)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append(["序号", "学校", "学校代码", "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
-    red, green = PatternFill("solid", fgColor="FFC7CE"), PatternFill("solid", fgColor="C6EFCE")
+    summary = Sheet("汇总", (6, 30, 14, 36, 16, 8, 8, 50, 10))
+    summary.append(["序号", "学校", "学校代码", "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
     for n, o in enumerate(outcomes, start=1):
-        ws.append([n, o.school or "—", o.code or "—", o.input, o.status, o.errors, o.warnings,
-                   o.output if o.succeeded else "—", o.seconds])
-        ws.cell(row=ws.max_row, column=5).fill = green if o.succeeded else red
-    problems = wb.create_sheet("问题")
+        summary.append([n, o.school or "—", o.code or "—", o.input, o.status, o.errors, o.warnings,
+                        o.output if o.succeeded else "—", o.seconds], {4: Style.GREEN if o.succeeded else Style.RED})
+    problems = Sheet("问题", (36, 28, 6, 14, 26, 90, 22))
     problems.append(["文件", "学校", "级别", "位置", "指标/项目", "问题与修改方法", "代码"])
     for o in outcomes:
         for p in o.problems:
             place = Problem(Level(p["level"]), p["code"], p["message"], p["sheet"], p["cell"]).place
             problems.append([o.input, o.school or "—", Level(p["level"]).label, place, p["indicator"] or "—",
-                             p["message"], p["code"]])
+                             p["message"], p["code"]], {5: Style.WRAPPED})
     schools = {o.input: o.school for o in outcomes}
     for n in notices:
-        problems.append([n.file, schools.get(n.file) or "—", n.level.label, "（处理记录）", "—", n.message, n.code])
-    for sheet, widths in ((ws, (6, 30, 14, 36, 16, 8, 8, 50, 10)), (problems, (36, 28, 6, 14, 26, 90, 22))):
-        for col, width in enumerate(widths, start=1):
-            sheet.column_dimensions[chr(64 + col)].width = width
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    for row in problems.iter_rows(min_row=2):
-        row[5].alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        problems.append([n.file, schools.get(n.file) or "—", n.level.label, "（处理记录）", "—", n.message, n.code],
+                        {5: Style.WRAPPED})
+    return workbook_bytes([summary, problems])

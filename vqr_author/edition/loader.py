@@ -19,15 +19,20 @@ def available_editions() -> list[str]:
     return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
 
 
-def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
-    """Load a bundled edition by id (``zhongzhi-2024``) or an edition file by path."""
+def edition_file(name_or_path: str | Path = DEFAULT_EDITION) -> Path:
+    """The file of a bundled edition named by id (``zhongzhi-2024``), or the edition file given by path."""
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = DATA_DIR / f"{name_or_path}.yaml"
         if not path.is_file():
             known = "、".join(available_editions())
             raise EditionError(f"没有名为“{name_or_path}”的版式。可用的版式：{known}")
-    return _load_file(path.resolve())
+    return path.resolve()
+
+
+def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
+    """Load a bundled edition by id (``zhongzhi-2024``) or an edition file by path."""
+    return _load_file(edition_file(name_or_path))
 
 
 @lru_cache(maxsize=8)
