@@ -12,6 +12,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conftest import SAMPLE_DIR
+
 HEAVY = ("openpyxl", "docxtpl", "docx", "jinja2", "yaml", "PIL", "lxml", "matplotlib",
          "vqr_author.edition.model", "vqr_author.api", "vqr_author.compute")
 
@@ -47,3 +49,10 @@ def test_naming_editions_and_the_batch_module_load_nothing_heavy() -> None:
 
 def test_the_api_still_loads_on_first_use() -> None:
     assert "vqr_author.api" in loaded_after("import vqr_author\nvqr_author.render_report\n")
+
+
+def test_checking_a_workbook_does_not_load_openpyxl() -> None:
+    """The cell reader reads the package XML itself (workbook/xlsx.py, workbook/excel.py): openpyxl,
+    whose import runs its whole package, is only for the commands that write workbooks."""
+    code = f"from vqr_author import check_workbook\nassert check_workbook({str(SAMPLE_DIR / '海川职业学校.xlsx')!r}).ok\n"
+    assert "openpyxl" not in loaded_after(code)
