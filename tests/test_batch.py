@@ -98,6 +98,23 @@ def test_rerun_trusts_size_and_time_and_reads_only_touched_files(inbox, tmp_path
     assert [name for name in hashed if name.endswith((".xlsx", "质量报告.docx", ".png", ".jpg"))] == []  # times recorded
 
 
+def test_swapped_reports_are_found_without_hashing_the_untouched(inbox, tmp_path):
+    """Two reports swapped on disk keep their modification times (mv): each no longer has the size
+    and time recorded for its name, so both are hashed, found wrong and made again."""
+    out = tmp_path / "输出"
+    batch.run_batch(inbox, out, jobs=2)
+    first, second = sorted(out.glob("*质量报告.docx"))[:2]
+    right = {first.name: first.read_bytes(), second.name: second.read_bytes()}
+    parked = out / "交换中"
+    os.replace(first, parked)
+    os.replace(second, first)
+    os.replace(parked, second)
+    result = batch.run_batch(inbox, out, jobs=1)
+    remade = {o.output for o in result.outcomes if o.status in (batch.OK, batch.OK_WARNINGS)}
+    assert {first.name, second.name} <= remade
+    assert first.read_bytes() == right[first.name] and second.read_bytes() == right[second.name]
+
+
 def test_changed_photo_or_template_is_a_change(inbox, tmp_path):
     out = tmp_path / "输出"
     batch.run_batch(inbox, out, jobs=2)

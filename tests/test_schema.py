@@ -49,6 +49,9 @@ COMMENTED_XLSX_PARTS = XLSX_PARTS | {"xl/comments/comment1.xml", "xl/drawings/co
 CHART_WORKBOOK = "word/embeddings/Microsoft_Excel_Worksheet1.xlsx"
 REPORT_PARTS = DOCX_PARTS | {"word/charts/chart1.xml", "word/charts/_rels/chart1.xml.rels",
                              *(f"{CHART_WORKBOOK}!{part}" for part in XLSX_PARTS)}
+# 汇总.xlsx is written by vqr_author.output.sheets (no document properties, no theme)
+SUMMARY_XLSX_PARTS = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                      "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +185,7 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
     "gaozhi-blank-workbooks": (gaozhi_blank_workbooks, set(), COMMENTED_XLSX_PARTS),
     "next-year-workbook": (next_year_workbook, set(), COMMENTED_XLSX_PARTS),
     "annotated-workbook": (annotated_workbook, set(), COMMENTED_XLSX_PARTS),
-    "batch-summary-and-reports": (batch_outputs, REPORT_PARTS, XLSX_PARTS),
+    "batch-summary-and-reports": (batch_outputs, REPORT_PARTS, SUMMARY_XLSX_PARTS),
 }
 
 

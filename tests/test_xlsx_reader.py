@@ -168,3 +168,35 @@ def test_damaged_sheet_is_refused_in_words(tmp_path):
             zf.writestr("xl/worksheets/sheet1.xml", SHEET.replace("</sheetData>", ""))
     with pytest.raises(WorkbookUnreadable, match="已损坏"):
         read_grids(path)
+
+
+def test_spreadsheet_conventions_are_openpyxls() -> None:
+    """workbook.excel (read without importing openpyxl) agrees with the openpyxl helpers it stands in for."""
+    from openpyxl.styles import numbers
+    from openpyxl.utils import cell
+
+    from vqr_author.workbook import excel
+
+    assert excel.BUILTIN_FORMATS == numbers.BUILTIN_FORMATS
+    formats = [*numbers.BUILTIN_FORMATS.values(), "yyyy-mm-dd", "yyyy\"年\"m\"月\"d\"日\"", "[$-804]aaaa", '"days"0',
+               "[h]:mm", "[mm]:ss", "[ss].00", "0.0_d", r"0\d", "[Red]0.00", "[DBNum1][$-804]General", "h:mm;@",
+               "0;[h]:mm", "General", "", None, 'd"天"', "[$¥-804]#,##0.00"]
+    for fmt in formats:
+        assert excel.is_date_format(fmt) == numbers.is_date_format(fmt), fmt
+        assert excel.is_timedelta_format(fmt) == numbers.is_timedelta_format(fmt), fmt
+    for index in (1, 25, 26, 27, 52, 53, 702, 703, 16384, 18278):
+        assert excel.column_letter(index) == cell.get_column_letter(index)
+        assert excel.column_index(excel.column_letter(index).lower()) == index
+    for reference in ("A1", "b12", "XFD1048576", "AA10", "ZZZ3"):
+        assert excel.coordinate(reference) == cell.coordinate_to_tuple(reference)
+    def outcome(function, reference: str) -> object:  # noqa: ANN001
+        try:
+            return function(reference)
+        except ValueError:
+            return ValueError
+
+    for reference in ("E5:F6", "$A$1", "A1", "A:C", "2:4", "$B$2:$C$9", "", "A", "1A", "A1:", ":", "A1:B", "AAAA1",
+                      "A1B2", "A-1", "B2:A1"):
+        assert outcome(excel.range_boundaries, reference) == outcome(cell.range_boundaries, reference), reference
+    for reference in ("A", "1", "AAAA1", "$A$1", "A1B", "ab7"):
+        assert outcome(excel.coordinate, reference) == outcome(cell.coordinate_to_tuple, reference), reference

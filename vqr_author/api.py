@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vqr_author.changes import Changes, Snapshot, compare, manifest_bytes, manifest_path, read_manifest, take_snapshot
 from vqr_author.compute import (
@@ -33,7 +34,6 @@ from vqr_author.edition import Edition, load_edition
 from vqr_author.errors import InputFolderError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_outputs, write_atomic, write_together
 from vqr_author.output.guard import check_output_name
-from vqr_author.output.annotate import annotate
 from vqr_author.problems import Level, Problem, error, in_reading_order, warning
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, anchor_pages, docx_to_pdf, find_soffice, wants_page_numbers
 from vqr_author.output.pdf import note as pdf_note
@@ -41,10 +41,12 @@ from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.context import contents
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
-from vqr_author.workbook import ReportWorkbook, build_blank_workbook, load_workbook, sheet_order
-from vqr_author.workbook.carry import Carried, carry_over
+from vqr_author.workbook import ReportWorkbook, load_workbook, sheet_order
 from vqr_author.workbook.files import MAX_FILE_BYTES
 from vqr_author.workbook.contract import KEY_EDITION, SCHOOL, SHEET_COVER, level_name
+
+if TYPE_CHECKING:
+    from vqr_author.workbook.carry import Carried
 
 
 @dataclass(frozen=True)
@@ -472,6 +474,8 @@ def annotate_workbook(result: CheckResult, output: str | Path) -> Path:
     """Write a copy of the checked workbook with every problem marked, plus a 问题清单 sheet.
     The checked workbook itself is never modified."""
     output = Path(output)
+    from vqr_author.output.annotate import annotate  # openpyxl: loaded by the commands that write workbooks
+
     check_outputs([(output, "标注文件")], _inputs(result), ".xlsx", "问题", "--annotate")
     annotate(result.path, result.problems, output)
     return output
@@ -496,6 +500,9 @@ def new_workbook(
                   ".xlsx", "新")
     if not overwrite and output.exists():
         raise VqrError(f"“{output}”已存在。为避免覆盖已填写的内容，工具没有写入；如确需覆盖，请加 --force。")
+    from vqr_author.workbook.carry import carry_over  # openpyxl: loaded by the commands that write workbooks
+    from vqr_author.workbook.writer import build_blank_workbook
+
     ed = _edition(edition) or load_edition()
     ed.require_level(level)
     wb = build_blank_workbook(ed, level)

@@ -13,7 +13,6 @@ Workers die with the batch, and an interrupted batch leaves no temporary files.
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import re
@@ -27,22 +26,23 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from typing import TYPE_CHECKING
 
 from vqr_author import __version__
-from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
+from vqr_author.compute.identity import CoverNames
 from vqr_author.digest import file_sha256, sha256
-from vqr_author.edition import Edition, available_editions, load_edition
-from vqr_author.edition.loader import DATA_DIR
+from vqr_author.edition.loader import DATA_DIR, DEFAULT_EDITION, available_editions, edition_file, load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
 from vqr_author.output.pdf import find_soffice, wants_page_numbers
+from vqr_author.output.sheets import Sheet, Style, workbook_bytes
 from vqr_author.problems import Level, Problem, error, warning
 from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
+
+if TYPE_CHECKING:
+    from vqr_author.edition import Edition
 
 MANIFEST = "vqr-manifest.json"
 MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warnings", "input_hash", "images",
@@ -413,19 +413,30 @@ class Manifest:
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def environment(template: Path, edition: Edition | None, pdf: bool = False,
+def environment(template: Path, edition: Path | None, edition_id: str = "", pdf: bool = False,
                 page_numbers: bool | None = None) -> dict[str, str]:
-    """What every report of a run depends on besides its workbook; a report made under another is
-    made again. Without an edition each workbook is read with the edition it records, so every
-    bundled edition file counts. Page numbers count when LibreOffice is there to compute them."""
-    if edition is None:
-        digest = sha256("".join(file_sha256(DATA_DIR / f"{name}.yaml") for name in available_editions()).encode())
-        used = {"edition": "", "edition_file": digest}
-    else:
-        used = {"edition": edition.id, "edition_file": file_sha256(edition.source) if edition.source else ""}
+    """What every report of a batch depends on besides its inputs; a report made under another is made
+    again. The edition is its file's content (the edition is only parsed when something is rendered:
+    a run where nothing changed does not load it; a file with this content was loaded and checked by
+    the run that recorded it), or ``edition_id`` for an edition given as an object without a file, or
+    every bundled edition file when each workbook is read with the edition it records. Page numbers
+    count when LibreOffice is there to compute them."""
     numbered = (pdf or wants_page_numbers(page_numbers)) and find_soffice() is not None
-    return {"tool_version": __version__, "template": file_sha256(template), **used, "pdf": "yes" if pdf else "no",
+    return {"tool_version": __version__, "template": file_sha256(template),
+            "edition": _edition_digest(edition) if edition else edition_id, "pdf": "yes" if pdf else "no",
             "page_numbers": "yes" if numbered else "no"}
+
+
+def _edition_digest(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        load_edition(path)  # says in Chinese why the edition file cannot be read
+        raise
+
+
+def _bundled_editions_digest() -> str:
+    return sha256("".join(file_sha256(DATA_DIR / f"{name}.yaml") for name in available_editions()).encode())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,6 +627,8 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path, names: CoverNames
     for (year, code), same in groups.items():
         if len(same) < 2:
             continue
+        from vqr_author.compute.identity import SchoolIdentity, identity_problems  # rare: not on every run's path
+
         found = identity_problems([SchoolIdentity(o.input, o.code, o.school, o.year) for o in same], year, names)
         conflict = next((p for p in found if p.code == "school-name-conflict"), None)
         if conflict is not None:
@@ -731,10 +744,16 @@ def run_batch(
     if not found and not extra:
         raise InputFolderError(f"文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请确认给出的是存放各学校填报表的文件夹。")
     prepare_output(out_dir)
-    ed = load_edition(edition) if isinstance(edition, str) else edition  # None: each workbook's own (its 报告版式)
+    if edition is None:  # each workbook is read with the edition it records (its 报告版式)
+        edition_path: Path | None = None
+        edition_id = _bundled_editions_digest()
+    elif isinstance(edition, str):
+        edition_path, edition_id = edition_file(edition), ""
+    else:  # an Edition object, loaded already
+        edition_path, edition_id = edition.source, edition.id
     template_path = Path(template) if template else default_template()
-    env = environment(template_path, ed, pdf, page_numbers)
-    edition_arg = str(ed.source) if ed is not None and ed.source else None
+    env = environment(template_path, edition_path, edition_id, pdf, page_numbers)
+    edition_arg = str(edition_path) if edition_path else None
     manifest = Manifest.read(out_dir)
     previous = manifest.previous_outputs()
     inputs = [str(p.relative_to(folder)) for p in found]
@@ -749,6 +768,8 @@ def run_batch(
             progress(earlier)
         else:
             tasks.append(Task(str(folder), relative, str(template_path), edition_arg, str(out_dir), pdf, page_numbers))
+    if tasks and isinstance(edition, str):
+        load_edition(edition_path)  # a broken edition file is said once, here, not by every worker
     for outcome in _run_pool(tasks, jobs or os.cpu_count() or 1, progress):
         if outcome.status == CRASHED:  # a file that vanished or became unreadable mid-run is the folder's doing, not a bug
             outcome = unusable(folder / outcome.input, outcome.input) or outcome
@@ -756,7 +777,8 @@ def run_batch(
     ordered = sorted(outcomes.values(), key=lambda o: o.input)
     notices = list(manifest.notices)
     try:
-        names = CoverNames.of(ed or load_edition())
+        names = CoverNames.of(edition if edition is not None and not isinstance(edition, str)
+                              else load_edition(edition_path or DEFAULT_EDITION))
         _resolve_identities(ordered, folder, names)
         _mark_clashes(ordered, names)
         current = {o.output for o in ordered if o.succeeded}
@@ -804,33 +826,20 @@ def run_batch(
 def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterable[Problem] = ()) -> bytes:
     """汇总.xlsx: a row per input, and every problem with its file and place (then the notices
     about the run itself: a discarded manifest entry, a report moved to 已过期)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append(["序号", "学校", code_header, "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
-    red, green = PatternFill("solid", fgColor="FFC7CE"), PatternFill("solid", fgColor="C6EFCE")
+    summary = Sheet("汇总", (6, 30, 14, 36, 16, 8, 8, 50, 10))
+    summary.append(["序号", "学校", code_header, "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
     for n, o in enumerate(outcomes, start=1):
-        ws.append([n, o.school or "—", o.code or "—", o.input, o.status, o.errors, o.warnings,
-                   o.output if o.succeeded else "—", o.seconds])
-        ws.cell(row=ws.max_row, column=5).fill = green if o.succeeded else red
-    problems = wb.create_sheet("问题")
+        summary.append([n, o.school or "—", o.code or "—", o.input, o.status, o.errors, o.warnings,
+                        o.output if o.succeeded else "—", o.seconds], {4: Style.GREEN if o.succeeded else Style.RED})
+    problems = Sheet("问题", (36, 28, 6, 14, 26, 90, 22))
     problems.append(["文件", "学校", "级别", "位置", "指标/项目", "问题与修改方法", "代码"])
     for o in outcomes:
         for p in o.problems:
             place = Problem(Level(p["level"]), p["code"], p["message"], p["sheet"], p["cell"]).place
             problems.append([o.input, o.school or "—", Level(p["level"]).label, place, p["indicator"] or "—",
-                             p["message"], p["code"]])
+                             p["message"], p["code"]], {5: Style.WRAPPED})
     schools = {o.input: o.school for o in outcomes}
     for n in notices:
-        problems.append([n.file, schools.get(n.file) or "—", n.level.label, "（处理记录）", "—", n.message, n.code])
-    for sheet, widths in ((ws, (6, 30, 14, 36, 16, 8, 8, 50, 10)), (problems, (36, 28, 6, 14, 26, 90, 22))):
-        for col, width in enumerate(widths, start=1):
-            sheet.column_dimensions[chr(64 + col)].width = width
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    for row in problems.iter_rows(min_row=2):
-        row[5].alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        problems.append([n.file, schools.get(n.file) or "—", n.level.label, "（处理记录）", "—", n.message, n.code],
+                        {5: Style.WRAPPED})
+    return workbook_bytes([summary, problems])

@@ -22,10 +22,11 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.console import Group
 from rich.table import Table
 
+# Only what every command needs is imported here: `vqr --help` must not load openpyxl, docxtpl or
+# the edition model (docs/performance.md). The library API and the batch machinery load on first use.
 import vqr_author as api  # the library API, loaded on first use (see vqr_author.__init__)
 from vqr_author import batch, terminal
 from vqr_author.terminal import say
@@ -349,6 +350,8 @@ def batch_command(
     """批量生成文件夹中每份学校填报表的报告，写出汇总.xlsx；有问题的文件不影响其他文件。"""
 
     def action() -> int:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         if history is not None and aggregate_with is None:
             raise VqrError("--history 只用于汇总报告，请同时给出 --aggregate 区县（市）填报表。")
         exclude = [p for p in (aggregate_with, history) if p is not None]  # 往年的填报表不是本年的学校

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
-
-from vqr_author.edition.model import Edition
 from vqr_author.errors import EditionError, os_error_text
 
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+    from vqr_author.edition.model import Edition
+
 DATA_DIR = Path(__file__).parent / "data"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
 DEFAULT_EDITION = "zhongzhi-2024"
 
 
@@ -21,21 +21,33 @@ def available_editions() -> list[str]:
     return sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
 
 
-def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
-    """Load a bundled edition by id (``zhongzhi-2024``) or an edition file by path."""
+def edition_file(name_or_path: str | Path = DEFAULT_EDITION) -> Path:
+    """The file of a bundled edition named by id (``zhongzhi-2024``), or the edition file given by path."""
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = DATA_DIR / f"{name_or_path}.yaml"
         if not path.is_file():
             known = "、".join(available_editions())
             raise EditionError(f"没有名为“{name_or_path}”的版式。可用的版式：{known}")
-    return _load_file(path.resolve())
+    return path.resolve()
+
+
+def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
+    """Load a bundled edition by id (``zhongzhi-2024``) or an edition file by path."""
+    return _load_file(edition_file(name_or_path))
 
 
 @lru_cache(maxsize=8)
 def _load_file(path: Path) -> Edition:
+    # YAML, pydantic and the model load here, not with the module: naming editions costs nothing
+    import yaml
+    from pydantic import ValidationError
+
+    from vqr_author.edition.model import Edition
+
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader)
     except OSError as exc:
         raise EditionError(f"无法读取版式文件 {path}：{os_error_text(exc)}。") from exc
     except yaml.YAMLError as exc:

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from openpyxl.utils.cell import range_boundaries
-
 from vqr_author.edition import Edition, Kind, load_edition
 from vqr_author.edition.model import CoverField, RecordSheet
 from vqr_author.errors import EditionError
@@ -22,6 +20,7 @@ from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.cells import clean_text, parse_number, parse_text
 from vqr_author.workbook.files import sniff
+from vqr_author.workbook.excel import range_boundaries
 from vqr_author.workbook.xlsx import SheetGrid, cell_ref, read_grids
 from vqr_author.workbook.images import resolve_image
 from vqr_author.workbook.model import Case, Entry, IndicatorEntry, Paragraph, Record, ReportWorkbook

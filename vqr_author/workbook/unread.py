@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from openpyxl.utils.cell import get_column_letter
-
 from vqr_author.edition import Edition
 from vqr_author.problems import Problem, warning
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.reader import cover_columns, normalise
+from vqr_author.workbook.excel import column_letter
 from vqr_author.workbook.xlsx import SheetGrid, cell_ref
 
 MAX_LISTED = 8  # rows or cells named in one message; the rest are counted
@@ -105,7 +104,7 @@ def _cells(cells: list[tuple[int, int]]) -> str:
 def _column_name(grid: SheetGrid, col: int) -> str:
     header = grid.value(1, col)
     named = f"“{str(header).strip()}”" if _typed(header) else "没有列标题"
-    return f"第 {get_column_letter(col)} 列（{named}）"
+    return f"第 {column_letter(col)} 列（{named}）"
 
 
 def _sheet_problems(

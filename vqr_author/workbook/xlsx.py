@@ -4,8 +4,8 @@ A report workbook is read many times a day (every check, every render, every bat
 general-purpose reader spends most of its time building objects this tool never looks at (styles,
 dimensions, fonts). This module reads only what the reader needs: each cell's value and its number
 format, the merged ranges, and formulas saved without a result. The value rules are openpyxl's own
-(data_only, read-only mode), reusing openpyxl's helpers for number formats and dates; tests compare
-the two cell by cell on every workbook we have.
+(data_only, read-only mode), with its number-format rules (workbook.excel) and its date conversion;
+tests compare the two cell by cell on every workbook we have.
 
 Sheets are parsed a row at a time (memory stays flat), and one far beyond a real form is refused as
 soon as the parser gets there. Call it only after ``files.sniff`` has accepted the package.
@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import IO
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from vqr_author.errors import WorkbookUnreadable
+from vqr_author.workbook.excel import (BUILTIN_FORMATS, column_letter, coordinate, is_date_format, is_timedelta_format,
+                                       temporal_value)
 from vqr_author.workbook.files import NS_MAIN, NS_PKG_REL, corrupt, part_member, sheet_parts
 
 _ROW, _CELL, _VALUE, _INLINE = f"{NS_MAIN}row", f"{NS_MAIN}c", f"{NS_MAIN}v", f"{NS_MAIN}is"
@@ -69,7 +68,7 @@ class _Styles:
     formats: tuple[str, ...]  # number format code of each cell style (xf), by index
     dates: frozenset[int]  # styles whose number format shows a date or time
     timedeltas: frozenset[int]
-    epoch: object
+    date1904: bool  # serial numbers count days from 1904-01-01 (old Mac Excel), not from 1899-12-30
 
 
 def read_grids(path: Path) -> dict[str, SheetGrid]:
@@ -135,9 +134,8 @@ def _shared_strings(zf: zipfile.ZipFile, member: str | None) -> list[str]:
 
 
 def _styles(zf: zipfile.ZipFile, member: str | None, date1904: bool) -> _Styles:
-    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
     if member is None:
-        return _Styles((), frozenset(), frozenset(), epoch)
+        return _Styles((), frozenset(), frozenset(), date1904)
     sheet = _xml(zf, member)
     custom = {}
     for fmt in sheet.iterfind(f"{NS_MAIN}numFmts/{NS_MAIN}numFmt"):
@@ -151,7 +149,7 @@ def _styles(zf: zipfile.ZipFile, member: str | None, date1904: bool) -> _Styles:
         formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
     dates = frozenset(i for i, f in enumerate(formats) if is_date_format(f))
     timedeltas = frozenset(i for i, f in enumerate(formats) if is_timedelta_format(f))
-    return _Styles(tuple(formats), dates, timedeltas, epoch)
+    return _Styles(tuple(formats), dates, timedeltas, date1904)
 
 
 def _read_sheet(fh: IO[bytes], grid: SheetGrid, strings: list[str], styles: _Styles, name: str) -> SheetGrid:
@@ -223,13 +221,13 @@ def _value_text(cell: etree._Element) -> str | None:
 
 def cell_ref(row: int, column: int) -> str:
     """The A1-style name of a cell, as a user finds it in Excel."""
-    return f"{get_column_letter(column)}{row}"
+    return f"{column_letter(column)}{row}"
 
 
 @lru_cache(maxsize=65536)
 def _coordinate(reference: str) -> tuple[int, int]:
     """(row, column) of a reference such as "B12" (forms repeat the same few thousand)."""
-    return coordinate_to_tuple(reference)
+    return coordinate(reference)
 
 
 def _cell_value(cell: etree._Element, kind: str, style: int, strings: list[str], styles: _Styles) -> object:
@@ -245,7 +243,7 @@ def _cell_value(cell: etree._Element, kind: str, style: int, strings: list[str],
         if style not in styles.dates:
             return number
         try:
-            return from_excel(number, styles.epoch, timedelta=style in styles.timedeltas)
+            return temporal_value(number, styles.date1904, timedelta=style in styles.timedeltas)
         except (OverflowError, ValueError):
             return "#VALUE!"
     if kind == "s":
@@ -253,5 +251,5 @@ def _cell_value(cell: etree._Element, kind: str, style: int, strings: list[str],
     if kind == "b":
         return bool(int(raw))
     if kind == "d":
-        return from_ISO8601(raw)
+        return temporal_value(raw, styles.date1904)
     return raw  # "str" (a formula's text result) and "e" (an error such as #DIV/0!)
