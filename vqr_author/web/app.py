@@ -3,7 +3,7 @@ office (its collection desk) and the offices' own systems (the JSON API)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from vqr_author.web import json_api, office_pages, school_pages
-from vqr_author.web.common import TEMPLATES, Parts, page
+from vqr_author.web.common import TEMPLATES, Parts, close_forms, page
 from vqr_author.web.db import STATES, Database, sqlite_url
 from vqr_author.web.desk import Refused
 from vqr_author.web.jobs import Worker
@@ -54,6 +54,13 @@ def create_app(data: str | Path, database_url: str | None = None, processes: int
     app.include_router(json_api.router)
     app.include_router(school_pages.router)
     app.include_router(office_pages.router)
+
+    @app.middleware("http")
+    async def forms_closed(request: Request, call_next: Callable) -> Response:
+        try:
+            return await call_next(request)
+        finally:
+            await close_forms(request)
 
     def answer(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/api/"):

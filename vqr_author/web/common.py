@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from vqr_author.web.db import Admin, AdminToken, Database, School, SignIn, now, school_by_token
 from vqr_author.web.desk import Refused, check_upload_name, too_large
@@ -114,6 +114,18 @@ def check_csrf(request: Request, subject: str, given: object) -> None:
 
 
 # -- uploads -------------------------------------------------------------------------------------
+async def form_of(request: Request) -> FormData:
+    """The posted form; its uploaded files are closed by the app when the answer has been sent."""
+    form = await request.form()
+    request.state.forms = [*getattr(request.state, "forms", []), form]
+    return form
+
+
+async def close_forms(request: Request) -> None:
+    for form in getattr(request.state, "forms", []):
+        await form.close()
+
+
 def refuse_large_body(request: Request) -> None:
     """413 before reading a body that says it is larger than a workbook may be (plus the form's overhead)."""
     length = request.headers.get("content-length", "")

@@ -9,7 +9,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -119,7 +119,17 @@ def check_upload(store: Store, data: bytes, level: str = "school") -> Checked:
     except VqrError as exc:
         shutil.rmtree(incoming, ignore_errors=True)
         raise Refused(422, str(exc)) from None
-    return Checked(staged, sha256(data), len(data), result.problems)
+    return Checked(staged, sha256(data), len(data), [_for_the_web(p) for p in result.problems])
+
+
+def _for_the_web(problem: Problem) -> Problem:
+    """A problem as a school on the web can act on it: a photo named in the workbook cannot come
+    with a web upload (only the workbook is sent), and the server's folders mean nothing to them."""
+    if problem.code != "image-not-found":
+        return problem
+    name = problem.message.split("“", 1)[1].split("”", 1)[0] if "“" in problem.message else ""
+    return replace(problem, message=f"找不到图片“{name}”：网页上传只接收填报表本身，不接收另外保存的照片文件。"
+                                    "请删去这一格中的图片文件名后重新上传（照片可在 Word 报告中自行插入）。")
 
 
 def _changes(store: Store, previous: Submission | None, staged: Path) -> str:

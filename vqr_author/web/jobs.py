@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -148,8 +148,8 @@ class Worker:
         try:
             assert self._pool is not None
             future = self._pool.submit(_run, *call)
-            while not future.done():
-                if self._stop.wait(1):
+            while not wait([future], timeout=1).done:
+                if self._stop.is_set():
                     return  # the server stops: the job stays 进行中 and is queued again at the next start
                 self._progress(job_id, f"{label}……已用 {int(time.monotonic() - started)} 秒")
             outcome = future.result()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
-from vqr_author.web.common import api_caller, file_response, parts, read_upload, refuse_large_body, require_admin
+from vqr_author.web.common import form_of, api_caller, file_response, parts, read_upload, refuse_large_body, require_admin
 from vqr_author.web.db import School, Submission, audit
 from vqr_author.web.desk import Refused, accept_upload, create_school, download_name, report_state
 
@@ -62,7 +62,7 @@ async def post_submission(request: Request) -> dict:
         if caller.school is None:
             raise Refused(403, "上传填报表需要学校的令牌（管理员令牌不能代替学校上传）。")
         school_id, actor = caller.school.id, caller.name
-    form = await request.form()
+    form = await form_of(request)
     data = await read_upload(form.get("file"))
     submission = accept_upload(app.db, app.store, school_id, data, actor)
     return {"id": submission.id, "status": submission.status, "problems": json.loads(submission.problems_json)}

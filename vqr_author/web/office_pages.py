@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vqr_author.web.common import (
+    form_of,
     COOKIE, LOGIN_COOKIE, bytes_response, check_csrf, file_response, office_csrf, page, parts, read_upload,
     refuse_large_body, sign_in_expiry, signed_in,
 )
@@ -46,7 +47,7 @@ def as_office(request: Request, action: Callable[[Session, Admin], T]) -> T | Re
 async def office_form(request: Request) -> dict:
     """The posted form of a signed-in page, its CSRF token checked."""
     refuse_large_body(request)
-    form = await request.form()
+    form = await form_of(request)
     check_csrf(request, "office:" + request.cookies.get(COOKIE, ""), form.get("csrf"))
     return dict(form)
 
@@ -69,7 +70,7 @@ def login_form(request: Request) -> Response:
 
 @router.post("/office/login")
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await form_of(request)
     check_csrf(request, "login:" + request.cookies.get(LOGIN_COOKIE, ""), form.get("csrf"))
     username, password = str(form.get("username") or "").strip(), str(form.get("password") or "")
     with parts(request).db.transaction() as session:

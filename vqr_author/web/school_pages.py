@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from vqr_author import api
 from vqr_author.web.common import (
+    form_of,
     check_csrf, file_response, page, parts, read_upload, refuse_large_body, school_csrf, school_of,
 )
 from vqr_author.web.db import School, Submission, audit
@@ -60,7 +61,7 @@ async def upload(request: Request, token: str) -> Response:
         school = school_of(session, token)
         school_id, actor, csrf = school.id, f"学校 {school.code}", school_csrf(request, school)
     refuse_large_body(request)
-    form = await request.form()
+    form = await form_of(request)
     check_csrf(request, "school:" + token, form.get("csrf"))
     try:
         data = await read_upload(form.get("file"))
@@ -87,7 +88,7 @@ def report_status(request: Request, token: str, submission_id: int) -> Response:
 
 @router.post("/s/{token}/v/{submission_id}/pdf")
 async def make_pdf(request: Request, token: str, submission_id: int) -> Response:
-    form = await request.form()
+    form = await form_of(request)
     check_csrf(request, "school:" + token, form.get("csrf"))
     with parts(request).db.transaction() as session:
         school = school_of(session, token)
