@@ -67,7 +67,7 @@ def browser(tmp_path):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path),
                                               "download.prompt_for_download": False, "intl.accept_languages": "zh-CN"})
-    service = Service(chromedriver, env={**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"})  # Chinese browser UI
+    service = Service(chromedriver, env={**os.environ, "LANGUAGE": "zh_CN"})  # Chinese browser UI
     driver = webdriver.Chrome(options=options, service=service)
     driver.downloads = tmp_path
     yield driver
