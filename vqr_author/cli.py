@@ -406,7 +406,7 @@ def editions() -> None:
 # -- the web app (vqr_author.web; its stack is imported only by these commands) --------------------
 DataOption = Annotated[Path, typer.Option("--data", help="数据文件夹：数据库和全部上传的文件都保存在这里（不存在时自动创建）。")]
 DatabaseOption = Annotated[
-    Optional[str], typer.Option("--database", help="数据库地址（默认使用数据文件夹中的 SQLite），例如 postgresql://用户@主机/库名。")
+    Optional[str], typer.Option("--database", help="数据库地址（默认使用数据文件夹中的 SQLite），例如 postgresql+psycopg://用户@主机/库名。")
 ]
 DEMO_DATA = Path("vqr-示例数据")
 
