@@ -437,11 +437,15 @@ def serve(
         import uvicorn
 
         from vqr_author.web.app import create_app
+        from vqr_author.web.admin import check_port, log_to_file
 
+        check_port(host, port)
         web = create_app(folder, database, processes=workers)
+        log = log_to_file(folder)
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        say(out, f"[green]✓[/] 网页版已启动：请在浏览器中打开 http://{shown}:{port}/office （按 Ctrl+C 停止）")
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        say(out, f"[green]✓[/] 网页版已启动：请在浏览器中打开 http://{shown}:{port}/office （按 Ctrl+C 停止）。"
+                 f"运行记录写在 {escape(str(log))}。")
+        uvicorn.run(web, host=host, port=port, log_config=None)
         return EXIT_OK
 
     _run(action, debug)

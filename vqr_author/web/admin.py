@@ -27,6 +27,34 @@ def open_data(data: Path, database_url: str | None = None) -> tuple[Database, St
     return Database(database_url or sqlite_url(store.data)), store
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, in Chinese, a port that another program (or another vqr serve) already uses."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise VqrError(f"无法在 {host}:{port} 上启动：{'端口已被其他程序占用' if exc.errno == 98 else '地址不可用'}。"
+                       "请用 --port 换一个端口（例如 --port 8001），或先关闭占用它的程序。") from None
+
+
+def log_to_file(data: Path) -> Path:
+    """The server's own messages (and the details of any internal error) go to 数据/server.log, never
+    to the terminal or a page."""
+    import logging
+
+    path = Path(data) / "server.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers, logger.propagate = [handler], False
+        logger.setLevel(logging.WARNING if name == "uvicorn.access" else logging.INFO)
+    return path
+
+
 def issue_admin_token(data: Path, database_url: str | None = None) -> str:
     db, _ = open_data(data, database_url)
     token = new_token()
