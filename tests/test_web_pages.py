@@ -80,6 +80,25 @@ def test_forms_without_their_csrf_token_do_nothing(office, links):
     assert refused.status_code == 403
 
 
+def test_schools_are_created_from_a_list(office, links):
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "学校代码", "单位名称"])
+    wb.active.append([1, "L1", "名单一校"])
+    wb.active.append([2, "A1", "甲校"])  # already there: skipped, not doubled
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    page = office.get("/office").text
+    answer = office.post("/office/schools/import", data={"csrf": csrf(page)},
+                         files={"file": ("名单.xlsx", buffer.getvalue(), XLSX)})
+    assert answer.status_code == 303
+    assert "已从名单创建 1 所学校，1 所已经登记过" in office.get(answer.headers["location"]).text
+    page = office.get("/office").text
+    assert "名单一校" in page and page.count(">甲校<") == 1
+    wrong = office.post("/office/schools/import", data={"csrf": csrf(page)},
+                        files={"file": ("名单.xlsx", GOOD.read_bytes(), XLSX)})
+    assert wrong.status_code == 422 and "学校代码" in wrong.text
+
+
 def test_a_school_link_shows_that_school_only(office, links):
     answer = upload(office, links["A1"], WITH_ERRORS)
     assert answer.status_code == 303
@@ -131,8 +150,19 @@ def test_exports_and_the_audit_log(office, links):
     assert [n for n in archive.namelist() if n.endswith(".docx") and "B2" in n]
     summary = openpyxl.load_workbook(io.BytesIO(office.get("/office/summary.xlsx").content))
     rows = [[c.value for c in r] for r in summary["汇总"].iter_rows(min_row=2)]
-    assert {r[2] for r in rows} == {"A1", "B2"}
+    assert {r[2] for r in rows} == {"A1", "B2", "L1"}
     assert summary["问题"].max_row > 1
     log = office.get("/office/audit").text
     for action in ("登录", "创建学校", "上传填报表", "审核", "下载汇总表", "上传被拒绝"):
         assert f"<td>{action}</td>" in log, action
+
+
+def test_blank_and_next_year_workbooks(office, links):
+    blank = office.get(links["A1"] + "/blank.xlsx")
+    assert "封面" in openpyxl.load_workbook(io.BytesIO(blank.content)).sheetnames
+    assert "空白填报表" in blank.headers["content-disposition"] or "%E7%A9%BA%E7%99%BD" in blank.headers["content-disposition"]
+    refused = office.get(links["A1"] + "/next-year.xlsx")  # 甲校 has only a version with errors
+    assert refused.status_code == 404 and "没有错误" in refused.text
+    carried = openpyxl.load_workbook(io.BytesIO(office.get(links["B2"] + "/next-year.xlsx").content))
+    cover = {r[0].value: r[1].value for r in carried["封面"].iter_rows(min_row=1) if r[0].value}
+    assert cover.get("学校代码") == "4111099903"  # carried over from 乙校's latest good version

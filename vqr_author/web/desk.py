@@ -19,7 +19,7 @@ from vqr_author import api
 from vqr_author.batch import HAS_ERRORS as HAS_ERRORS_STATUS
 from vqr_author.batch import OK, OK_WARNINGS, Outcome, report_name, summary_workbook
 from vqr_author.digest import sha256
-from vqr_author.errors import VqrError, WorkbookUnreadable
+from vqr_author.errors import VqrError
 from vqr_author.problems import Level, Problem
 from vqr_author.web.db import (
     APPROVED, PENDING, QUEUED, RETURNED, RUNNING, Database, Job, RegionWorkbook, School,
@@ -113,10 +113,7 @@ def check_upload(store: Store, data: bytes, level: str = "school") -> Checked:
     store.put(staged, data)
     try:
         result = api.check_workbook(staged, level=level)
-    except WorkbookUnreadable as exc:
-        shutil.rmtree(incoming, ignore_errors=True)
-        raise Refused(422, str(exc)) from None
-    except VqrError as exc:
+    except VqrError as exc:  # WorkbookUnreadable, or an edition named in the workbook that does not exist
         shutil.rmtree(incoming, ignore_errors=True)
         raise Refused(422, str(exc)) from None
     return Checked(staged, sha256(data), len(data), [_for_the_web(p) for p in result.problems])
