@@ -406,7 +406,7 @@ def editions() -> None:
 # -- the web app (vqr_author.web; its stack is imported only by these commands) --------------------
 DataOption = Annotated[Path, typer.Option("--data", help="数据文件夹：数据库和全部上传的文件都保存在这里（不存在时自动创建）。")]
 DatabaseOption = Annotated[
-    Optional[str], typer.Option("--database", help="数据库地址（默认使用数据文件夹中的 SQLite），例如 postgresql+psycopg://用户@主机/库名。")
+    Optional[str], typer.Option("--database", help="数据库地址（默认使用数据文件夹中的数据库文件；使用单位已有的数据库时填写它的地址，格式见网页版说明）。")
 ]
 DEMO_DATA = Path("vqr-示例数据")
 
@@ -453,7 +453,7 @@ def serve(
 
 @app.command(name="admin-token")
 def admin_token(data: DataOption = Path("vqr-数据"), database: DatabaseOption = None, debug: DebugOption = False) -> None:
-    """生成一个教育局（管理员）的 API 令牌，输出的最后一行就是令牌（数据文件夹不存在时自动创建）。"""
+    """生成一个教育局（管理员）的接口令牌，输出的最后一行就是令牌（数据文件夹不存在时自动创建）。"""
 
     def action() -> int:
         from vqr_author.web.admin import issue_admin_token
