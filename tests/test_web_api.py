@@ -186,7 +186,7 @@ def test_every_version_is_kept_and_everything_survives_a_restart(client, data, a
         assert listed["4111099902"]["latest"]["sha256"] == sha256(OTHER.read_bytes())
         assert listed["4111099903"]["state"] == first[[s["学校代码"] for s in first].index("4111099903")]["state"]
         assert again.get(f"/api/submissions/{second['id']}/report.docx", headers=bearer(token)).content == report.content
-        stored = sorted((data / "files" / "submissions").glob("*/workbook.xlsx"))
+        stored = sorted((data / "files" / "submissions").glob("*/填报表-*.xlsx"))
         assert {sha256(p.read_bytes()) for p in stored} >= {sha256(GOOD.read_bytes()), sha256(OTHER.read_bytes())}
 
 

@@ -63,11 +63,18 @@ def render_pdf(workbook: str, folder: str) -> dict:
     return {"ok": True, "notes": result.notes}
 
 
-def render_region(region: str, schools: list[str], output: str, level: str) -> dict:
+def render_region(region: str, schools: list[str], output: str, level: str, labels: dict[str, str]) -> dict:
+    """The district (or city) report; ``labels`` name each stored file (填报表-7.xlsx → 学校代码 单位名称)
+    in its problems."""
     from vqr_author import api
 
+    def named(text: str) -> str:
+        for name, label in labels.items():
+            text = text.replace(name, label)
+        return text
+
     result = api.aggregate_report(region, schools, output, level=level)
-    problems = [p.as_dict(with_file=True) for p in result.problems]
+    problems = [{k: named(v) for k, v in p.as_dict(with_file=True).items()} for p in result.problems]
     if not result.written:
         return {"ok": False, "message": f"汇总时发现 {len(result.errors)} 个错误，没有生成汇总报告。", "problems": problems}
     return {"ok": True, "notes": result.notes, "problems": problems}
@@ -179,6 +186,10 @@ class Worker:
         from vqr_author.web.desk import approved
 
         region = session.get(RegionWorkbook, job.region_id)
-        schools = [str(store.workbook(s.id)) for s in approved(session)]
-        call = ("render_region", str(store.region(region.id)), schools, str(store.district_report(job.id)), region.level)
+        chosen = approved(session)
+        schools = [str(store.workbook(s.id)) for s in chosen]
+        labels = {store.workbook(s.id).name: f"{s.school.code} {s.school.name}（第 {s.version} 版）" for s in chosen}
+        labels[store.region(region.id).name] = "教育局的填报表"
+        call = ("render_region", str(store.region(region.id)), schools, str(store.district_report(job.id)), region.level,
+                labels)
         return call, f"正在汇总 {len(schools)} 所已通过审核的学校并生成报告"

@@ -29,7 +29,9 @@ class Store:
         return folder
 
     def workbook(self, submission_id: int) -> Path:
-        return self.submission(submission_id) / "workbook.xlsx"
+        """The uploaded file; its name differs per version, so that the district report's problems
+        can say which school each is about (see jobs.render_region)."""
+        return self.submission(submission_id) / f"填报表-{int(submission_id)}.xlsx"
 
     def annotated(self, submission_id: int) -> Path:
         return self.submission(submission_id) / "annotated.xlsx"
