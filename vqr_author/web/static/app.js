@@ -18,25 +18,25 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll]").forEach(poll);
-    var drop = document.getElementById("drop");
-    if (!drop) return;
-    var input = drop.querySelector("input[type=file]");
-    var chosen = document.getElementById("chosen");
-    input.addEventListener("change", function () {
-      chosen.textContent = input.files.length ? "已选择：" + input.files[0].name : "";
-    });
-    ["dragenter", "dragover"].forEach(function (e) {
-      drop.addEventListener(e, function (ev) { ev.preventDefault(); drop.classList.add("over"); });
-    });
-    ["dragleave", "drop"].forEach(function (e) {
-      drop.addEventListener(e, function () { drop.classList.remove("over"); });
-    });
-    drop.addEventListener("drop", function (ev) {
-      ev.preventDefault();
-      if (ev.dataTransfer.files.length) {
-        input.files = ev.dataTransfer.files;
-        input.dispatchEvent(new Event("change"));
-      }
+    document.querySelectorAll(".drop").forEach(function (drop) {
+      var input = drop.querySelector("input[type=file]");
+      var chosen = drop.querySelector(".chosen");
+      input.addEventListener("change", function () {
+        chosen.textContent = input.files.length ? "已选择：" + input.files[0].name : "";
+      });
+      ["dragenter", "dragover"].forEach(function (e) {
+        drop.addEventListener(e, function (ev) { ev.preventDefault(); drop.classList.add("over"); });
+      });
+      ["dragleave", "drop"].forEach(function (e) {
+        drop.addEventListener(e, function () { drop.classList.remove("over"); });
+      });
+      drop.addEventListener("drop", function (ev) {
+        ev.preventDefault();
+        if (ev.dataTransfer.files.length) {
+          input.files = ev.dataTransfer.files;
+          input.dispatchEvent(new Event("change"));
+        }
+      });
     });
   });
 })();
