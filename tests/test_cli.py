@@ -93,7 +93,7 @@ def test_internal_error_never_shows_a_traceback_and_debug_writes_a_log(tmp_path,
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
 
 
-COMMANDS = ("init", "check", "render", "aggregate", "batch", "diff", "editions")
+COMMANDS = ("init", "check", "render", "aggregate", "batch", "diff", "editions", "serve", "admin-token", "admin-password")
 USAGE_ERRORS = [
     ("render", "--", "-x.xlsx", "-o", "out.docx"),  # everything after -- is a file name
     ("render", "-x.xlsx"),

@@ -168,6 +168,24 @@ def batch_outputs(folder: Path) -> list[Path]:
     return [result.summary, *reports]
 
 
+def web_summary(folder: Path) -> list[Path]:
+    """The web desk's 汇总.xlsx: a school with errors, one without, one that has not submitted."""
+    from vqr_author.web.admin import open_data
+    from vqr_author.web.desk import accept_upload, create_school, summary
+
+    db, store = open_data(folder / "数据")
+    ids = []
+    with db.transaction() as session:
+        for code in ("1", "2", "3"):
+            ids.append(create_school(session, code, f"学校{code}", "测试").id)
+    accept_upload(db, store, ids[0], WITH_ERRORS.read_bytes(), "测试")
+    accept_upload(db, store, ids[1], (ROOT / "sample_inputs" / "district" / "学校" / "海川区第一职业学校.xlsx").read_bytes(), "测试")
+    with db.transaction() as session:
+        (folder / "汇总.xlsx").write_bytes(summary(session, store))
+    db.dispose()
+    return [folder / "汇总.xlsx"]
+
+
 def template(folder: Path) -> list[Path]:
     return [ROOT / "templates" / "report.docx"]
 
@@ -186,6 +204,7 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
     "next-year-workbook": (next_year_workbook, set(), COMMENTED_XLSX_PARTS),
     "annotated-workbook": (annotated_workbook, set(), COMMENTED_XLSX_PARTS),
     "batch-summary-and-reports": (batch_outputs, REPORT_PARTS, SUMMARY_XLSX_PARTS),
+    "web-desk-summary": (web_summary, set(), SUMMARY_XLSX_PARTS),
 }
 
 

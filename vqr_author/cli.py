@@ -464,6 +464,97 @@ def editions(
     _run(action, debug)
 
 
+# -- the web app (vqr_author.web; its stack is imported only by these commands) --------------------
+DataOption = Annotated[Path, typer.Option("--data", help="数据文件夹：数据库和全部上传的文件都保存在这里（不存在时自动创建）。")]
+DatabaseOption = Annotated[
+    Optional[str], typer.Option("--database", help="数据库地址（默认使用数据文件夹中的数据库文件；使用单位已有的数据库时填写它的地址，格式见网页版说明）。")
+]
+DEMO_DATA = Path("vqr-示例数据")
+
+
+@app.command()
+def serve(
+    data: Annotated[Optional[Path], typer.Option("--data", help="数据文件夹（默认 vqr-数据；--demo 时默认 vqr-示例数据）。")] = None,
+    host: Annotated[str, typer.Option("--host", help="监听地址；让局域网中其他电脑访问时写 0.0.0.0。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="用示例区县（5 所学校及其填报表、区县填报表）预先填好数据文件夹。")] = False,
+    database: DatabaseOption = None,
+    workers: Annotated[int, typer.Option("--workers", help="后台生成报告的进程数。")] = 1,
+    debug: DebugOption = False,
+) -> None:
+    """启动网页版：学校用专用链接上传填报表、查看问题、下载报告；教育局登录后收集、审核、汇总。"""
+
+    def action() -> int:
+        from vqr_author.web import admin
+
+        folder = data or (DEMO_DATA if demo else Path("vqr-数据"))
+        if demo:
+            password = admin.prepare_demo(folder)
+            if password is not None:
+                say(out, f"已用示例区县填好数据文件夹：{escape(str(folder))}")
+                say(out, f"教育局登录：用户名 {admin.DEMO_ADMIN}，密码 {password}（请记下；可用 vqr admin-password 修改）")
+            else:
+                say(out, f"使用已有的示例数据文件夹：{escape(str(folder))}（管理员密码同上次；忘记时运行 vqr admin-password --data {escape(str(folder))}）")
+        import uvicorn
+
+        from vqr_author.web.app import create_app
+        from vqr_author.web.admin import check_port, log_to_file
+
+        check_port(host, port)
+        web = create_app(folder, database, processes=workers)
+        log = log_to_file(folder)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        say(out, f"[green]✓[/] 网页版已启动：请在浏览器中打开 http://{shown}:{port}/office （按 Ctrl+C 停止）。"
+                 f"运行记录写在 {escape(str(log))}。")
+        uvicorn.run(web, host=host, port=port, log_config=None)
+        return EXIT_OK
+
+    _run(action, debug)
+
+
+@app.command(name="admin-token")
+def admin_token(data: DataOption = Path("vqr-数据"), database: DatabaseOption = None, debug: DebugOption = False) -> None:
+    """生成一个教育局（管理员）的接口令牌，输出的最后一行就是令牌（数据文件夹不存在时自动创建）。"""
+
+    def action() -> int:
+        from vqr_author.web.admin import issue_admin_token
+
+        token = issue_admin_token(data, database)
+        say(out, f"已生成管理员令牌（只显示这一次，请妥善保存；请求时放在 Authorization: Bearer 之后）。数据文件夹：{escape(str(data))}")
+        print(token)
+        return EXIT_OK
+
+    _run(action, debug)
+
+
+@app.command(name="admin-password")
+def admin_password(
+    data: DataOption = Path("vqr-数据"),
+    user: Annotated[str, typer.Option("--user", help="管理员用户名。")] = "admin",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（供脚本使用），不再提示输入。")] = False,
+    database: DatabaseOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """设置教育局（管理员）网页登录的密码；用户不存在时创建。"""
+
+    def action() -> int:
+        import getpass
+
+        from vqr_author.web.admin import set_admin_password
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass("新密码（至少 8 个字符，输入时不显示）：")
+            if getpass.getpass("再输入一次：") != password:
+                raise VqrError("两次输入的密码不一致，没有修改。")
+        created = set_admin_password(data, user, password, database)
+        say(out, f"[green]✓[/] 已{'创建管理员' if created else '修改密码'}：{escape(user)}。数据文件夹：{escape(str(data))}")
+        return EXIT_OK
+
+    _run(action, debug)
+
+
 PARAMETER_NAMES = {
     "workbook": "填报表文件", "output": "输出位置（-o）", "region": "区县（市）填报表", "schools": "学校填报表",
     "folder": "存放学校填报表的文件夹", "old": "原来的填报表或报告", "new": "修改后的填报表",

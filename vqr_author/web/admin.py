@@ -1,0 +1,112 @@
+"""What the command line does to a data folder: the admin's password and API tokens, and the demo
+folder filled with the sample district (vqr serve --demo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from vqr_author.web.db import Admin, AdminToken, Database, School, audit, sqlite_url
+from vqr_author.web.desk import Refused, accept_region, accept_upload, create_school
+from vqr_author.web.security import hash_password, new_token, password_problem, token_hash
+from vqr_author.web.storage import Store
+from vqr_author.errors import VqrError
+
+SAMPLE_DISTRICT = Path(__file__).resolve().parents[2] / "sample_inputs" / "district"
+DEMO_ADMIN = "admin"
+
+
+def open_data(data: Path, database_url: str | None = None) -> tuple[Database, Store]:
+    store = Store(Path(data))
+    try:
+        store.prepare()
+        store.secret()
+    except OSError as exc:
+        raise VqrError(f"无法创建或写入数据文件夹“{data}”：{exc.strerror or exc}。请换一个有写入权限的文件夹。") from None
+    return Database(database_url or sqlite_url(store.data)), store
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, in Chinese, a port that another program (or another vqr serve) already uses."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise VqrError(f"无法在 {host}:{port} 上启动：{'端口已被其他程序占用' if exc.errno == 98 else '地址不可用'}。"
+                       "请用 --port 换一个端口（例如 --port 8001），或先关闭占用它的程序。") from None
+
+
+def log_to_file(data: Path) -> Path:
+    """The server's own messages (and the details of any internal error) go to 数据/server.log, never
+    to the terminal or a page."""
+    import logging
+
+    path = Path(data) / "server.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers, logger.propagate = [handler], False
+        logger.setLevel(logging.WARNING if name == "uvicorn.access" else logging.INFO)
+    return path
+
+
+def issue_admin_token(data: Path, database_url: str | None = None) -> str:
+    db, _ = open_data(data, database_url)
+    token = new_token()
+    with db.transaction() as session:
+        session.add(AdminToken(token_hash=token_hash(token)))
+        audit(session, "命令行", "创建管理员令牌")
+    db.dispose()
+    return token
+
+
+def set_admin_password(data: Path, username: str, password: str, database_url: str | None = None) -> bool:
+    """Set (or change) an admin's password; True when the admin is new."""
+    problem = password_problem(password)
+    if problem:
+        raise VqrError(problem)
+    db, _ = open_data(data, database_url)
+    with db.transaction() as session:
+        admin = session.scalars(select(Admin).where(Admin.username == username)).first()
+        created = admin is None
+        if admin is None:
+            session.add(Admin(username=username, password_hash=hash_password(password)))
+        else:
+            admin.password_hash = hash_password(password)
+        audit(session, "命令行", "设置管理员密码", username)
+    db.dispose()
+    return created
+
+
+def prepare_demo(data: Path) -> str | None:
+    """Fill a new data folder with the sample district: its schools with their workbooks uploaded
+    (waiting for review), the district workbook, and an admin whose new password is returned (None
+    when the folder was filled before and is only reopened)."""
+    if not SAMPLE_DISTRICT.is_dir():
+        raise VqrError("示例区县只在源代码仓库中（sample_inputs/district/），当前安装中没有。请去掉 --demo，用 --data 指定数据文件夹。")
+    db, store = open_data(data)
+    with db.transaction() as session:
+        if session.scalars(select(School)).first() is not None:
+            db.dispose()
+            return None
+    from vqr_author import api
+
+    for workbook in sorted((SAMPLE_DISTRICT / "学校").glob("*.xlsx")):
+        cover = api.check_workbook(workbook).book
+        with db.transaction() as session:
+            school = create_school(session, cover.cover_text("学校代码"), cover.cover_text("单位名称"), "示例")
+            school_id = school.id
+        try:
+            accept_upload(db, store, school_id, workbook.read_bytes(), "示例")
+        except Refused:
+            continue
+    accept_region(db, store, (SAMPLE_DISTRICT / "海川区.xlsx").read_bytes(), "district", "示例")
+    password = new_token()[:12]
+    db.dispose()
+    set_admin_password(data, DEMO_ADMIN, password)
+    return password
