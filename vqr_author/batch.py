@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vqr_author import __version__
-from vqr_author.compute.identity import CoverNames
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition.loader import DATA_DIR, DEFAULT_EDITION, available_editions, edition_file, load_edition
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
@@ -42,6 +41,7 @@ from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
 
 if TYPE_CHECKING:
+    from vqr_author.compute.identity import CoverNames
     from vqr_author.edition import Edition
 
 MANIFEST = "vqr-manifest.json"
@@ -260,6 +260,8 @@ def render_one(task: Task) -> Outcome:
         outcome.input_signature = signature(path)  # before reading: a later edit changes it
         outcome.input_hash = file_sha256(path)
         result = check_workbook(path, task.edition)
+        from vqr_author.compute.identity import CoverNames  # the worker has loaded compute already
+
         names = CoverNames.of(result.edition)
         outcome.school, outcome.code, outcome.year = (result.book.cover_text(k) for k in (names.name, names.code, names.year))
         outcome.errors, outcome.warnings = len(result.errors), len(result.warnings)
@@ -777,6 +779,8 @@ def run_batch(
     ordered = sorted(outcomes.values(), key=lambda o: o.input)
     notices = list(manifest.notices)
     try:
+        from vqr_author.compute.identity import CoverNames  # the edition's names for the summary and the conflicts
+
         names = CoverNames.of(edition if edition is not None and not isinstance(edition, str)
                               else load_edition(edition_path or DEFAULT_EDITION))
         _resolve_identities(ordered, folder, names)

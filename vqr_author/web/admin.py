@@ -97,9 +97,10 @@ def prepare_demo(data: Path) -> str | None:
     from vqr_author import api
 
     for workbook in sorted((SAMPLE_DISTRICT / "学校").glob("*.xlsx")):
-        cover = api.check_workbook(workbook).book
+        checked = api.check_workbook(workbook)
+        code, name = (checked.book.cover_text(checked.edition.cover_key(role)) for role in ("code", "name"))
         with db.transaction() as session:
-            school = create_school(session, cover.cover_text("学校代码"), cover.cover_text("单位名称"), "示例")
+            school = create_school(session, code, name, "示例")
             school_id = school.id
         try:
             accept_upload(db, store, school_id, workbook.read_bytes(), "示例")
