@@ -296,8 +296,8 @@ def test_batch_passes_history_to_the_aggregate_and_does_not_render_it(district, 
 # ---------------------------------------------------------------------------------------------
 def test_edition_series_must_name_existing_indicators_and_one_unit_per_chart():
     data = EDITION.model_dump(by_alias=True, exclude_none=True)
-    data["series"] = [{"id": "x", "section": "前言", "title": "t", "indicators": ["NOPE"]},
-                      {"id": "y", "section": "9.9", "title": "t", "indicators": ["GM01"],
+    data["series"] = [{"id": "x", "kind": "indicators", "section": "前言", "title": "t", "indicators": ["NOPE"]},
+                      {"id": "y", "kind": "indicators", "section": "9.9", "title": "t", "indicators": ["GM01"],
                        "chart": {"title": "t", "indicators": ["GM01", "F1-51"]}}]
     with pytest.raises(ValueError) as raised:
         Edition.model_validate(data)

@@ -42,7 +42,8 @@ class ChartModel:
         return plain(value, self.decimals)
 
 
-def _series(name: str, values: Sequence[Decimal | None], decimals: int) -> Series:
+def rounded_series(name: str, values: Sequence[Decimal | None], decimals: int) -> Series:
+    """A chart series whose values are rounded as the tables round them (the chart shows the table's numbers)."""
     return Series(name, tuple(quantize(v, decimals) for v in values))
 
 
@@ -62,9 +63,9 @@ def indicator_chart(edition: Edition, layout: IndicatorsChart, values: Mapping[s
     names = [i.name for i in inds]
     labels = strip_common_suffix(names) if layout.short_labels else tuple(names)
     decimals = inds[0].decimals
-    series = [_series(years.header("this"), [values[i.code].this for i in inds], decimals)]  # type: ignore[misc]
+    series = [rounded_series(years.header("this"), [values[i.code].this for i in inds], decimals)]  # type: ignore[misc]
     if layout.compare:
-        series.insert(0, _series(years.header("last"), [values[i.code].last for i in inds], decimals))  # type: ignore[misc]
+        series.insert(0, rounded_series(years.header("last"), [values[i.code].last for i in inds], decimals))  # type: ignore[misc]
     unit = layout.unit or inds[0].unit
     return ChartModel(layout.id, years.fill(layout.title), "bar", labels, tuple(series), unit, decimals)
 
@@ -75,7 +76,7 @@ def record_chart(layout: RecordChart, records: RecordSet, years: Years) -> Chart
     rows = [r for r in records.rows if r.get(label)]
     categories = tuple(str(r.get(label)) for r in rows)
     spec = records.sheet.field(layout.fields[0])
-    series = tuple(_series(records.sheet.field(f).label, [r.get(f) for r in rows], spec.decimals)  # type: ignore[misc]
+    series = tuple(rounded_series(records.sheet.field(f).label, [r.get(f) for r in rows], spec.decimals)  # type: ignore[misc]
                    for f in layout.fields)
     kind = "hbar" if len(categories) > 6 else "bar"  # many 专业: horizontal bars keep every label readable
     return ChartModel(layout.id, years.fill(layout.title), kind, categories, series, layout.unit or spec.unit,
@@ -88,7 +89,7 @@ def schools_chart(edition: Edition, layout: SchoolsChart, schools: Sequence, yea
     ind = edition.indicator(code)
     pairs = sorted(((s.name, s.values[code].this) for s in schools), key=lambda p: -(p[1] or 0))
     return ChartModel(layout.id, years.fill(layout.title), "hbar", tuple(p[0] for p in pairs),
-                      (_series(ind.name, [p[1] for p in pairs], ind.decimals),), layout.unit or ind.unit, ind.decimals)
+                      (rounded_series(ind.name, [p[1] for p in pairs], ind.decimals),), layout.unit or ind.unit, ind.decimals)
 
 
 def shares_chart(edition: Edition, layout: SharesChart, records: RecordSet, years: Years) -> ChartModel:
@@ -98,4 +99,4 @@ def shares_chart(edition: Edition, layout: SharesChart, records: RecordSet, year
     groups.sort(key=lambda g: -g[1])
     spec = records.sheet.field(layout.fields[0])
     return ChartModel(layout.id, years.fill(layout.title), "hbar", tuple(g[0] for g in groups),
-                      (_series(spec.label, [g[1] for g in groups], 0),), layout.unit or spec.unit, 0)
+                      (rounded_series(spec.label, [g[1] for g in groups], 0),), layout.unit or spec.unit, 0)

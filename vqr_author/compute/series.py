@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vqr_author.compute.aggregate import Coverage, aggregate_values
-from vqr_author.compute.charts import ChartModel, Series
+from vqr_author.compute.charts import ChartModel, rounded_series
 from vqr_author.compute.display import DASH, format_value
 from vqr_author.compute.tables import Cell, HeaderCell, TableModel
 from vqr_author.compute.values import IndicatorValue
-from vqr_author.edition.model import Edition, Kind, SeriesLayout
+from vqr_author.edition.model import Edition, IndicatorsSeries, Kind, SchoolsSeries, SeriesLayout
 from vqr_author.problems import Problem, warning
 from vqr_author.workbook.model import ReportWorkbook
 
@@ -100,7 +100,7 @@ def _schools_differ(history: History) -> bool:
 def series_table(edition: Edition, layout: SeriesLayout, history: History) -> TableModel:
     """A row per indicator, a column per year; the first row says how many schools each year covers,
     the note which values stand for fewer of them."""
-    if layout.kind == "schools":
+    if isinstance(layout, SchoolsSeries):
         return schools_table(edition, layout, history)
     head = ["指标", "单位", *(f"{y.year}年" for y in history.years)]
     rows = [(Cell("汇总学校数"), Cell("所", "center"), *(Cell(str(len(y.schools)), "right") for y in history.years))]
@@ -125,7 +125,7 @@ def series_table(edition: Edition, layout: SeriesLayout, history: History) -> Ta
                       tuple(rows), note="；".join(notes) + "。")
 
 
-def schools_table(edition: Edition, layout: SeriesLayout, history: History) -> TableModel:
+def schools_table(edition: Edition, layout: SchoolsSeries, history: History) -> TableModel:
     """The number of schools each year, the change from the year before, and which schools are new
     and which are gone."""
     head = ["年度", "学校数（所）", "较上一年度增减（所）", "新增的学校", "减少的学校"]
@@ -147,10 +147,10 @@ def _signed(n: int) -> str:
 
 def series_chart(edition: Edition, layout: SeriesLayout, history: History) -> ChartModel | None:
     """The chart of a series: the years as categories, an indicator per series (one unit)."""
-    if layout.chart is None:
+    if not isinstance(layout, IndicatorsSeries) or layout.chart is None:
         return None
     inds = [edition.indicator(code) for code in layout.chart.indicators]
-    series = tuple(Series(edition.label(i.code), tuple(y.value(i.code).this for y in history.years))  # type: ignore[misc]
+    series = tuple(rounded_series(edition.label(i.code), [y.value(i.code).this for y in history.years], i.decimals)
                    for i in inds)
     return ChartModel(f"{layout.id}_chart", _fill(layout.chart.title, history), "bar",
                       tuple(f"{y.year}年" for y in history.years), series, inds[0].unit, inds[0].decimals)

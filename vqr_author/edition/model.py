@@ -457,28 +457,32 @@ class SeriesChart(_Strict):
     indicators: tuple[str, ...]
 
 
-class SeriesLayout(_Strict):
+class _Series(_Strict):
     """A series over every year found (``vqr aggregate --history``), placed in outline ``section``.
-    Kinds: indicators (a row per indicator, a column per year; with ``chart`` a chart of
-    ``chart.indicators``, which share one unit), schools (the number of schools each year, and
-    which are new and which are gone). District and city reports only; without history nothing
-    is shown."""
+    District and city reports only; without history nothing is shown."""
 
     id: str
-    kind: Literal["indicators", "schools"] = "indicators"
     section: str
     title: str  # {首年}, {本年}: the first and the last year shown
-    indicators: tuple[str, ...] = ()
-    chart: SeriesChart | None = None
     levels: tuple[str, ...] = ("区县", "市")
 
-    @model_validator(mode="after")
-    def _shape(self) -> SeriesLayout:
-        if self.kind == "indicators" and not self.indicators:
-            raise ValueError(f"序列 {self.id}：indicators 序列必须给出 indicators")
-        if self.kind == "schools" and (self.indicators or self.chart):
-            raise ValueError(f"序列 {self.id}：schools 序列不带 indicators 和 chart")
-        return self
+
+class IndicatorsSeries(_Series):
+    """A row per indicator, a column per year; with ``chart`` a chart of ``chart.indicators``, which
+    share one unit."""
+
+    kind: Literal["indicators"]
+    indicators: tuple[str, ...] = Field(min_length=1)
+    chart: SeriesChart | None = None
+
+
+class SchoolsSeries(_Series):
+    """The number of schools each year, and which are new and which are gone."""
+
+    kind: Literal["schools"]
+
+
+SeriesLayout = Annotated[IndicatorsSeries | SchoolsSeries, Field(discriminator="kind")]
 
 
 class Thresholds(_Strict):
@@ -705,6 +709,8 @@ class Edition(_Strict):
         for series in self.series:
             if series.section not in sections:
                 problems.append(f"序列 {series.id} 引用了不存在的章节 {series.section}")
+            if not isinstance(series, IndicatorsSeries):
+                continue
             chart = series.chart.indicators if series.chart else ()
             problems += [f"序列 {series.id} 引用了不存在的指标 {c}" for c in (*series.indicators, *chart) if c not in codes]
             if chart and all(c in codes for c in chart) and len({self.indicator(c).unit for c in chart}) > 1:
