@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
@@ -363,3 +363,14 @@ def test_missing_values_leave_a_gap_in_chart_and_workbook():
         [("0", "1.50"), ("2", "2.25")]
     sheet = openpyxl.load_workbook(io.BytesIO(native.workbook(model)))["Sheet1"]
     assert [sheet.cell(row=r, column=2).value for r in (2, 3, 4)] == [1.5, None, 2.25]
+
+
+def test_a_long_category_list_fits_on_one_page():
+    """A school with many 专业 gets thinner bars, never a chart cut off at the page foot."""
+    from vqr_author.compute.charts import ChartModel, Series
+    from vqr_author.render.charts import MAX_HEIGHT_CM, height_cm
+
+    majors = tuple(f"专业{n}" for n in range(60))
+    chart = ChartModel("c", "t", "hbar", majors, (Series("a", (None,) * 60), Series("b", (None,) * 60)), "%", 2)
+    assert height_cm(chart) == MAX_HEIGHT_CM
+    assert height_cm(replace(chart, categories=majors[:3])) < MAX_HEIGHT_CM

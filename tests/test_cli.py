@@ -162,3 +162,26 @@ def test_a_reader_that_stops_early_gets_no_traceback(args, code):
     stderr = proc.stderr.read().decode("utf-8")
     proc.stderr.close()
     assert proc.wait(timeout=60) == code and "Traceback" not in stderr and "工具内部错误" not in stderr, stderr
+
+
+def test_a_mistyped_command_is_named_with_a_guess_in_chinese():
+    result = vqr("rendr", "x.xlsx")
+    assert result.returncode == 2
+    assert "没有命令“rendr”" in result.stderr and "是否想写 render" in result.stderr
+    assert "Did you mean" not in result.stderr and "'" not in result.stderr
+
+
+def test_a_level_that_does_not_exist_is_a_usage_error(tmp_path):
+    result = vqr("init", "--level", "province", "-o", str(tmp_path / "p.xlsx"))
+    assert result.returncode == 2 and "province" in result.stderr
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_init_from_a_workbook_with_errors_names_them(sample, edit, tmp_path):
+    """What is carried into 上年 must not silently include last year's wrong values."""
+    edit(sample, indicators={"GM01": (845, "两千六"), "SZ01": (150, 12.5)})
+    result = vqr("init", "--from", str(sample), "-o", str(tmp_path / "2025.xlsx"))
+    assert result.returncode == 0
+    said = unwrapped(result.stdout)
+    assert "去年的填报表有" in said and "个错误" in said
+    assert "“两千六”不是数值" in said and "12.5" in said

@@ -31,7 +31,7 @@ from vqr_author.compute.report import SectionContent, report_years
 from vqr_author.compute.series import restated_last_year, school_key
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition import Edition, load_edition
-from vqr_author.errors import InputFolderError, VqrError, WorkbookUnreadable
+from vqr_author.errors import InputFolderError, UsageError, VqrError, WorkbookUnreadable
 from vqr_author.output import check_outputs, write_atomic, write_together
 from vqr_author.output.guard import check_output_name
 from vqr_author.problems import Level, Problem, error, in_reading_order, warning
@@ -210,7 +210,7 @@ def _level(level: str) -> str:
     try:
         return level_name(level)
     except ValueError as exc:
-        raise VqrError(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def check_workbook(path: str | Path, edition: Edition | str | None = None, level: str = "school") -> CheckResult:
@@ -408,7 +408,7 @@ def aggregate_report(
     checked against its own workbook of last year."""
     level = _level(level)
     if level == SCHOOL:
-        raise VqrError("汇总报告的层级应为 district（区县）或 city（市）。")
+        raise UsageError("汇总报告的层级应为 district（区县）或 city（市）。")
     output = Path(output)
     template_path = _template(template)
     named = [(Path(region_path), "区县（市）填报表"), *((Path(p), "学校填报表") for p in school_paths), (template_path, "模板")]
@@ -514,6 +514,7 @@ def new_workbook(
         check_outputs([(output, "新的填报表")], [(case.image, "案例照片") for case in book.cases if case.image], ".xlsx", "新")
         records = school_source(previous_edition, book).records if level == SCHOOL else {}
         carried = carry_over(wb, ed, book, previous_edition, records)
+        carried.source_errors = check_workbook(Path(previous), previous_edition, level).errors
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomic(output, buffer.getvalue())

@@ -148,6 +148,10 @@ def init(
             say(out, f"[yellow]以下指标去年的填报表中没有，“上年”需要手工填写[/]：{'、'.join(carried.new_indicators)}")
         if carried.dropped_indicators:
             say(out, f"[yellow]去年填报表中的以下指标在新版式中没有对应项，未带入[/]：{'、'.join(carried.dropped_indicators)}")
+        if carried.source_errors:
+            say(out, f"[yellow]注意[/]：去年的填报表有 {len(carried.source_errors)} 个错误，其中的数值已原样带入新填报表的“上年”列"
+                     "（无法识别的内容没有带入），请先核对以下单元格：")
+            out.print(_problem_list(carried.source_errors))
         return EXIT_OK
 
     _run(action, debug)
@@ -452,7 +456,7 @@ def editions(
             return EXIT_OK
         table = Table(header_style="bold", expand=True)
         for name, kw in (("代码", {"no_wrap": True}), ("名称", {"overflow": "fold", "ratio": 3}), ("类型", {"no_wrap": True}),
-                         ("层级", {"overflow": "fold", "ratio": 1})):
+                         ("层级", {"no_wrap": True})):
             table.add_column(name, **kw)
         for e in found:
             table.add_row(escape(e.id), escape(e.name), escape(e.school_type), "、".join(e.levels))
@@ -562,7 +566,7 @@ PARAMETER_NAMES = {
 TYPE_NAMES = {"integer": "整数", "float": "数字", "path": "文件或文件夹的路径", "boolean": "是或否", "text": "文字"}
 _EXTRA_ARGUMENTS = re.compile(r"unexpected extra argument(?:\(s\)|s)? \((.*)\)", re.S)
 _INVALID_VALUE_FOR = re.compile(r"Invalid value for '([^']*)'")
-_NO_SUCH_COMMAND = re.compile(r"No such command '(.*)'", re.S)
+_NO_SUCH_COMMAND = re.compile(r"No such command '([^']*)'(?:\. Did you mean '([^']*)')?")
 
 
 def _command_names() -> list[str]:
@@ -620,7 +624,8 @@ def _usage_message(exc: typer.TyperException, args: list[str]) -> str:
         return message
     unknown = _NO_SUCH_COMMAND.search(text)
     if unknown:
-        return f"没有命令“{unknown.group(1)}”。可用的命令：{'、'.join(_command_names())}。"
+        guess = f"是否想写 {unknown.group(2)}？" if unknown.group(2) else ""
+        return f"没有命令“{unknown.group(1)}”。{guess}可用的命令：{'、'.join(_command_names())}。"
     if kind == "BadArgumentUsage":
         return "参数的个数不对。"
     return "命令用法有误。"

@@ -31,6 +31,13 @@ class WorkbookUnreadable(VqrError):
         self.code = code
 
 
+class UsageError(VqrError):
+    """A command given a value it cannot take (a level that does not exist…): exit code 2, as click's
+    own usage errors."""
+
+    exit_code = 2
+
+
 class OutputError(VqrError):
     """The output file cannot be written (folder missing, read-only, disk full…)."""
 

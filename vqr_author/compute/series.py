@@ -120,7 +120,9 @@ def series_table(edition: Edition, layout: SeriesLayout, history: History) -> Ta
     if unpooled:
         notes.append("、".join(unpooled) + "没有各校共同的计算基数，不作合并（记为“—”）")
     if _schools_differ(history):
-        notes.append("各年汇总的学校不完全相同，年度之间的差异包含学校增减的影响")
+        notes.append("各年汇总的学校不完全相同，年度之间的差异包含学校增减的影响；本报告其他表格和文字中的上年数，"
+                     f"是本年 {len(history.current.schools)} 所学校填报的上年数据（同一批学校前后比较），"
+                     "因此可能与本表中上一年度的数值不同")
     return TableModel(layout.id, _fill(layout.title, history), False, None, (tuple(HeaderCell(h) for h in head),),
                       tuple(rows), note="；".join(notes) + "。")
 

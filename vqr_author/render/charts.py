@@ -30,6 +30,7 @@ from vqr_author.compute.charts import ChartModel
 from vqr_author.render.drawingml import SHEET, chart_space, inline, number_format
 
 WIDTH_CM, HEIGHT_CM = 15.0, 7.6
+MAX_HEIGHT_CM = 20.0  # a chart and its caption on one A4 page of the template (text height about 24 cm)
 PALETTE = ("1F4E79", "C55A11", "548235", "7F6000", "7030A0")
 # The template's fonts (templates/build_templates.py: FONT_HEI of 图题 and 表头文字, LATIN).
 EAST_ASIAN_FONT, LATIN_FONT = "黑体", "Times New Roman"
@@ -40,10 +41,12 @@ WORKBOOK_DATE = datetime(2000, 1, 1)
 
 
 def height_cm(chart: ChartModel) -> float:
-    """Vertical bars: a fixed height. Horizontal bars: a row per category, so long lists stay legible."""
+    """Vertical bars: a fixed height. Horizontal bars: a row per category, so long lists stay legible,
+    up to what fits on one page with its caption (longer lists get thinner bars, never a chart cut
+    off at the page foot)."""
     if chart.kind == "bar":
         return HEIGHT_CM
-    return max(5.0, 1.8 + len(chart.categories) * (0.3 * len(chart.series) + 0.2))
+    return min(MAX_HEIGHT_CM, max(5.0, 1.8 + len(chart.categories) * (0.3 * len(chart.series) + 0.2)))
 
 
 def workbook(chart: ChartModel) -> bytes:

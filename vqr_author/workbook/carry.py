@@ -10,6 +10,7 @@ from decimal import Decimal
 from openpyxl.workbook.workbook import Workbook
 
 from vqr_author.compute.records import RecordSet
+from vqr_author.problems import Problem
 from vqr_author.edition.model import Edition, Kind
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.model import ReportWorkbook
@@ -23,6 +24,7 @@ class Carried:
     carried: int = 0
     new_indicators: list[str] = field(default_factory=list)  # in the new edition, no value last year
     dropped_indicators: list[str] = field(default_factory=list)  # in last year's workbook, not in the new edition
+    source_errors: list[Problem] = field(default_factory=list)  # last year's workbook's own errors: what was carried may be wrong
 
 
 def _number(value: Decimal | str | None) -> int | float | str | None:

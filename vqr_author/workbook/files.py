@@ -83,7 +83,7 @@ def _guess_kind(head: bytes) -> str:
 def corrupt(name: str, exc: BaseException) -> WorkbookUnreadable:
     return WorkbookUnreadable(
         "corrupt-workbook",
-        f"“{name}”已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。请用 Excel 打开确认，或重新保存一份。",
+        f"“{name}”已损坏，无法作为 Excel 工作簿打开（文件的压缩包结构或其中的内容不完整）。请用 Excel 打开确认，或重新保存一份。",
     )
 
 
