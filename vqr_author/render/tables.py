@@ -105,10 +105,13 @@ def _flagged(cell: Cell, flagged_refs: Collection[str]) -> bool:
 
 
 def column_widths(
-    model: TableModel, total: int = TEXT_WIDTH, metrics: Metrics = NORMAL, flagged_refs: Collection[str] = ()
+    model: TableModel, total: int = TEXT_WIDTH, metrics: Metrics = NORMAL, flagged_refs: Collection[str] = (),
+    squeeze: bool = True,
 ) -> list[int] | None:
-    """Widths from content. Numbers never wrap; headers may wrap onto three lines; text columns
-    take what is left, the main one (the longest) first. None when the numbers alone do not fit."""
+    """Widths from content. Numbers never wrap; headers may wrap onto two lines; text columns take
+    what is left, the main one (the longest) first. Without ``squeeze`` None unless every column
+    gets its preferred width (no cell text wrapped); with it, columns are narrowed towards their
+    minimum (text wraps, a header never inside a number or bracket); None when even that does not fit."""
     ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
     body = [0] * ncols
     for row in model.rows:
@@ -130,7 +133,7 @@ def column_widths(
     if spare >= 0:
         widths = preferred
         widths[text_cols[0] if text_cols else ncols - 1] += spare  # the main text column takes the room
-    elif sum(minimal) <= total:
+    elif squeeze and sum(minimal) <= total:
         room = total - sum(minimal)
         wanted = sum(p - m for p, m in zip(preferred, minimal))
         widths = [m + (p - m) * room // wanted for p, m in zip(preferred, minimal)]
@@ -141,11 +144,14 @@ def column_widths(
 
 
 def table_layout(model: TableModel, flagged_refs: Collection[str] = ()) -> tuple[list[int], Metrics]:
-    """Widths and type size: 五号 when the table fits, 小五 when only that fits, else squeezed."""
-    for metrics in (NORMAL, COMPACT, TIGHT):
-        widths = column_widths(model, TEXT_WIDTH, metrics, flagged_refs)
-        if widths is not None:
-            return widths, metrics
+    """Widths and type size: the largest type (五号, 小五, then tighter) at which no cell has to wrap
+    — a smaller type reads better than school names and headers broken over lines — else the
+    largest at which the columns can be narrowed to fit."""
+    for squeeze in (False, True):
+        for metrics in (NORMAL, COMPACT, TIGHT):
+            widths = column_widths(model, TEXT_WIDTH, metrics, flagged_refs, squeeze)
+            if widths is not None:
+                return widths, metrics
     ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
     return [TEXT_WIDTH // ncols] * (ncols - 1) + [TEXT_WIDTH - TEXT_WIDTH // ncols * (ncols - 1)], COMPACT
 
