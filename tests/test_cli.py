@@ -185,3 +185,14 @@ def test_init_from_a_workbook_with_errors_names_them(sample, edit, tmp_path):
     said = unwrapped(result.stdout)
     assert "去年的填报表有" in said and "个错误" in said
     assert "“两千六”不是数值" in said and "12.5" in said
+
+
+def test_diff_says_when_the_new_workbook_has_errors(sample, edit, tmp_path):
+    import shutil
+
+    changed = edit(shutil.copy(sample, tmp_path / "改后.xlsx"), indicators={"GM01": (845, -5)})
+    result = vqr("diff", str(sample), str(changed))
+    assert result.returncode == 1
+    assert "修改后的填报表有" in unwrapped(result.stdout) and "vqr check" in result.stdout
+    as_json = json.loads(vqr("diff", str(sample), str(changed), "--json").stdout)
+    assert set(as_json) == {"inputs", "values", "tables", "sentences"}

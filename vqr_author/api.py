@@ -265,13 +265,13 @@ def diff_reports(old: str | Path, new: str | Path, edition: Edition | str | None
     """What changes between two versions of a school report. ``old`` is a workbook, or a report
     rendered by render_report (its .vqr.json record is read); ``new`` is a workbook."""
 
-    def snapshot(path: Path) -> Snapshot:
-        result = check_workbook(path, edition)
+    def snapshot(result: CheckResult) -> Snapshot:
         return take_snapshot(result.edition, result.book, result.report)  # type: ignore[arg-type]
 
     old, new = Path(old), Path(new)
-    before = read_manifest(old) if old.suffix.lower() == ".docx" else snapshot(old)
-    return compare(before, snapshot(new))
+    before = read_manifest(old) if old.suffix.lower() == ".docx" else snapshot(check_workbook(old, edition))
+    after = check_workbook(new, edition)
+    return replace(compare(before, snapshot(after)), new_errors=len(after.errors))
 
 
 @dataclass(frozen=True)

@@ -129,13 +129,16 @@ class Changes:
     values: list[dict[str, str]] = field(default_factory=list)
     tables: list[dict[str, str]] = field(default_factory=list)
     sentences: list[dict[str, str]] = field(default_factory=list)
+    new_errors: int = 0  # errors in the new workbook: changes computed from them are not to be trusted
 
     @property
     def empty(self) -> bool:
         return not (self.inputs or self.values or self.tables or self.sentences)
 
     def as_dict(self) -> dict[str, list[dict[str, str]]]:
-        return asdict(self)
+        found = asdict(self)
+        del found["new_errors"]  # the JSON lists changes only (docs/cli.md); vqr check --json gives the errors
+        return found
 
 
 def compare(old: Snapshot, new: Snapshot) -> Changes:

@@ -434,6 +434,9 @@ def diff(
             say(out, "两版之间没有差别：重新生成的报告与原来的完全相同。")
             return EXIT_OK
         out.print(terminal.diff_report(changes))
+        if changes.new_errors:
+            say(out, f"[yellow]注意[/]：修改后的填报表有 {changes.new_errors} 个错误，由有错误的数据算出的变化不可信；"
+                     f"运行 vqr check {escape(str(new))} 查看并改正。")
         return EXIT_ERRORS
 
     _run(action, debug)
