@@ -74,6 +74,7 @@ def test_combined_rows_keep_only_the_text_that_identifies_them(edition):
         ("单位", 2, ["单位"]),
         ("初次就业起薪（元）", 12, ["初次就业起薪", "（元）"]),
         ("初次就业起薪（元）", 18, ["初次就业起薪（元）"]),
+        ("“双师型”教师比例（%）", 8, ["“双师型”", "教师比例", "（%）"]),  # never “双师 / 型”
     ],
 )
 def test_header_lines_break_only_between_runs(text, units, lines):

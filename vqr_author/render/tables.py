@@ -38,9 +38,9 @@ def _units(text: str) -> int:
     return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
 
 
-# Pieces of header text a line never breaks inside: a bracketed unit （人） （百分点）, a number with
-# what it counts (2023年, 95%), a Latin word; anything else is one character.
-_BRACKETED = re.compile(r"(（[^（）]*）|\([^()]*\))")
+# Pieces of header text a line never breaks inside: a bracketed unit （人） （百分点）, a quoted term
+# （“双师型”）, a number with what it counts (2023年, 95%), a Latin word; anything else is one character.
+_BRACKETED = re.compile(r"(（[^（）]*）|\([^()]*\)|“[^“”]*”)")
 _RUN = re.compile(r"[0-9A-Za-z.:/%]+[年月日]?|.", re.S)
 WORD_UNITS = 8  # up to 4 Chinese characters (单位, 指标, 增长率, 毕业生数) stay together
 
