@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import re
 import shutil
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from vqr_author.edition import Edition, load_edition
 # Reports made by the tests skip LibreOffice's layout pass (several seconds each) unless a test asks
 # for page numbers or a PDF; the variable reaches the CLI and batch processes the tests start too.
 os.environ["VQR_PAGE_NUMBERS"] = "0"
+# Remembered layouts (output.layouts) of this session only: a test never finds pages from another run.
+os.environ["VQR_CACHE_DIR"] = tempfile.mkdtemp(prefix="vqr-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "sample_inputs" / "school"

@@ -156,6 +156,7 @@ def test_entries_on_the_preface_pages_show_the_number_printed_there(school_pdf):
 
 @needs_soffice
 def test_render_without_pdf_fills_the_page_numbers_in_one_pass(sample, tmp_path, monkeypatch, school_pdf):
+    monkeypatch.setenv("VQR_CACHE_DIR", str(tmp_path / "cache"))  # nothing remembered: the pass runs
     calls = []
     convert = pdf_module.docx_to_pdf
     monkeypatch.setattr("vqr_author.api.docx_to_pdf", lambda *a: calls.append(1) or convert(*a))
@@ -163,6 +164,23 @@ def test_render_without_pdf_fills_the_page_numbers_in_one_pass(sample, tmp_path,
     assert result.notes == [] and result.pdf is None and not (tmp_path / "报告.pdf").exists()
     assert len(calls) == 1
     assert docx_entries(tmp_path / "报告.docx") == docx_entries(school_pdf.with_suffix(".docx"))
+
+
+@needs_soffice
+def test_an_unchanged_report_gets_its_remembered_pages_without_a_layout_pass(sample, edit, tmp_path, monkeypatch):
+    """Offices regenerate often: the same document laid out by the same LibreOffice is not laid out
+    again (output.layouts); any change to the document is."""
+    monkeypatch.setenv("VQR_CACHE_DIR", str(tmp_path / "cache"))
+    first = render_report(sample, tmp_path / "一.docx", page_numbers=True)
+    assert first.notes == []
+    monkeypatch.setattr("vqr_author.api.docx_to_pdf", lambda *a: pytest.fail("no second layout pass expected"))
+    second = render_report(sample, tmp_path / "二.docx", page_numbers=True)
+    assert second.notes == []
+    assert (tmp_path / "二.docx").read_bytes() == (tmp_path / "一.docx").read_bytes()
+    assert all(page for _, page in docx_entries(tmp_path / "二.docx"))
+    edit(sample, indicators={"GM01": (845, 913)})  # one number more: a draft, marking where it disagrees
+    with pytest.raises(pytest.fail.Exception):  # another document: laid out again
+        render_report(sample, tmp_path / "三.docx", page_numbers=True, draft=True)
 
 
 def test_without_libreoffice_the_docx_is_still_written_and_the_user_told_how(sample, tmp_path, monkeypatch):

@@ -35,8 +35,17 @@ from vqr_author.errors import InputFolderError, UsageError, VqrError, WorkbookUn
 from vqr_author.output import check_outputs, write_atomic, write_together
 from vqr_author.output.guard import check_output_name
 from vqr_author.problems import Level, Problem, error, in_reading_order, warning
-from vqr_author.output.pdf import INSTALL_HINT, PdfError, anchor_pages, docx_to_pdf, find_soffice, wants_page_numbers
+from vqr_author.output.pdf import (
+    FONT_ALIASES,
+    INSTALL_HINT,
+    PdfError,
+    anchor_pages,
+    docx_to_pdf,
+    find_soffice,
+    wants_page_numbers,
+)
 from vqr_author.output.pdf import note as pdf_note
+from vqr_author.output.layouts import layout_key, recalled_pages, remember_pages
 from vqr_author.render import Draft, default_template, render_docx
 from vqr_author.render.context import contents
 from vqr_author.render.template import check_template
@@ -110,13 +119,17 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     if not (pdf or wants_page_numbers(page_numbers)):
         return Produced(document, None, notes)
     soffice = find_soffice()
+    anchors = {entry.anchor for entries in contents(report).values() for entry in entries}
+    key = layout_key(document, soffice, repr(FONT_ALIASES)) if soffice is not None else ""
+    recalled = recalled_pages(key, anchors) if soffice is not None and not pdf else None
+    if recalled is not None:  # this very document was laid out by this LibreOffice before
+        return Produced(render_docx(report, template, draft, recalled), None, notes)
     try:
         if soffice is None:
             raise PdfError(f"本机没有找到 LibreOffice。{INSTALL_HINT}")
         laid_out = docx_to_pdf(document, soffice)
     except PdfError as exc:
         return Produced(document, None, [*notes, pdf_note(str(exc), pdf)])
-    anchors = {entry.anchor for entries in contents(report).values() for entry in entries}
     try:
         pages = anchor_pages(laid_out, anchors)
         if len(pages) < len(anchors):
@@ -124,6 +137,7 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
                            "（需要 LibreOffice 7.4 或更新的版本）")
     except PdfError as exc:  # the PDF itself is complete: LibreOffice filled its 目录
         return Produced(document, laid_out if pdf else None, [*notes, pdf_note(str(exc), False)])
+    remember_pages(key, pages)
     return Produced(render_docx(report, template, draft, pages), laid_out if pdf else None, notes)
 
 
