@@ -26,6 +26,7 @@ from vqr_author.compute import (
     school_result,
     school_source,
 )
+from vqr_author.compute.lists import unknown_schools
 from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
 from vqr_author.compute.report import SectionContent, report_years
 from vqr_author.compute.series import restated_last_year, school_key
@@ -428,6 +429,8 @@ def aggregate_report(
     names = CoverNames.of(region.edition)
     identities = [SchoolIdentity.of(s.path.name, s.book, names) for s in schools]
     identity = mixed + identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
+    listed = unknown_schools(region.edition.lists_for(level), region.book.lists, [s.school().name for s in schools])
+    identity += [replace(p, file=region.path.name) for p in listed]
     year = report_years(region.book.cover_text(region.edition.cover_key("year", level))).this
     found = None
     if history is not None and year is not None:
