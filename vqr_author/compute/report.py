@@ -229,8 +229,9 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         charts = charts_for(section.charts)
+        tables += lists_for(section)  # numbered before the series that follow them
         series_tables, series_charts = series_for(section)
-        tables, charts = tables + lists_for(section) + series_tables, charts + series_charts
+        tables, charts = tables + series_tables, charts + series_charts
         cases = tuple(
             CaseBlock(c, next(figure_number) if c.image else None) for c in source.cases if c.section == section.code
         )
