@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vqr_author.compute.tables import Years
 from vqr_author.edition import Edition, Indicator, Kind
 from vqr_author.edition.model import CountColumn, OfficeList, RecordField, TextColumn
 from vqr_author.workbook import contract as c
@@ -220,7 +221,7 @@ def _write_list_sheet(ws: Worksheet, office_list: OfficeList) -> None:
             kind = "从下拉列表选择：" + "、".join(col.choices)
         hints[col.header] = "；".join(x for x in (kind + ("（必填）" if col.required else ""), col.hint) if x)
     first = office_list.columns[0].header
-    intro = f"本表生成报告中的“{office_list.title}”，每行一项，序号由工具生成；没有内容的清单不出现在报告中。"
+    intro = f"本表生成报告中的“{Years(None, None).fill(office_list.title)}”，每行一项，序号由工具生成；没有内容的清单不出现在报告中。"
     hints[first] = "\n".join(x for x in (intro, office_list.hint, hints[first]) if x)
     headers = [col.header for col in office_list.columns]
     _write_header(ws, headers, [max(14, len(h) * 2.5) for h in headers], hints)
