@@ -317,6 +317,9 @@ def region_workbook(edition: Edition, level: str, cover: dict[str, str], text: d
     for case in text["cases"]:
         wb[c.SHEET_CASES].append([case["section"], case["title"], "\n".join(case["body"]), case.get("image"),
                                   case.get("caption")])
+    for sheet, rows in text.get("lists", {}).items():  # the office's lists: sheet → rows in column order
+        for row in rows:
+            wb[sheet].append(row)
     return wb
 
 

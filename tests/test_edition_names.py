@@ -16,6 +16,7 @@ from conftest import ROOT
 from vqr_author import aggregate_report, render_report
 from vqr_author.api import new_workbook
 from vqr_author.edition import available_editions, load_edition
+from vqr_author.workbook.contract import LEVELS
 
 RENAMED = ROOT / "tests" / "editions" / "renamed.yaml"
 
@@ -129,19 +130,22 @@ ALLOWED = {
 
 
 def _edition_names() -> set[str]:
-    """The 封面 keys, record sheet names, column labels and catalogue words of every bundled edition."""
+    """The 封面 keys, record sheet and list names, column labels and catalogue words of every bundled edition."""
     names: set[str] = set()
     for ed in map(load_edition, available_editions()):
         names |= {f.key for f in ed.cover_fields}
         for sheet in ed.record_sheets:
             names |= {sheet.sheet, *(f.header for f in sheet.fields), *(d.name for d in sheet.derived)}
+        for office_list in ed.lists:
+            names |= {office_list.sheet, *(col.header for col in office_list.columns)}
         for table in ed.tables:
             names |= {c.header for c in getattr(table, "columns", ())}
             names |= {getattr(table, "schools_header", None) or ""}
         if ed.catalogue is not None:
             c = ed.catalogue
             names |= {c.category_label, c.unknown, c.outside_mark, c.outside_in_group_mark}
-    return {n for n in names if n}
+    # 学校 (a list column) is also a report level, a word of the workbook contract before any edition's
+    return {n for n in names if n} - set(LEVELS.values())
 
 
 def _strings(path: Path) -> list[tuple[int, str]]:

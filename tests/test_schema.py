@@ -17,6 +17,7 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -82,6 +83,9 @@ def district_report(folder: Path) -> list[Path]:
     schools = sorted((DISTRICT / "学校").glob("*.xlsx"))
     result = aggregate_report(DISTRICT / "海川区.xlsx", schools, folder / "区县报告.docx")
     assert result.written
+    # the office's lists (tables with 序号, written from the district workbook's list sheets) are validated too
+    titles = [p.text for p in docx.Document(str(result.output)).paragraphs]
+    assert any(result.region.edition.lists[0].title in t for t in titles)
     return [result.output]
 
 

@@ -212,3 +212,43 @@ def test_a_job_interrupted_by_a_stop_is_run_again_at_the_next_start(tmp_path):
             time.sleep(0.1)
         db.dispose()
     assert job.state == "已完成" and requeued
+
+
+def test_approved_workbooks_of_earlier_years_are_the_history_of_the_district_report(tmp_path):
+    """No history folder to assemble: the desk's approved versions of earlier years feed the series
+    (each school's newest approved version of each year; a version never approved does not count)."""
+    from vqr_author.web.admin import open_data
+    from vqr_author.web.db import APPROVED, RETURNED, School
+    from vqr_author.web.desk import accept_region, accept_upload, create_school, queue, review
+    from vqr_author.web.jobs import Worker, render_region
+
+    history = ROOT / "sample_inputs" / "district" / "历年"
+    db, store = open_data(tmp_path / "数据")
+    with db.transaction() as session:
+        first = create_school(session, "4111099902", "北京市海川区第一职业学校", "测试").id
+        farm = create_school(session, "4111099904", "北京市海川区现代农业职业学校", "测试").id
+
+    def submit(school_id: int, path: Path, decision: str = APPROVED) -> None:
+        submission = accept_upload(db, store, school_id, path.read_bytes(), "测试")
+        with db.transaction() as session:
+            review(session, session.merge(submission), decision, "请核对" if decision == RETURNED else "", "测试")
+
+    submit(first, history / "2022" / GOOD.name)
+    submit(first, history / "2023" / GOOD.name)
+    submit(first, history / "2023" / GOOD.name)  # approved again: one 2023 workbook counts, not two
+    submit(first, GOOD)
+    submit(farm, history / "2022" / "海川区现代农业职业学校.xlsx", RETURNED)  # never approved: no 2022 for it
+    submit(farm, history / "2023" / "海川区现代农业职业学校.xlsx")
+    submit(farm, SCHOOLS / "海川区现代农业职业学校.xlsx")
+    region = accept_region(db, store, (ROOT / "sample_inputs" / "district" / "海川区.xlsx").read_bytes(), "区县", "测试")
+    with db.transaction() as session:
+        assert {s.state for s in session.scalars(select(School))} == {APPROVED}
+        job = queue(session, "region", "测试", region_id=region.id)
+        call, _ = Worker(db, store)._call(session, job)
+    db.dispose()
+    outcome = render_region(*call[1:])
+    assert outcome["ok"], outcome
+    assert not [p for p in outcome["problems"] if p["code"].startswith("history")]
+    document = docx.Document(call[3])
+    counts = next(t for t in document.tables if t.rows[0].cells[0].text == "年度")
+    assert [[c.text for c in row.cells[:2]] for row in counts.rows[1:]] == [["2022年", "1"], ["2023年", "2"], ["2024年", "2"]]

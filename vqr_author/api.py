@@ -11,6 +11,7 @@ The CLI is a thin shell over these functions; other programs can import them dir
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +27,7 @@ from vqr_author.compute import (
     school_result,
     school_source,
 )
+from vqr_author.compute.lists import unknown_schools
 from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
 from vqr_author.compute.report import SectionContent, report_years
 from vqr_author.compute.series import restated_last_year, school_key
@@ -325,7 +327,7 @@ class HistoryFolder:
     file not used (unreadable, with errors, not of an earlier year) and every 上年 value that differs
     from the school's own workbook of last year."""
 
-    folder: Path
+    folder: Path | None  # None: the workbooks were given one by one (the web desk's earlier submissions)
     years: dict[int, list[CheckResult]]
     problems: list[Problem]
 
@@ -350,8 +352,18 @@ def read_history(folder: str | Path, edition: Edition, year: int) -> HistoryFold
         raise InputFolderError(f"历年数据文件夹“{folder}”（含子文件夹）中没有找到填报表（.xlsx）。请给出存放往年学校填报表的文件夹。")
     problems = [Problem(Level.WARNING, p["code"], f"历年数据：{p['message']}", file=str(folder / o.input))
                 for o in skipped for p in o.problems]
+    history = read_history_workbooks(found, edition, year)
+    return replace(history, folder=folder, problems=problems + history.problems)
+
+
+def read_history_workbooks(paths: Sequence[str | Path], edition: Edition, year: int) -> HistoryFolder:
+    """Earlier years' school workbooks given one by one (a history folder's, or the web desk's approved
+    submissions of earlier years): each read and checked like this year's, used for the year its
+    报告年度 says when that is before ``year``; a problem for every one not used. Refuses (exit code 2)
+    two workbooks of one school for one year."""
+    problems: list[Problem] = []
     years: dict[int, list[CheckResult]] = {}
-    for path in found:
+    for path in map(Path, paths):
         try:
             result = check_workbook(path, edition)
         except WorkbookUnreadable as exc:
@@ -371,7 +383,7 @@ def read_history(folder: str | Path, edition: Edition, year: int) -> HistoryFold
         else:
             years.setdefault(earlier, []).append(result)
     _refuse_duplicates(years, edition)
-    return HistoryFolder(folder, years, problems)
+    return HistoryFolder(None, years, problems)
 
 
 def _refuse_duplicates(years: dict[int, list[CheckResult]], edition: Edition) -> None:
@@ -387,7 +399,7 @@ def _refuse_duplicates(years: dict[int, list[CheckResult]], edition: Edition) ->
                 name = same[0].book.cover_text(edition.cover_key("name"))
                 clashes.append(f"{edition.cover_key('code')} {code}（{name}）在 {year} 年度有 {len(same)} 份填报表：“{files}”")
     if clashes:
-        raise InputFolderError("历年数据文件夹中同一学校同一年度有多份填报表，无法确定用哪一份：" + "；".join(clashes)
+        raise InputFolderError("历年数据中同一学校同一年度有多份填报表，无法确定用哪一份：" + "；".join(clashes)
                                + "。每所学校每年只能有一份，请移走多余的填报表后重新运行。")
 
 
@@ -412,12 +424,13 @@ def aggregate_report(
     edition: Edition | str | None = None,
     template: str | Path | None = None,
     pdf: bool = False,
-    history: str | Path | None = None,
+    history: str | Path | Sequence[str | Path] | None = None,
     page_numbers: bool | None = None,
 ) -> AggregateResult:
     """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
     workbooks the data. Nothing is written when any workbook has errors, unless ``draft``. With
-    ``history`` (a folder of earlier years' school workbooks) the report also shows the edition's
+    ``history`` (a folder of earlier years' school workbooks, or those workbooks listed one by one)
+    the report also shows the edition's
     series over every year found and the count of schools, and each school's 上年 values are
     checked against its own workbook of last year."""
     level = _level(level)
@@ -442,10 +455,13 @@ def aggregate_report(
     names = CoverNames.of(region.edition)
     identities = [SchoolIdentity.of(s.path.name, s.book, names) for s in schools]
     identity = mixed + identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
+    listed = unknown_schools(region.edition.lists_for(level), region.book.lists, [s.school().name for s in schools])
+    identity += [replace(p, file=region.path.name) for p in listed]
     year = report_years(region.book.cover_text(region.edition.cover_key("year", level))).this
     found = None
     if history is not None and year is not None:
-        found = read_history(history, region.edition, year)
+        found = (read_history(history, region.edition, year) if isinstance(history, (str, Path))
+                 else read_history_workbooks(history, region.edition, year))
         found = replace(found, problems=[*found.problems, *_restated(found, schools, year, region.edition)])
     result = AggregateResult(region, schools, unreadable, identity, None, history=found)
     if result.errors and not draft:

@@ -76,6 +76,8 @@ PROBLEM_CODES: dict[str, str] = {
     "section-without-text": "章节没有正文",
     "case-missing-title": "案例没有标题",
     "case-missing-body": "案例没有正文",
+    "list-missing-value": "区县、市清单的一行缺少必填的列",
+    "list-not-a-choice": "区县、市清单的值不是可选项",
     "image-outside-folder": "图片路径指向填报表所在文件夹之外（绝对路径、../、网址）",
     "image-not-found": "找不到图片文件",
     "image-too-large": "图片文件过大",
@@ -94,6 +96,7 @@ PROBLEM_CODES: dict[str, str] = {
     "duplicate-school": "同一学校（同一代码）的填报表出现多份",
     "school-name-conflict": "同一代码的学校在不同填报表中的名称不一致",
     "similar-school-names": "名称几乎相同但代码不同",
+    "list-unknown-school": "清单中的学校不在汇总的学校中",
     "year-mismatch": "学校填报表的年度与汇总报告不一致",
     "output-name-clash": "两个填报表会生成同名的报告文件",
     # 历年数据（vqr aggregate --history）

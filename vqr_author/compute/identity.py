@@ -52,12 +52,12 @@ class SchoolIdentity:
         return dict(sheet=SHEET_COVER, cell=self.cells.get(key, ""), indicator=key, file=self.file)
 
 
-def _canonical(name: str) -> str:
+def canonical_name(name: str) -> str:
     return _PREFIX.sub("", _NOISE.sub("", unicodedata.normalize("NFKC", name)))
 
 
 def _similar(a: str, b: str) -> bool:
-    x, y = _canonical(a), _canonical(b)
+    x, y = canonical_name(a), canonical_name(b)
     return bool(x) and (x == y or SequenceMatcher(None, x, y).ratio() >= 0.9)
 
 
@@ -84,7 +84,7 @@ def identity_problems(schools: list[SchoolIdentity], year: str, names: CoverName
         if len(same) < 2:
             continue
         files = "、".join(f"“{s.file}”" for s in same)
-        if len({_canonical(s.name) for s in same}) == 1:
+        if len({canonical_name(s.name) for s in same}) == 1:
             problems.append(error(
                 "duplicate-school",
                 f"{code_key} {code}（{same[0].name}）出现在 {len(same)} 个填报表中：{files}。同一学校只能汇总一份填报表，否则会重复计算，请删除多余的一份。",

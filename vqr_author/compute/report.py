@@ -9,7 +9,7 @@ tables each level shows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from vqr_author.compute.aggregate import (
     Coverage,
@@ -21,6 +21,7 @@ from vqr_author.compute.aggregate import (
     medians,
 )
 from vqr_author.compute.charts import ChartModel, indicator_chart, record_chart, schools_chart, shares_chart
+from vqr_author.compute.lists import list_table
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.series import History, build_history, series_chart, series_table
 from vqr_author.compute.sentences import render_sentences
@@ -52,7 +53,7 @@ from vqr_author.edition.model import (
     TableLayout,
 )
 from vqr_author.workbook.contract import SCHOOL
-from vqr_author.workbook.model import Case, Paragraph, ReportWorkbook
+from vqr_author.workbook.model import Case, Paragraph, Record, ReportWorkbook
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ReportSource:
     schools: tuple[SchoolResult, ...] = ()  # district and city reports: the schools they aggregate
     coverage: Coverage | None = None
     history: History | None = None  # district and city reports with earlier years' workbooks (--history)
+    lists: Mapping[str, tuple[Record, ...]] = field(default_factory=dict)  # district and city: the office's lists
 
 
 def school_source(edition: Edition, book: ReportWorkbook) -> ReportSource:
@@ -92,7 +94,7 @@ def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[Sc
                                           year: [s.book for s in schools]})
     return ReportSource(region.level, cover, region.paragraphs, region.cases + school_cases, values,
                         aggregate_records(edition, schools), schools, coverage,
-                        history if history is not None and history.previous is not None else None)
+                        history if history is not None and history.previous is not None else None, region.lists)
 
 
 @dataclass(frozen=True)
@@ -215,12 +217,19 @@ def build_report(edition: Edition, source: ReportSource) -> Report:
         drawn = (series_chart(edition, s, source.history) for s in layouts)
         return tables, tuple(replace(c, number=next(figure_number)) for c in drawn if c and not c.empty)
 
+    def lists_for(section: Section) -> tuple[TableModel, ...]:
+        """The office's lists placed in ``section`` that have rows, numbered on."""
+        built = (list_table(lst, source.lists.get(lst.id, ()), years) for lst in edition.lists_for(source.level)
+                 if lst.section == section.code)
+        return tuple(replace(table, number=next(body_number)) for table in built if table is not None)
+
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
         leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers,
                                  source.coverage, source.history)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
         tables = tables_for(table_ids)
         charts = charts_for(section.charts)
+        tables += lists_for(section)  # numbered before the series that follow them
         series_tables, series_charts = series_for(section)
         tables, charts = tables + series_tables, charts + series_charts
         cases = tuple(

@@ -485,6 +485,48 @@ class SchoolsSeries(_Series):
 SeriesLayout = Annotated[IndicatorsSeries | SchoolsSeries, Field(discriminator="kind")]
 
 
+class _ListColumn(_Strict):
+    header: str
+    hint: str = ""
+    required: bool = False
+
+
+class TextColumn(_ListColumn):
+    """Free text, or one of ``choices`` (a dropdown in the workbook)."""
+
+    kind: Literal["text"]
+    choices: tuple[str, ...] = ()
+
+
+class SchoolColumn(_ListColumn):
+    """A school's name: checked against the schools the report aggregates."""
+
+    kind: Literal["school"]
+
+
+class CountColumn(_ListColumn):
+    """A non-negative whole number (招生计划)."""
+
+    kind: Literal["count"]
+    unit: str = ""
+
+
+ListColumn = Annotated[TextColumn | SchoolColumn | CountColumn, Field(discriminator="kind")]
+
+
+class OfficeList(_Strict):
+    """A list the district or city office compiles itself (名单, 一览表): a sheet of its workbook, shown
+    as a numbered table (序号) in ``section`` when it has rows."""
+
+    id: str
+    sheet: str
+    title: str  # {上年} and {本年} are replaced by the years
+    section: str
+    levels: tuple[str, ...] = ("区县", "市")
+    hint: str = ""
+    columns: tuple[ListColumn, ...] = Field(min_length=1)
+
+
 class Thresholds(_Strict):
     flat_percent: float = 1.0
     flat_points: float = 0.5
@@ -526,6 +568,7 @@ class Edition(_Strict):
     catalogue: Catalogue | None = None
     sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
     series: tuple[SeriesLayout, ...] = ()  # multi-year series of district and city reports (--history)
+    lists: tuple[OfficeList, ...] = ()  # the office's own lists in district and city workbooks
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -601,6 +644,9 @@ class Edition(_Strict):
     @property
     def narrative_sections(self) -> tuple[Section, ...]:
         return tuple(s for s in self.outline if s.narrative)
+
+    def lists_for(self, level: str) -> tuple[OfficeList, ...]:
+        return tuple(lst for lst in self.lists if level in lst.levels)
 
     def cover_fields_for(self, level: str) -> tuple[CoverField, ...]:
         return tuple(f for f in self.cover_fields if level in f.levels)
@@ -715,6 +761,32 @@ class Edition(_Strict):
             problems += [f"序列 {series.id} 引用了不存在的指标 {c}" for c in (*series.indicators, *chart) if c not in codes]
             if chart and all(c in codes for c in chart) and len({self.indicator(c).unit for c in chart}) > 1:
                 problems.append(f"序列 {series.id} 的图中各指标单位不同（一张图只能有一个数值轴）")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _lists_resolve(self) -> Edition:
+        """Lists are placed in sections that exist, at levels the edition has, on sheets of their own."""
+        sections = {s.code for s in self.outline}
+        from vqr_author.workbook import contract as c
+
+        taken = {c.SHEET_COVER, c.SHEET_INDICATORS, c.SHEET_NARRATIVE, c.SHEET_CASES, c.SHEET_CHOICES,
+                 *(r.sheet for r in self.record_sheets)}
+        problems, ids = [], set()
+        for lst in self.lists:
+            if lst.id in ids:
+                problems.append(f"清单 {lst.id} 重复")
+            ids.add(lst.id)
+            if lst.section not in sections:
+                problems.append(f"清单 {lst.id} 引用了不存在的章节 {lst.section}")
+            problems += [f"清单 {lst.id} 的层级 {lv} 不是本版式的层级" for lv in lst.levels if lv not in self.levels]
+            if lst.sheet in taken:
+                problems.append(f"清单 {lst.id} 的工作表名“{lst.sheet}”已被使用")
+            taken.add(lst.sheet)
+            headers = [col.header for col in lst.columns]
+            if len(set(headers)) < len(headers) or "序号" in headers:
+                problems.append(f"清单 {lst.id} 的列名重复（“序号”由工具生成）")
         if problems:
             raise ValueError("；".join(problems))
         return self

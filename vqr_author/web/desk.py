@@ -253,6 +253,14 @@ def approved(session: Session) -> list[Submission]:
     return [s.latest for s in session.scalars(select(School).order_by(School.code)) if s.state == APPROVED]
 
 
+def earlier_approved(session: Session) -> list[Submission]:
+    """Approved versions that are not their school's latest (its workbooks of earlier years, and
+    versions since replaced), newest first: the district report's history is picked from them."""
+    latest = {s.latest.id for s in session.scalars(select(School)) if s.latest is not None}
+    query = select(Submission).where(Submission.review == APPROVED, Submission.errors == 0).order_by(Submission.id.desc())
+    return [s for s in session.scalars(query) if s.id not in latest]
+
+
 def reports_zip(session: Session, store: Store) -> bytes:
     """Every school's report of its latest version that has one (approved or waiting for review)."""
     buffer = io.BytesIO()

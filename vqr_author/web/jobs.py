@@ -63,9 +63,11 @@ def render_pdf(workbook: str, folder: str) -> dict:
     return {"ok": True, "notes": result.notes}
 
 
-def render_region(region: str, schools: list[str], output: str, level: str, labels: dict[str, str]) -> dict:
+def render_region(region: str, schools: list[str], output: str, level: str, labels: dict[str, str],
+                  earlier: list[str]) -> dict:
     """The district (or city) report; ``labels`` name each stored file (填报表-7.xlsx → 学校代码 单位名称)
-    in its problems."""
+    in its problems. Its history: of the ``earlier`` approved versions (newest first), each school's
+    newest of each year before the report's."""
     from vqr_author import api
 
     def named(text: str) -> str:
@@ -73,11 +75,34 @@ def render_region(region: str, schools: list[str], output: str, level: str, labe
             text = text.replace(name, label)
         return text
 
-    result = api.aggregate_report(region, schools, output, level=level)
+    result = api.aggregate_report(region, schools, output, level=level, history=_history(region, level, earlier))
     problems = [{k: named(v) for k, v in p.as_dict(with_file=True).items()} for p in result.problems]
     if not result.written:
         return {"ok": False, "message": f"汇总时发现 {len(result.errors)} 个错误，没有生成汇总报告。", "problems": problems}
     return {"ok": True, "notes": result.notes, "problems": problems}
+
+
+def _history(region: str, level: str, earlier: list[str]) -> list[str]:
+    """Each school's newest approved workbook of each year before the region workbook's 报告年度."""
+    from vqr_author import api
+    from vqr_author.compute.report import report_years
+    from vqr_author.compute.series import school_key
+    from vqr_author.errors import VqrError
+
+    def year_of(result: api.CheckResult) -> int | None:
+        return report_years(result.book.cover_text(result.edition.cover_key("year", result.book.level))).this
+
+    this = year_of(api.check_workbook(region, level=level))
+    picked: dict[tuple[str, int], str] = {}
+    for path in earlier:
+        try:
+            result = api.check_workbook(path)
+        except VqrError:
+            continue  # a stored version that cannot be read any more is no history
+        year = year_of(result)
+        if this is not None and year is not None and year < this:
+            picked.setdefault((school_key(result.edition, result.book), year), path)
+    return list(picked.values())
 
 
 def _run(function_name: str, *args: object) -> dict:
@@ -183,13 +208,13 @@ class Worker:
         if job.kind == "pdf":
             return ("render_pdf", str(store.workbook(job.submission_id)), str(store.pdf(job.submission_id).parent)), \
                 "正在用 LibreOffice 排版并生成 PDF"
-        from vqr_author.web.desk import approved
+        from vqr_author.web.desk import approved, earlier_approved
 
         region = session.get(RegionWorkbook, job.region_id)
-        chosen = approved(session)
+        chosen, earlier = approved(session), earlier_approved(session)
         schools = [str(store.workbook(s.id)) for s in chosen]
-        labels = {store.workbook(s.id).name: f"{s.school.code} {s.school.name}（第 {s.version} 版）" for s in chosen}
+        labels = {store.workbook(s.id).name: f"{s.school.code} {s.school.name}（第 {s.version} 版）" for s in (*chosen, *earlier)}
         labels[store.region(region.id).name] = "教育局的填报表"
         call = ("render_region", str(store.region(region.id)), schools, str(store.district_report(job.id)), region.level,
-                labels)
+                labels, [str(store.workbook(s.id)) for s in earlier])
         return call, f"正在汇总 {len(schools)} 所已通过审核的学校并生成报告"

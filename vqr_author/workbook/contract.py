@@ -41,11 +41,11 @@ def level_name(level: str) -> str:
 
 
 def has_data_sheets(level: str) -> bool:
-    """School workbooks carry the data; district and city workbooks only 封面, 正文 and 案例."""
+    """School workbooks carry the data; district and city workbooks 封面, 正文, 案例 and the office's lists."""
     return level == SCHOOL
 
 
 def sheet_order(edition: Edition, level: str = SCHOOL) -> list[str]:
     """The sheets of a workbook of ``level`` in the order `vqr init` writes them."""
     data = [SHEET_INDICATORS, *(s.sheet for s in edition.record_sheets)] if has_data_sheets(level) else []
-    return [SHEET_COVER, *data, SHEET_NARRATIVE, SHEET_CASES]
+    return [SHEET_COVER, *data, SHEET_NARRATIVE, SHEET_CASES, *(lst.sheet for lst in edition.lists_for(level))]

@@ -83,6 +83,7 @@ class ReportWorkbook:
     paragraphs: tuple[Paragraph, ...] = ()
     cases: tuple[Case, ...] = ()
     present_indicator_rows: frozenset[str] = field(default_factory=frozenset)
+    lists: dict[str, tuple[Record, ...]] = field(default_factory=dict)  # district and city: the office's lists
 
     def cover_text(self, key: str) -> str:
         value = self.cover.get(key, Entry()).value

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vqr_author.edition import Edition, Kind, load_edition
-from vqr_author.edition.model import CoverField, RecordSheet
+from vqr_author.edition.model import CountColumn, CoverField, OfficeList, RecordSheet, TextColumn
 from vqr_author.errors import EditionError
 from vqr_author.problems import Problem, error, warning
 from vqr_author.workbook import contract as c
@@ -135,6 +135,10 @@ def load_workbook(
         for spec in edition.record_sheets:
             ws = sheet(spec.sheet)
             records[spec.id] = _read_records(session, ws, spec) if ws is not None else ()
+    lists = {}
+    for office_list in edition.lists_for(level):
+        ws = sheet(office_list.sheet)
+        lists[office_list.id] = _read_list(session, ws, office_list) if ws is not None else ()
     narrative_ws = sheet(c.SHEET_NARRATIVE)
     paragraphs = _read_narrative(session, narrative_ws, edition) if narrative_ws is not None else ()
     cases_ws = sheet(c.SHEET_CASES)
@@ -152,6 +156,7 @@ def load_workbook(
         records=records,
         paragraphs=paragraphs,
         cases=cases,
+        lists=lists,
     )
     return book, edition, session.problems
 
@@ -442,6 +447,36 @@ def _read_records(session: _Session, ws: SheetGrid, spec: RecordSheet) -> tuple[
             col = columns.get(f.header)
             if col is not None:
                 values[f.key] = _read_number(session, ws, row, col, f.kind, f.unit, f.header)
+        records.append(Record(row, values))
+    return tuple(records)
+
+
+def _read_list(session: _Session, ws: SheetGrid, office_list: OfficeList) -> tuple[Record, ...]:
+    """The office's list: a record per row with anything typed, keyed by column header."""
+    columns = _header_columns(session, ws, tuple(col.header for col in office_list.columns))
+    if columns is None:
+        return ()
+    _report_merges(session, ws, set(columns.values()))
+    records = []
+    for row in _data_rows(ws):
+        if all(session.raw(ws, row, col) in (None, "") for col in columns.values()):
+            continue
+        values = {}
+        for spec in office_list.columns:
+            col = columns[spec.header]
+            if isinstance(spec, CountColumn):
+                values[spec.header] = _read_number(session, ws, row, col, Kind.COUNT, spec.unit, spec.header)
+                continue
+            text = session.text(ws, row, col, spec.header)
+            values[spec.header] = session.entry(text, ws, cell_ref(row, col))
+            if text is None and spec.required and not session.is_unreadable(ws, cell_ref(row, col)):
+                session.problems.append(error(
+                    "list-missing-value", f"“{office_list.sheet}”第 {row} 行没有填写“{spec.header}”。请补上，或删除这一行。",
+                    sheet=ws.title, cell=cell_ref(row, col), indicator=spec.header))
+            elif isinstance(spec, TextColumn) and spec.choices and text is not None and text not in spec.choices:
+                session.problems.append(error(
+                    "list-not-a-choice", f"“{spec.header}”填的是“{text}”，不是可选项。请从下拉列表中选择：{'、'.join(spec.choices)}。",
+                    sheet=ws.title, cell=cell_ref(row, col), indicator=spec.header))
         records.append(Record(row, values))
     return tuple(records)
 

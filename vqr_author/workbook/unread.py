@@ -66,6 +66,9 @@ def _layouts(edition: Edition, level: str) -> dict[str, tuple[tuple[str, ...], t
         for spec in edition.record_sheets:
             headers = tuple(f.header for f in spec.fields)
             layouts[spec.sheet] = (headers, headers)
+    for office_list in edition.lists_for(level):
+        headers = tuple(col.header for col in office_list.columns)
+        layouts[office_list.sheet] = (headers, headers)
     return {normalise(name): layout for name, layout in layouts.items()}
 
 

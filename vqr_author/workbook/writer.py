@@ -12,8 +12,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vqr_author.compute.tables import Years
 from vqr_author.edition import Edition, Indicator, Kind
-from vqr_author.edition.model import RecordField
+from vqr_author.edition.model import CountColumn, OfficeList, RecordField, TextColumn
 from vqr_author.workbook import contract as c
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -66,6 +67,8 @@ def build_blank_workbook(edition: Edition, level: str = c.SCHOOL) -> Workbook:
             _write_record_sheet(wb.create_sheet(sheet.sheet), sheet.fields, sheet.hint)
     _write_narrative(wb.create_sheet(c.SHEET_NARRATIVE), edition, section_range)
     _write_cases(wb.create_sheet(c.SHEET_CASES), section_range)
+    for office_list in edition.lists_for(level):
+        _write_list_sheet(wb.create_sheet(office_list.sheet), office_list)
     wb.move_sheet(choices, offset=len(wb.sheetnames))
     choices.sheet_state = "hidden"
     return wb
@@ -207,6 +210,35 @@ def _write_record_sheet(ws: Worksheet, fields: tuple[RecordField, ...], sheet_hi
             dv.add(f"{letter}2:{letter}{RECORD_ROWS + 1}")
         # the column's format applies to every row a school will type into, without writing empty cells
         ws.column_dimensions[letter].number_format = NUMBER_FORMATS[field.kind]
+
+
+def _write_list_sheet(ws: Worksheet, office_list: OfficeList) -> None:
+    """A list of the office: a column per list column, a row per entry (序号 is the tool's)."""
+    hints = {}
+    for col in office_list.columns:
+        kind = {"school": "填学校全称，与学校填报表封面的名称一致", "count": KIND_HINTS[Kind.COUNT]}.get(col.kind, KIND_HINTS[Kind.TEXT])
+        if isinstance(col, TextColumn) and col.choices:
+            kind = "从下拉列表选择：" + "、".join(col.choices)
+        hints[col.header] = "；".join(x for x in (kind + ("（必填）" if col.required else ""), col.hint) if x)
+    first = office_list.columns[0].header
+    intro = f"本表生成报告中的“{Years(None, None).fill(office_list.title)}”，每行一项，序号由工具生成；没有内容的清单不出现在报告中。"
+    hints[first] = "\n".join(x for x in (intro, office_list.hint, hints[first]) if x)
+    headers = [col.header for col in office_list.columns]
+    _write_header(ws, headers, [max(14, len(h) * 2.5) for h in headers], hints)
+    for number, col in enumerate(office_list.columns, start=1):
+        letter = get_column_letter(number)
+        cells = f"{letter}2:{letter}{RECORD_ROWS + 1}"
+        if isinstance(col, TextColumn) and col.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
+                                showErrorMessage=True, error="请从下拉列表中选择：" + "、".join(col.choices))
+            ws.add_data_validation(dv)
+            dv.add(cells)
+        elif isinstance(col, CountColumn):
+            dv = _validation(Kind.COUNT, col.header)
+            if dv is not None:
+                ws.add_data_validation(dv)
+                dv.add(cells)
+        ws.column_dimensions[letter].number_format = NUMBER_FORMATS[Kind.COUNT if isinstance(col, CountColumn) else Kind.TEXT]
 
 
 def _section_dropdown(ws: Worksheet, section_range: str, column: str) -> None:

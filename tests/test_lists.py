@@ -1,0 +1,149 @@
+"""The office's own lists (issue 14, item 1): an edition's `lists` become sheets of the district and
+city workbooks, are read with every problem located, and each list with rows becomes a numbered
+table (序号) in its section; a school a list names that the report does not aggregate is warned
+about, with the closest aggregated name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from pydantic import ValidationError
+
+from conftest import ROOT
+from vqr_author import aggregate_report
+from vqr_author.api import check_workbook, new_workbook
+from vqr_author.edition import load_edition
+from vqr_author.edition.model import Edition
+
+DISTRICT = ROOT / "sample_inputs" / "district"
+SCHOOLS = sorted((DISTRICT / "学校").glob("*.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def lists(edition):
+    return {lst.id: lst for lst in edition.lists}
+
+
+def _region(tmp_path: Path, rows: dict[str, list[list]]) -> Path:
+    """The sample district workbook with its lists replaced by ``rows`` (list id → rows)."""
+    path = tmp_path / "区县.xlsx"
+    shutil.copyfile(DISTRICT / "海川区.xlsx", path)
+    edition = load_edition()
+    wb = openpyxl.load_workbook(path)
+    for lst in edition.lists:
+        ws = wb[lst.sheet]
+        ws.delete_rows(2, ws.max_row)
+        for row in rows.get(lst.id, ()):
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _captions(path: Path) -> list[str]:
+    """The tables' captions in the body (not the 表目录 listing them)."""
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.style.style_id == "TableCaption"]
+
+
+def test_the_edition_offers_the_lists_of_seed_002(lists):
+    assert len(lists) >= 10
+    assert {col.kind for lst in lists.values() for col in lst.columns} == {"text", "school", "count"}
+    for lst in lists.values():
+        assert lst.levels == ("区县", "市")
+
+
+@pytest.mark.parametrize("level", ["district", "city"])
+def test_init_writes_each_list_with_headers_hints_and_dropdowns(tmp_path, lists, level):
+    path = tmp_path / "区域.xlsx"
+    new_workbook(path, level=level)
+    wb = openpyxl.load_workbook(path)
+    for lst in lists.values():
+        ws = wb[lst.sheet]
+        headers = [c.value for c in ws[1]]
+        assert headers == [col.header for col in lst.columns]
+        assert lst.title.replace("{本年}年", "") in ws.cell(1, 1).comment.text
+        chosen = [i for i, col in enumerate(lst.columns, 1) if getattr(col, "choices", ())]
+        for i in chosen:
+            letter = openpyxl.utils.get_column_letter(i)
+            rules = [dv for dv in ws.data_validations.dataValidation if dv.type == "list" and letter + "2" in str(dv.sqref)]
+            assert rules and all(choice in rules[0].formula1 for choice in lst.columns[i - 1].choices)
+    new_workbook(tmp_path / "学校.xlsx")
+    school = openpyxl.load_workbook(tmp_path / "学校.xlsx")
+    assert not set(school.sheetnames) & {lst.sheet for lst in lists.values()}
+
+
+def test_lists_with_rows_are_numbered_tables_in_their_sections_and_empty_lists_leave_nothing(tmp_path, lists):
+    studios, plan = lists["head_teacher_studios"], lists["through_training_plan"]
+    region = _region(tmp_path, {
+        "head_teacher_studios": [["北京市海川职业学校", "启航工作室"], ["北京市海川区第一职业学校", "明德工作室"]],
+        "through_training_plan": [["北京市海川职业学校", "智能制造类", "工业机器人技术应用", "北京联合大学", 60]],
+    })
+    result = aggregate_report(region, SCHOOLS, tmp_path / "报告.docx")
+    assert result.written, [p.message for p in result.problems]
+    document = docx.Document(str(tmp_path / "报告.docx"))
+    captions = _captions(tmp_path / "报告.docx")
+    numbers = [c.split()[1] for c in captions if c.startswith("表 ")]
+    assert len(set(numbers)) == len(numbers) > 2  # one numbering with the other tables
+    year = result.region.book.cover_text("报告年度")
+    shown = [c for c in captions if any(lst.title.replace("{本年}", year) in c for lst in lists.values())]
+    assert len(shown) == 2  # the other eight lists are empty: no table, no caption
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text == studios.columns[-1].header)
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["序号", "学校", "工作室名称"], ["1", "北京市海川职业学校", "启航工作室"], ["2", "北京市海川区第一职业学校", "明德工作室"]]
+    plan_table = next(t for t in document.tables if t.rows[0].cells[1].text == plan.columns[0].header)
+    assert plan_table.rows[0].cells[-1].text.replace("\n", "") == "招生计划（人）" and plan_table.rows[1].cells[-1].text == "60"
+    # in its section: after the heading of 5.5 and before the heading of 5.6
+    texts = [p.text for p in document.paragraphs]
+    studio_caption = max(i for i, t in enumerate(texts) if studios.title in t)
+    section = load_edition().section(studios.section)
+    assert max(i for i, t in enumerate(texts[:studio_caption]) if t.endswith(section.title)) < studio_caption
+
+
+def test_a_school_not_aggregated_is_warned_about_with_its_cell_and_the_closest_name(tmp_path, lists):
+    region = _region(tmp_path, {"labour_cases": [["北京市海川职业学校", "案例一"],
+                                                 ["北京市海川区旅游商贸职业学校", "案例二"],
+                                                 ["上海市某某学校", "案例三"]]})
+    result = aggregate_report(region, SCHOOLS, tmp_path / "报告.docx")
+    found = [p for p in result.problems if p.code == "list-unknown-school"]
+    sheet = lists["labour_cases"].sheet
+    assert [(p.sheet, p.cell, p.file) for p in found] == [(sheet, "A3", "区县.xlsx"), (sheet, "A4", "区县.xlsx")]
+    assert "最接近的汇总学校是“北京市海川区旅游商贸学校”" in found[0].message
+    assert "没有名称相近的学校" in found[1].message
+    assert result.written  # a warning: the report is still written
+
+
+def test_the_sample_district_workbook_has_lists_with_one_misspelt_school():
+    region = check_workbook(DISTRICT / "海川区.xlsx", level="district")
+    filled = [lst for lst in region.edition.lists if region.book.lists.get(lst.id)]
+    assert len(filled) >= 3
+    assert not region.errors
+
+
+def test_list_rows_are_checked_where_they_are(tmp_path, lists):
+    majors = lists["new_majors"]
+    region = _region(tmp_path, {"new_majors": [["北京市海川职业学校", "电子与信息大类", None, "710211", "六年", ""]]})
+    result = check_workbook(region, level="district")
+    codes = {(p.code, p.sheet, p.cell) for p in result.problems if p.sheet == majors.sheet}
+    assert codes == {("list-missing-value", majors.sheet, "C2"), ("list-not-a-choice", majors.sheet, "E2")}
+
+
+def test_hidden_rows_of_a_list_are_named(tmp_path, lists):
+    region = _region(tmp_path, {"head_teacher_studios": [["北京市海川职业学校", "启航工作室"]]})
+    wb = openpyxl.load_workbook(region)
+    wb[lists["head_teacher_studios"].sheet].row_dimensions[2].hidden = True
+    wb.save(region)
+    result = check_workbook(region, level="district")
+    assert any(p.sheet == lists["head_teacher_studios"].sheet and p.level.name == "WARNING" for p in result.problems)
+
+
+def test_an_edition_list_must_name_a_section_and_a_free_sheet(edition):
+    data = edition.model_dump(by_alias=True, exclude_none=True)
+    bad = {**data["lists"][0], "section": "9.9"}
+    with pytest.raises(ValidationError, match="不存在的章节 9.9"):
+        Edition.model_validate({**data, "lists": [bad]})
+    clash = {**data["lists"][0], "sheet": data["record_sheets"][0]["sheet"]}
+    with pytest.raises(ValidationError, match="已被使用"):
+        Edition.model_validate({**data, "lists": [clash]})
