@@ -378,11 +378,16 @@ class PlainTable(_IndicatorRows):
     serial: bool = True
     years: Literal["both", "this"] = "both"
     medians: bool = False  # aggregates: a last column with the median of the schools' own values (本年)
+    number: int | None = None  # 附表 N: numbered with the annex tables, not in the body's sequence
 
 
 IndicatorTable = ComparisonTable | AnnexTable | SurveyTable | PlainTable
 TableLayout = Annotated[IndicatorTable | RecordTable | SchoolsTable | GroupsTable | SharesTable, Field(discriminator="kind")]
-ANNEX_TABLES = (AnnexTable, SurveyTable)  # numbered 附表 N, by their own ``number``
+
+
+def annex_number(layout: IndicatorTable) -> int | None:
+    """N of an annex table (附表 N, by its own ``number``), None for a table numbered in the body."""
+    return layout.number if isinstance(layout, (AnnexTable, SurveyTable, PlainTable)) else None
 
 
 class IndicatorsChart(_Layout):
