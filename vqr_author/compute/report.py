@@ -105,7 +105,7 @@ class CaseBlock:
 
     @property
     def heading(self) -> str:
-        """The case's title line as the report, the 案例目录 and the cross references write it."""
+        """The case's title line, as the report and the 案例目录 write it."""
         return f"{self.marker}{self.case.title}" + (f"（{self.case.source}）" if self.case.source else "")
 
 
