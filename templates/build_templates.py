@@ -198,14 +198,16 @@ def define_styles(doc) -> None:
     style(doc, "TOC2", "toc 2", east_asia=FONT_FANG, size=14, line_pt=26)
     style(doc, "TOC3", "toc 3", east_asia=FONT_FANG, size=12, line_pt=24)
     style(doc, "TOC2List", "表图目录", east_asia=FONT_FANG, size=12, line_pt=22)
-    indents = {"TOC2": (200, 560), "TOC3": (400, 1120)}  # 2 and 4 characters in
+    # Level 2 stands 2 characters in (plus Normal's 2-character first line, 56 pt); level 3 further,
+    # at 96 pt (8 of its 12 pt characters, no first-line indent), under the text of its （一） heading.
+    indents = {"TOC2": 'w:leftChars="200" w:left="560"',
+               "TOC3": 'w:leftChars="800" w:left="1920" w:firstLineChars="0" w:firstLine="0"'}
     for sid in ("TOC1", "TOC2", "TOC3", "TOC2List"):
         ppr = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr()
         twips = int(TEXT_WIDTH_CM * 567)
         put(ppr, f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" w:pos="{twips}"/></w:tabs>')
         if sid in indents:
-            chars, left = indents[sid]
-            put(ppr, f'<w:ind {W} w:leftChars="{chars}" w:left="{left}"/>')
+            put(ppr, f'<w:ind {W} {indents[sid]}/>')
     style(doc, "TableCaption", "表题", east_asia=FONT_HEI, size=12, align=center, line_pt=24, before=6, after=3, keep_next=True)
     style(doc, "FigureCaption", "图题", east_asia=FONT_HEI, size=12, align=center, line_pt=24, after=6)
     style(doc, "TableNote", "表注", east_asia=FONT_SONG, size=10.5, line_pt=18, after=6)
