@@ -146,14 +146,14 @@ def contents(report: Report) -> dict[str, list[ContentsEntry]]:
     tables, figures, cases = [], [], []
     for c in (report.preface, *report.sections):
         tables += [ContentsEntry(t.caption, table_anchor(t)["name"]) for t in c.tables if t.number is not None]
-        figures += [(chart.number, ContentsEntry(f"图 {chart.number} {chart.title}", anchor("figure", chart.number)["name"]))
+        # Charts, then the case photos: the order the template places them in, and their numbers' order.
+        figures += [ContentsEntry(f"图 {chart.number} {chart.title}", anchor("figure", chart.number)["name"])
                     for chart in c.charts if chart.number is not None]
-        figures += [(b.figure_number, ContentsEntry(f"图 {b.figure_number} {b.case.caption or b.case.title}",
-                                                    anchor("figure", b.figure_number)["name"]))
+        figures += [ContentsEntry(f"图 {b.figure_number} {b.case.caption or b.case.title}",
+                                  anchor("figure", b.figure_number)["name"])
                     for b in c.cases if b.figure_number is not None]
         cases += [ContentsEntry(b.heading, anchor("case", b.number)["name"]) for b in c.cases]
-    figures.sort(key=lambda numbered: numbered[0].order)
-    return {"toc": toc, "tables": tables, "figures": [entry for _, entry in figures], "cases": cases}
+    return {"toc": toc, "tables": tables, "figures": figures, "cases": cases}
 
 
 def _entries(entries: list[ContentsEntry], pages: Mapping[str, str] | None) -> list[dict[str, Any]]:
