@@ -102,15 +102,17 @@ NOTES: dict[str, str] = {
     "Edition.report_titles": "层级 → 报告标题模板，大括号内为封面项目，如 `\"{单位名称}中等职业教育质量年度报告（{报告年度}年度）\"`",
     "Edition.declarations": "层级 → 内容真实性责任声明的正文模板；role 为 title 的封面项目（如 `{报告名称}`）填入报告标题",
     "Edition.publication_note": "“年报公开形式及网址”页的引导语",
-    "Edition.case_marker": "案例标记，如 `【案例分享】`",
+    "Edition.case_marker": "写在每个案例标题前的标记，如 `【案例分享】`；`{number}` 为案例编号（`\"案例 {number} \"` → 案例 3-5）",
+    "Edition.numbering": "表、图、案例的编号方式：continuous 全文连续（表 3、图 2，题注中为 Word 的 SEQ 域，按 F9 更新后编号不变）；"
+                         "chapter 按章编号（表 2-2、图 3-1、案例 3-5：章号-章内序号，写为文字，F9 不会改变）；前言与附表中的表图在章外另行连续编号",
     "Edition.thresholds": "数据句子与警告的阈值",
     "Edition.cover_fields": "封面项目",
     "Edition.indicators": "指标目录",
     "Edition.record_sheets": "每行一项的清单工作表（如专业、资助）",
     "Edition.outline": "章节大纲，按顺序",
     "Edition.preface_tables": "放在前言中的表格（表 id）",
-    "Edition.heading_formats": "标题级别（\"1\"、\"2\"）→ 标题写法：`{code}` 章节代码（1.2）、`{n}` 末位数字（2）、`{cn}` 末位的中文数字（二）、"
-                               "`{title}` 标题；如 `\"{code}. {title}\"`，或 `\"{cn}、{title}\"` 与 `\"（{cn}）{title}\"`",
+    "Edition.heading_formats": "标题级别（\"1\"、\"2\"、\"3\"，最多三级）→ 标题写法：`{code}` 章节代码（1.2）、`{n}` 末位数字（2）、`{cn}` 末位的中文数字（二）、"
+                               "`{title}` 标题；如 `\"{code}. {title}\"`，或 `\"{cn}、{title}\"`、`\"（{cn}）{title}\"` 与 `\"{n}. {title}\"`",
     "Edition.tables": "表格布局；`kind` 决定表的种类和可用的键（见下）",
     "Edition.charts": "图的布局；`kind` 决定图的种类和可用的键（见下）",
     "Edition.catalogue": "专业目录：`kind: shares` 的表和图按它把专业代码归入类别（专业大类）",
@@ -187,7 +189,7 @@ NOTES: dict[str, str] = {
     "CrossCheck.level": "不符时为 error 或 warning",
     "CrossCheck.field": "加总的列（与 count_rows 二选一）",
     "CrossCheck.count_rows": "true：核对行数",
-    "Section.code": "章节代码，如 `1`、`1.2`；前言、附表可用中文",
+    "Section.code": "章节代码，如 `1`、`1.2`、`1.2.1`（点数决定标题级别，最多三级）；前言、附表可用中文",
     "Section.title": "章节标题",
     "Section.front": "true：前言",
     "Section.tables": "放在该节末尾的表（表 id）",
@@ -221,6 +223,7 @@ for _name in ("ComparisonTable", "AnnexTable", "SurveyTable", "PlainTable"):
     NOTES[f"{_name}.rows"] = _ROWS
 NOTES |= {
     "AnnexTable.number": "附表编号 N", "SurveyTable.number": "附表编号 N",
+    "PlainTable.number": "给出时为附表 N（与附表一起编号）；不给则按正文的表编号",
     "PlainTable.medians": "汇总报告：最后加一列各校本年数值的中位数（学校报告中没有这一列）",
     "PlainTable.serial": "true：第一列为序号（只给不缩进的行编号）", "PlainTable.years": "both：上年和本年；this：只有本年",
     "RecordTable.sheet": "清单 id", "RecordTable.columns": "列，按顺序", "RecordTable.total_label": _TOTAL,

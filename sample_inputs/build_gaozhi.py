@@ -56,9 +56,19 @@ COLLEGES = [
 TEXT = {
     "1.1": "学院坚持以立德树人为根本任务，面向首都城市运行和产业发展需求办学。",
     "2.2": "学院落实“一生一策”就业帮扶，拓展线上就业服务渠道，毕业生就业总体稳定。",
+    "2.1.1": "学院结合抗疫事件开展线上线下思政育人，强化学生的家国情怀。",
+    "2.1.2": "学院开展多彩校园文化活动，打造文化育人亮点。",
     "3.2": "学院实施教师素质提升计划，建设“双师型”教师培养培训基地。",
+    "3.2.1": "学院按照“四有好老师”标准加强师德师风建设。",
+    "3.2.2": "学院开展“双师型”教师认定，选派专业教师到企业实践。",
     "7": "学院服务首都新发展格局的能力尚需提升，将加快紧缺技术技能人才培养。",
 }
+# Cases (章节, 标题, 正文): numbered per chapter in the report, 案例 2-1, 案例 2-2, 案例 3-1.
+CASES = [
+    ("2.1.1", "落实立德树人根本任务，校领导班子集体开讲思政课", "学院党委书记、院长带头走上讲台，讲授抗疫中的思政课。"),
+    ("2.2", "落实“一生一策”，圆满完成就业工作", "学院为每名未就业毕业生制定帮扶方案，跟踪到岗。"),
+    ("3.2.2", "开展“双师型”教师认定，助力双师型教师培养", "学院制定“双师型”教师认定办法，首批认定教师 120 名。"),
+]
 
 
 def _share(value: float | None, share: float, integer: bool) -> float | int | None:
@@ -67,7 +77,7 @@ def _share(value: float | None, share: float, integer: bool) -> float | int | No
     return round(value * share) if integer else round(value * share, 2)
 
 
-def _fill(path: Path, cover: dict, values: dict, majors: list[list], text: dict) -> None:
+def _fill(path: Path, cover: dict, values: dict, majors: list[list], text: dict, cases: list[tuple] = ()) -> None:
     wb = openpyxl.load_workbook(path)
     for row in wb["封面"].iter_rows(min_row=2):
         if row[0].value in cover:
@@ -80,6 +90,8 @@ def _fill(path: Path, cover: dict, values: dict, majors: list[list], text: dict)
             wb["专业"].append(values_row)
     for section, paragraph in text.items():
         wb["正文"].append([section, paragraph])
+    for section, title, body in cases:
+        wb["案例"].append([section, title, body])
     wb.save(path)
 
 
@@ -103,7 +115,8 @@ def college(edition, folder: Path, name: str, code: str, sponsor: str, share: fl
         rows.append([major_code, major_name, *row])
     cover = {"单位名称": name, "学校代码": code, "举办者类型": sponsor, "报告年度": 2020, "发布单位": name,
              "发布日期": "2021年3月", "公开网址": f"https://www.example.edu.cn/{code}/zlnb/2020", "公开形式": "学校官网公开"}
-    _fill(path, cover, values, rows, {_label(edition, k): v for k, v in TEXT.items()})
+    _fill(path, cover, values, rows, {_label(edition, k): v for k, v in TEXT.items()},
+          [(_label(edition, section), title, body) for section, title, body in CASES])
     return path
 
 

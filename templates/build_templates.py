@@ -184,6 +184,8 @@ def define_styles(doc) -> None:
     style(doc, "Normal", "Normal", east_asia=FONT_FANG, size=16, align=justify, first_line_chars=2, line_pt=28, based_on="")
     style(doc, "Heading1", "Heading 1", east_asia=FONT_HEI, size=16, line_pt=28, before=12, after=6, keep_next=True, outline=0)
     style(doc, "Heading2", "Heading 2", east_asia=FONT_KAI, size=16, bold=True, line_pt=28, before=6, after=3, keep_next=True, outline=1)
+    style(doc, "Heading3", "Heading 3", east_asia=FONT_FANG, size=16, bold=True, line_pt=28, first_line_chars=2,
+          keep_next=True, outline=2)
     # Our own cover style, not Word's built-in Title (whose python-docx definition draws a blue rule under it).
     style(doc, "CoverTitle", "封面标题", east_asia=FONT_TITLE, size=22, align=center, line_pt=40, before=0, after=0)
     style(doc, "CoverSub", "封面署名", east_asia=FONT_KAI, size=16, align=center, line_pt=32)
@@ -194,13 +196,18 @@ def define_styles(doc) -> None:
     style(doc, "Centered", "居中正文", east_asia=FONT_FANG, size=16, align=center, line_pt=28)
     style(doc, "TOC1", "toc 1", east_asia=FONT_HEI, size=14, line_pt=26)
     style(doc, "TOC2", "toc 2", east_asia=FONT_FANG, size=14, line_pt=26)
+    style(doc, "TOC3", "toc 3", east_asia=FONT_FANG, size=12, line_pt=24)
     style(doc, "TOC2List", "表图目录", east_asia=FONT_FANG, size=12, line_pt=22)
-    for sid in ("TOC1", "TOC2", "TOC2List"):
+    # Level 2 stands 2 characters in (plus Normal's 2-character first line, 56 pt); level 3 further,
+    # at 96 pt (8 of its 12 pt characters, no first-line indent), under the text of its （一） heading.
+    indents = {"TOC2": 'w:leftChars="200" w:left="560"',
+               "TOC3": 'w:leftChars="800" w:left="1920" w:firstLineChars="0" w:firstLine="0"'}
+    for sid in ("TOC1", "TOC2", "TOC3", "TOC2List"):
         ppr = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr()
         twips = int(TEXT_WIDTH_CM * 567)
         put(ppr, f'<w:tabs {W}><w:tab w:val="right" w:leader="dot" w:pos="{twips}"/></w:tabs>')
-        if sid == "TOC2":
-            put(ppr, f'<w:ind {W} w:leftChars="200" w:left="560"/>')
+        if sid in indents:
+            put(ppr, f'<w:ind {W} {indents[sid]}/>')
     style(doc, "TableCaption", "表题", east_asia=FONT_HEI, size=12, align=center, line_pt=24, before=6, after=3, keep_next=True)
     style(doc, "FigureCaption", "图题", east_asia=FONT_HEI, size=12, align=center, line_pt=24, after=6)
     style(doc, "TableNote", "表注", east_asia=FONT_SONG, size=10.5, line_pt=18, after=6)
@@ -250,6 +257,12 @@ def field_runs(instr: str, cached: str = "") -> str:
     )
 
 
+def number_run(number: str) -> str:
+    """The number of a figure's caption, as the context gives it: the runs of a SEQ field in
+    continuous numbering (图 3), plain text per chapter (图 2-1); see render.ooxml.number_runs."""
+    return f'<w:r><w:t>{{{{r {number} }}}}</w:t></w:r>'
+
+
 def bookmarked(p, anchor: str):
     """Put the paragraph's content inside the bookmark the context gives (``anchor``.start and .end,
     the bookmarkStart and bookmarkEnd elements placed by docxtpl's {{r }} tags, each in a run of its
@@ -284,25 +297,25 @@ def loop(doc, header: str, item: str, style: str = "Normal") -> None:
 
 
 def charts(doc, container: str) -> None:
-    """Each chart: the picture, then its caption 图 N (a SEQ field shared with the case photos)."""
+    """Each chart: the picture, then its caption 图 N (numbered on with the case photos)."""
     para(doc, f"{{%p for chart in {container}.charts %}}", "Normal")
     para(doc, "{{ chart.image }}", "Figure")
     p = bookmarked(para(doc, "", "FigureCaption"), "chart.anchor")
-    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ chart.number }}")
+    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + number_run("chart.number")
          + '<w:r><w:t xml:space="preserve"> {{ chart.title }}</w:t></w:r>')
     para(doc, "{%p endfor %}", "Normal")
 
 
 def cases(doc, container: str) -> None:
-    """Each case: 【案例分享】title, its paragraphs, its photo with caption 图 N (the SEQ shared with charts)."""
+    """Each case: its marker and title (【案例分享】title, 案例 2-1 title), its paragraphs, its photo with
+    caption 图 N (numbered on with the charts)."""
     para(doc, f"{{%p for case in {container}.cases %}}", "Normal")
-    bookmarked(para(doc, "{{ case.marker }}{{ case.title }}{% if case.source %}（{{ case.source }}）{% endif %}", "CaseTitle"),
-               "case.anchor")
+    bookmarked(para(doc, "{{ case.heading }}", "CaseTitle"), "case.anchor")
     loop(doc, "text in case.paragraphs", "{{ text }}", "CaseBody")
     para(doc, "{%p if case.image %}", "Normal")
     para(doc, "{{ case.image }}", "CaseFigure")
     p = bookmarked(para(doc, "", "CaseCaption"), "case.figure_anchor")
-    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + field_runs("SEQ 图 \\* ARABIC", "{{ case.figure_number }}")
+    runs(p, '<w:r><w:t xml:space="preserve">图 </w:t></w:r>' + number_run("case.figure_number")
          + '<w:r><w:t xml:space="preserve"> {{ case.caption }}</w:t></w:r>')
     para(doc, "{%p endif %}", "Normal")
     loop(doc, "problem in case.problems", "※ {{ problem }}", "DraftNotice")
@@ -369,8 +382,10 @@ def preface_and_contents(doc) -> None:
     para(doc, "{%p for entry in toc %}", "Normal")
     para(doc, "{%p if entry.level == 1 %}", "Normal")
     contents_entry(doc, "TOC1")
-    para(doc, "{%p else %}", "Normal")
+    para(doc, "{%p elif entry.level == 2 %}", "Normal")
     contents_entry(doc, "TOC2")
+    para(doc, "{%p else %}", "Normal")
+    contents_entry(doc, "TOC3")
     para(doc, "{%p endif %}", "Normal")
     para(doc, "{%p endfor %}", "Normal")
     para(doc, "{%p for list in lists %}", "Normal")
@@ -387,8 +402,10 @@ def body(doc) -> None:
     bookmarked(para(doc, "{{ section.heading }}", "Heading1"), "section.anchor").paragraph_format.page_break_before = True
     para(doc, "{%p elif section.level == 1 %}", "Normal")
     bookmarked(para(doc, "{{ section.heading }}", "Heading1"), "section.anchor")
-    para(doc, "{%p else %}", "Normal")
+    para(doc, "{%p elif section.level == 2 %}", "Normal")
     bookmarked(para(doc, "{{ section.heading }}", "Heading2"), "section.anchor")
+    para(doc, "{%p else %}", "Normal")
+    bookmarked(para(doc, "{{ section.heading }}", "Heading3"), "section.anchor")
     para(doc, "{%p endif %}", "Normal")
     loop(doc, "text in section.leads", "{{ text }}")
     loop(doc, "text in section.paragraphs", "{{ text }}")

@@ -107,3 +107,24 @@ def rows_by_label(table, label_col: int = 0) -> dict[str, list[str]]:
 def unwrapped(text: str) -> str:
     """Output as one line: messages are wrapped to the 80-column terminal (a space where words were parted)."""
     return re.sub(r"(?<=[!-~])\n(?=[!-~])", " ", text).replace("\n", "")
+
+
+def seq_results(document) -> dict[str, list[str]]:
+    """The written result of each SEQ field of the body (表 3, 图 2 in continuous numbering), by
+    sequence, in document order: Word's F9 recounts each sequence 1, 2, 3 …, so these must already be."""
+    results: dict[str, list[str]] = {}
+    sequence, state = None, None
+    for element in document.element.body.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "instrText" and (found := re.match(r"\s*SEQ (\S+)", element.text or "")):
+            sequence, state = found.group(1), "instruction"
+        elif tag == "fldChar" and sequence is not None:
+            kind = element.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fldCharType")
+            if kind == "separate":
+                state = "result"
+                results.setdefault(sequence, []).append("")
+            elif kind == "end":
+                sequence, state = None, None
+        elif tag == "t" and state == "result":
+            results[sequence][-1] += element.text or ""
+    return results

@@ -50,7 +50,7 @@ def _empty_book(edition) -> ReportWorkbook:
 @pytest.mark.parametrize("number", range(1, 7))
 def test_annex_tables_have_the_national_rows_in_order(edition, number):
     report = build_report(edition, school_source(edition, _empty_book(edition)))
-    table = next(t for t in report.tables if t.annex and t.number == number)
+    table = next(t for t in report.tables if t.annex and str(t.number) == str(number))
     assert table.title == ANNEX_TITLES[number]
     label_column = [h.text for h in table.header[0]].index("指标")
     assert [row[label_column].text for row in table.rows] == ANNEX_LABELS[number]
@@ -58,7 +58,7 @@ def test_annex_tables_have_the_national_rows_in_order(edition, number):
 
 def test_annex_2_has_survey_columns(edition):
     report = build_report(edition, school_source(edition, _empty_book(edition)))
-    table = next(t for t in report.tables if t.annex and t.number == 2)
+    table = next(t for t in report.tables if t.annex and str(t.number) == "2")
     assert [h.text for h in table.header[0]][-2:] == ["调查方式", "调查人次"]
 
 
@@ -179,3 +179,42 @@ def test_every_reference_of_a_layout_is_checked(tmp_path):
     assert "表 schools 引用了不存在的封面字段 学校类型" in message
     assert "表 major_categories 引用了清单 majors 中不存在的列 pupils" in message
     assert "图 majors_employment_chart 引用了清单 majors 中不存在的列 wage" in message
+
+
+def test_numbering_marker_and_heading_levels_are_checked(tmp_path):
+    """A case marker with an unknown placeholder, a heading format that does not parse, an outline
+    deeper than the template's three heading levels and an unknown numbering style are refused when
+    the edition loads, each named."""
+    from vqr_author.edition.loader import DATA_DIR
+
+    text = (DATA_DIR / "zhongzhi-2024.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("case_marker: 【案例分享】", "case_marker: 案例 {no}")
+                      .replace('  "2": "{code} {title}"', '  "2": "{code} {title"')
+                      .replace('  - {code: "1.1", title: 立德树人}', '  - {code: "1.1.1.1", title: 立德树人}'),
+                      encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        load_edition(broken)
+    message = str(caught.value)
+    assert "case_marker “案例 {no}” 只能含占位符 {number}" in message
+    assert "heading_formats 第 2 级" in message
+    assert "章节 1.1.1.1 是第 4 级标题，模板只有 3 级标题" in message
+    broken.write_text(text.replace("case_marker: 【案例分享】", "case_marker: 【案例分享】\nnumbering: section"),
+                      encoding="utf-8")
+    with pytest.raises(EditionError) as caught:
+        load_edition(broken)
+    assert "numbering" in str(caught.value)
+
+
+def test_the_2024_edition_keeps_its_continuous_numbering():
+    from vqr_author.compute.numbering import Number, Numberer, chapter_of
+
+    edition = load_edition()
+    assert edition.numbering == "continuous" and edition.case_marker == "【案例分享】"
+    numbers = Numberer(edition.numbering)
+    assert [str(numbers.next(edition.section(code))) for code in ("1.2", "1.9", "5.5")] == ["1", "2", "3"]
+    per_chapter = Numberer("chapter")
+    assert [str(per_chapter.next(edition.section(code))) for code in ("前言", "1.2", "1.9", "5.5", "5.6")] == [
+        "1", "1-1", "1-2", "5-1", "5-2"]
+    assert chapter_of(edition.section("附表")) is None
+    assert Number(2, 3, continuous=False).key == "3_2"

@@ -77,6 +77,42 @@ def test_the_college_report_has_the_five_tables_and_the_outline(college_report):
     assert conditions["主要办学经费来源（单选）"][-1] == "省级"
 
 
+def _styled(document, *style_ids):
+    return [p for p in document.paragraphs if p.style.style_id in style_ids]
+
+
+def test_tables_figures_and_cases_are_numbered_per_chapter_as_in_seed_003(college_report):
+    captions = [p.text for p in _styled(college_report, "TableCaption", "FigureCaption")]
+    assert captions[:3] == ["图 1-1 2019年、2020年在校生与毕业生人数", "表 2-1 学生发展表",
+                            "图 2-1 2019年、2020年毕业生满意度与职位晋升"]
+    assert "表 3-2 教育教学表" in captions and "表 4-1 办学条件表" in captions
+    assert [p.text for p in _styled(college_report, "CaseTitle")] == [
+        "案例 2-1 落实立德树人根本任务，校领导班子集体开讲思政课", "案例 2-2 落实“一生一策”，圆满完成就业工作",
+        "案例 3-1 开展“双师型”教师认定，助力双师型教师培养"]
+    # Plain text, no SEQ field: Word's F9 would renumber a SEQ field 1, 2, 3 … through the report.
+    body = college_report.element.body.xml
+    assert "SEQ 表" not in body and "SEQ 图" not in body
+    # The list of tables says the caption's number and points to the caption's bookmark.
+    listed = {p.text.split("\t")[0]: p for p in _styled(college_report, "TOC2List")}
+    entry = listed["表 2-1 学生发展表"]._p.xml
+    assert 'w:anchor="_TocT2_1"' in entry and "PAGEREF _TocT2_1" in entry
+    caption = next(p for p in _styled(college_report, "TableCaption") if p.text == "表 2-1 学生发展表")
+    assert 'w:name="_TocT2_1"' in caption._p.xml
+
+
+def test_the_third_heading_level_is_in_the_body_and_indented_in_the_contents(college_report):
+    headings = [(p.style.style_id, p.text) for p in _styled(college_report, "Heading1", "Heading2", "Heading3")]
+    start = headings.index(("Heading2", "（一）立德树人"))
+    assert headings[start:start + 3] == [("Heading2", "（一）立德树人"), ("Heading3", "1. 思政育人"),
+                                         ("Heading3", "2. 文化育人")]
+    toc3 = [p.text.split("\t")[0] for p in _styled(college_report, "TOC3")]
+    assert toc3 == ["1. 思政育人", "2. 文化育人", "1. 师德师风建设", "2. “双师型”教师培养"]
+    styles = college_report.styles
+    assert styles.get_by_id("Heading3", 1).element.pPr.xml.count('w:outlineLvl w:val="2"') == 1
+    indent = {sid: styles.get_by_id(sid, 1).paragraph_format.left_indent for sid in ("TOC1", "TOC2", "TOC3")}
+    assert (indent["TOC1"] or 0) < indent["TOC2"] < indent["TOC3"]
+
+
 def test_the_city_report_aggregates_the_colleges(tmp_path):
     schools = sorted((GAOZHI / "学校").glob("*.xlsx"))
     result = aggregate_report(GAOZHI / "北京市.xlsx", schools, tmp_path / "北京市.docx", level="city")

@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import rows_by_label, table_after
+from conftest import rows_by_label, seq_results, table_after
 from vqr_author import check_workbook, render_report
 from vqr_author.errors import OutputError
 from vqr_author.output import atomic
@@ -179,6 +179,9 @@ def test_photos_and_charts_are_numbered_in_document_order(rendered):
     captions = [p.text for p in document.paragraphs if p.style.style_id in ("FigureCaption", "CaseCaption")]
     assert [c.split()[1] for c in captions] == [str(n) for n in range(1, 10)]
     assert "图 1 2023年、2024年招生、在校生与毕业生人数" in captions
+    for sequence, written in seq_results(document).items():  # what Word's F9 would count again
+        assert written == [str(n) for n in range(1, len(written) + 1)], sequence
+    assert set(seq_results(document)) == {"表", "附表", "图"}
 
 
 def test_east_asian_fonts_are_set(rendered):

@@ -128,6 +128,19 @@ def gaozhi_reports(folder: Path) -> list[Path]:
     return [folder / "学院报告.docx", folder / "高职市报告.docx"]
 
 
+def zhongzhi_2020_report(folder: Path) -> list[Path]:
+    """The 2020 中职 edition's school report (单一年度的附表, a label-only row, continuous numbering)."""
+    result = render_report(ROOT / "sample_inputs" / "zhongzhi-2020" / "北京市西山职业学校.xlsx", folder / "2020版式.docx")
+    assert result.written
+    return [result.output]
+
+
+def zhongzhi_2020_blank_workbook(folder: Path) -> list[Path]:
+    path = folder / "2020版式空白.xlsx"
+    new_workbook(path, edition="zhongzhi-2020")
+    return [path]
+
+
 def gaozhi_blank_workbooks(folder: Path) -> list[Path]:
     paths = [folder / f"高职空白-{level}.xlsx" for level in ("school", "city")]
     for path, level in zip(paths, ("school", "city")):
@@ -203,6 +216,8 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
     "district-report-with-history": (district_report_with_history, REPORT_PARTS, set()),
     "city-report": (city_report, REPORT_PARTS, set()),
     "gaozhi-reports": (gaozhi_reports, DOCX_PARTS, set()),
+    "zhongzhi-2020-report": (zhongzhi_2020_report, REPORT_PARTS, set()),
+    "zhongzhi-2020-blank-workbook": (zhongzhi_2020_blank_workbook, set(), COMMENTED_XLSX_PARTS),
     "blank-workbooks": (blank_workbooks, set(), COMMENTED_XLSX_PARTS),
     "gaozhi-blank-workbooks": (gaozhi_blank_workbooks, set(), COMMENTED_XLSX_PARTS),
     "next-year-workbook": (next_year_workbook, set(), COMMENTED_XLSX_PARTS),
@@ -293,6 +308,7 @@ def test_xml_part_without_a_schema_is_a_violation_unless_skipped_with_its_reason
 def test_every_variant_of_the_generated_table_xml_is_schema_valid(ooxml):
     """render.ooxml writes the tables' XML by hand; every option it has, together, in one body (the
     reports above exercise only the options their data happen to need)."""
+    from vqr_author.compute.numbering import Number
     from vqr_author.render import ooxml as x
 
     runs = x.text_run("文字 & <标记>") + x.text_run("粗", bold=True) + x.text_run("红", color="C00000") + \
@@ -302,7 +318,8 @@ def test_every_variant_of_the_generated_table_xml_is_schema_valid(ooxml):
                   for keep in (False, True) for level in (None, 1)]
     cells = (x.cell(x.paragraph("", "TableHeader"), 1000, span=2, vmerge="restart", fill="FFC7CE")
              + x.cell(x.paragraph(runs, "TableText"), 1000, vmerge="continue") + x.cell("<w:p/>", 1000))
-    body = ("".join(paragraphs) + x.caption("表", 3, "标题") + x.caption("表", 4, "附表", outline_level=1)
+    body = ("".join(paragraphs) + x.caption("表", Number(3), "标题") + x.caption("附表", Number(4), "附表", outline_level=1)
+            + x.caption("表", Number(2, chapter=3, continuous=False), "分章编号")
             + x.table(x.row(cells, header=True) + x.row(cells), [2000, 1000, 1000]))
     document = (f'<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>').encode()
     violations, skipped = validate_part("word/document.xml", document, ooxml)

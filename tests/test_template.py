@@ -32,5 +32,5 @@ def test_contents_entries_are_links_with_page_fields_outside_a_toc_field():
     with zipfile.ZipFile(ROOT / "templates" / "report.docx") as zf:
         document = zf.read("word/document.xml").decode()
     assert " TOC " not in document
-    assert document.count("PAGEREF {{ entry.anchor }}") == 3  # 目录 level 1, level 2, the lists
-    assert document.count('w:hyperlink w:anchor="{{ entry.anchor }}"') == 3
+    assert document.count("PAGEREF {{ entry.anchor }}") == 4  # 目录 levels 1, 2 and 3, the lists
+    assert document.count('w:hyperlink w:anchor="{{ entry.anchor }}"') == 4

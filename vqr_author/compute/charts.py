@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from vqr_author.compute.display import plain
+from vqr_author.compute.numbering import Number
 from vqr_author.compute.numbers import quantize
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.tables import Years, share_groups
@@ -31,7 +32,7 @@ class ChartModel:
     series: tuple[Series, ...]
     unit: str  # the value axis
     decimals: int
-    number: int | None = None
+    number: Number | None = None
 
     @property
     def empty(self) -> bool:

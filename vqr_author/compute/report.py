@@ -22,6 +22,7 @@ from vqr_author.compute.aggregate import (
 )
 from vqr_author.compute.charts import ChartModel, indicator_chart, record_chart, schools_chart, shares_chart
 from vqr_author.compute.lists import list_table
+from vqr_author.compute.numbering import Number, Numberer
 from vqr_author.compute.records import RecordSet
 from vqr_author.compute.series import History, build_history, series_chart, series_table
 from vqr_author.compute.sentences import render_sentences
@@ -100,7 +101,14 @@ def region_source(edition: Edition, region: ReportWorkbook, schools: Sequence[Sc
 @dataclass(frozen=True)
 class CaseBlock:
     case: Case
-    figure_number: int | None  # 图 N of its photo, numbered in document order
+    number: Number  # the case's own number (案例 3-5), in document order
+    figure_number: Number | None  # 图 N of its photo, numbered in document order with the charts
+    marker: str  # the edition's case marker with the number filled in (【案例分享】, 案例 3-5 )
+
+    @property
+    def heading(self) -> str:
+        """The case's title line, as the report and the 案例目录 write it."""
+        return f"{self.marker}{self.case.title}" + (f"（{self.case.source}）" if self.case.source else "")
 
 
 @dataclass(frozen=True)
@@ -191,50 +199,53 @@ def heading(edition: Edition, section: Section) -> str:
 def build_report(edition: Edition, source: ReportSource) -> Report:
     years = report_years(edition.cover_value(source.cover, "year", source.level))
     title = report_title(edition, source.cover, source.level)
-    body_number = iter(range(1, 1000))
-    figure_number = iter(range(1, 10000))
+    table_numbers, figure_numbers, case_numbers = (Numberer(edition.numbering) for _ in range(3))
 
-    def tables_for(ids: tuple[str, ...]) -> tuple[TableModel, ...]:
+    def tables_for(section: Section, ids: tuple[str, ...]) -> tuple[TableModel, ...]:
         built = []
         for layout in edition.tables_for(source.level, ids):
             table = _table(edition, layout, source, years)
             if table is not None:
-                built.append(table if table.number is not None else replace(table, number=next(body_number)))
+                built.append(table if table.number is not None else replace(table, number=table_numbers.next(section)))
         return tuple(built)
 
     school_covers = [{key: s.cover(key) for key in s.book.cover} for s in source.schools]
 
-    def charts_for(ids: tuple[str, ...]) -> tuple[ChartModel, ...]:
-        built = (_chart(edition, layout, source, years) for layout in edition.charts_for(source.level, ids))
-        return tuple(replace(chart, number=next(figure_number)) for chart in built if chart and not chart.empty)
+    def charts_for(section: Section) -> tuple[ChartModel, ...]:
+        built = (_chart(edition, layout, source, years) for layout in edition.charts_for(source.level, section.charts))
+        return tuple(replace(chart, number=figure_numbers.next(section)) for chart in built if chart and not chart.empty)
 
     def series_for(section: Section) -> tuple[tuple[TableModel, ...], tuple[ChartModel, ...]]:
         """The series placed in ``section`` (with history only): tables, then charts, numbered on."""
         if source.history is None:
             return (), ()
         layouts = [s for s in edition.series if s.section == section.code and source.level in s.levels]
-        tables = tuple(replace(series_table(edition, s, source.history), number=next(body_number)) for s in layouts)
+        tables = tuple(replace(series_table(edition, s, source.history), number=table_numbers.next(section))
+                       for s in layouts)
         drawn = (series_chart(edition, s, source.history) for s in layouts)
-        return tables, tuple(replace(c, number=next(figure_number)) for c in drawn if c and not c.empty)
+        return tables, tuple(replace(c, number=figure_numbers.next(section)) for c in drawn if c and not c.empty)
+
+    def case_block(case: Case, section: Section) -> CaseBlock:
+        number = case_numbers.next(section)
+        return CaseBlock(case, number, figure_numbers.next(section) if case.image else None,
+                         edition.case_marker.format(number=number))
 
     def lists_for(section: Section) -> tuple[TableModel, ...]:
         """The office's lists placed in ``section`` that have rows, numbered on."""
         built = (list_table(lst, source.lists.get(lst.id, ()), years) for lst in edition.lists_for(source.level)
                  if lst.section == section.code)
-        return tuple(replace(table, number=next(body_number)) for table in built if table is not None)
+        return tuple(replace(table, number=table_numbers.next(section)) for table in built if table is not None)
 
     def content(section: Section, table_ids: tuple[str, ...]) -> SectionContent:
         leads = render_sentences(edition, source.level, section.code, source.values, years.this, school_covers,
                                  source.coverage, source.history)
         paragraphs = tuple(p for p in source.paragraphs if p.section == section.code)
-        tables = tables_for(table_ids)
-        charts = charts_for(section.charts)
+        tables = tables_for(section, table_ids)
+        charts = charts_for(section)
         tables += lists_for(section)  # numbered before the series that follow them
         series_tables, series_charts = series_for(section)
         tables, charts = tables + series_tables, charts + series_charts
-        cases = tuple(
-            CaseBlock(c, next(figure_number) if c.image else None) for c in source.cases if c.section == section.code
-        )
+        cases = tuple(case_block(c, section) for c in source.cases if c.section == section.code)
         return SectionContent(section, heading(edition, section), leads, paragraphs, tables, charts, cases)
 
     sections = []

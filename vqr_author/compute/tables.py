@@ -18,11 +18,11 @@ from vqr_author.compute.display import (
     format_value,
     indicator_text,
 )
+from vqr_author.compute.numbering import Number
 from vqr_author.compute.numbers import apportion, total, year_change
 from vqr_author.compute.records import RecordRow, RecordSet
 from vqr_author.compute.values import IndicatorValue
 from vqr_author.edition.model import (
-    ANNEX_TABLES,
     SCHOOLS_FIELD,
     ComparisonTable,
     Edition,
@@ -37,6 +37,7 @@ from vqr_author.edition.model import (
     SurveyTable,
     TableLayout,
     TableRow,
+    annex_number,
 )
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class TableModel:
     id: str
     title: str
     annex: bool
-    number: int | None
+    number: Number | None
     header: tuple[tuple[HeaderCell, ...], ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str | None = None
@@ -183,8 +184,8 @@ def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue]
     return TableModel(
         id=layout.id,
         title=years.fill(layout.title),
-        annex=isinstance(layout, ANNEX_TABLES),
-        number=layout.number if isinstance(layout, ANNEX_TABLES) else None,
+        annex=(annex := annex_number(layout)) is not None,
+        number=Number(annex) if annex is not None else None,
         header=(tuple(HeaderCell(h) for h in head),),
         rows=tuple(_indicator_rows(layout, values, medians)),
         note=layout.note,

@@ -7,6 +7,7 @@ the edition is loaded, so a broken edition fails at start-up with a message nami
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -262,7 +263,8 @@ class Section(_Strict):
 
     @property
     def level(self) -> int:
-        """1 for chapters (``1``), 2 for sections (``1.1``); front matter and 附表 count as 1."""
+        """1 for chapters (``1``), 2 for sections (``1.1``), 3 for their parts (``1.1.1``); front
+        matter and 附表 count as 1."""
         return self.code.count(".") + 1
 
     @property
@@ -376,11 +378,16 @@ class PlainTable(_IndicatorRows):
     serial: bool = True
     years: Literal["both", "this"] = "both"
     medians: bool = False  # aggregates: a last column with the median of the schools' own values (本年)
+    number: int | None = None  # 附表 N: numbered with the annex tables, not in the body's sequence
 
 
 IndicatorTable = ComparisonTable | AnnexTable | SurveyTable | PlainTable
 TableLayout = Annotated[IndicatorTable | RecordTable | SchoolsTable | GroupsTable | SharesTable, Field(discriminator="kind")]
-ANNEX_TABLES = (AnnexTable, SurveyTable)  # numbered 附表 N, by their own ``number``
+
+
+def annex_number(layout: IndicatorTable) -> int | None:
+    """N of an annex table (附表 N, by its own ``number``), None for a table numbered in the body."""
+    return layout.number if isinstance(layout, (AnnexTable, SurveyTable, PlainTable)) else None
 
 
 class IndicatorsChart(_Layout):
@@ -537,6 +544,11 @@ class Thresholds(_Strict):
     yuan_wan_from: int = 100000  # sentences: amounts in 元 from this size are written in 万元 (482.40万元)
 
 
+# How tables, figures and cases are numbered: continuous (表 3, 图 2, as Word's SEQ fields count them)
+# or per chapter (表 2-2, 图 3-1, 案例 3-5: the chapter's number, then the place in the chapter).
+Numbering = Literal["continuous", "chapter"]
+
+
 @dataclass(frozen=True)
 class _Index:
     by_code: dict[str, Indicator]
@@ -555,7 +567,8 @@ class Edition(_Strict):
     report_titles: dict[str, str]
     declarations: dict[str, str]
     publication_note: str = ""
-    case_marker: str = "【案例分享】"
+    case_marker: str = "【案例分享】"  # before each case's title; {number} is the case's number (案例 {number} → 案例 3-5)
+    numbering: Numbering = "continuous"
     thresholds: Thresholds = Thresholds()
     cover_fields: tuple[CoverField, ...]
     indicators: tuple[Indicator, ...]
@@ -698,6 +711,8 @@ class Edition(_Strict):
                 problems.append(f"指标 {ind.code} 的 pooled_by {ind.pooled_by} 不存在")
         problems += _sentence_problems(self.sentences, seen, {s.code for s in self.outline})
         problems += _role_problems(self.cover_fields, self.levels)
+        problems += _marker_problems(self.case_marker)
+        problems += _heading_problems(self.heading_formats, self.outline)
         for level in self.levels:
             for what, mapping in (("report_titles", self.report_titles), ("declarations", self.declarations)):
                 if level not in mapping:
@@ -841,6 +856,34 @@ class _References:
 
 
 _NEEDED_ROLES: tuple[Role, ...] = ("name", "year")
+HEADING_LEVELS = 3  # 一、 / （一） / 1. — the heading styles the Word template has
+_HEADING_FIELDS = {"code", "title", "n", "cn"}
+
+
+def _fields_of(text: str) -> set[str] | None:
+    """The {names} a format string uses, or None when it does not parse."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def _marker_problems(marker: str) -> list[str]:
+    fields = _fields_of(marker)
+    if fields is None or fields - {"number"}:
+        return [f"case_marker “{marker}” 只能含占位符 {{number}}（案例编号）"]
+    return []
+
+
+def _heading_problems(formats: dict[str, str], outline: tuple[Section, ...]) -> list[str]:
+    """Outline levels the template has a heading style for; heading formats that parse."""
+    problems = [f"章节 {s.code} 是第 {s.level} 级标题，模板只有 {HEADING_LEVELS} 级标题"
+                for s in outline if s.level > HEADING_LEVELS]
+    for level, fmt in formats.items():
+        fields = _fields_of(fmt)
+        if fields is None or fields - _HEADING_FIELDS:
+            problems.append(f"heading_formats 第 {level} 级“{fmt}”只能含占位符 {{code}}、{{title}}、{{n}}、{{cn}}")
+    return problems
 
 
 def _role_problems(fields: tuple[CoverField, ...], levels: tuple[str, ...]) -> list[str]:

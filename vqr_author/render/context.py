@@ -15,9 +15,11 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from markupsafe import Markup
 
+from vqr_author.compute.numbering import Number
 from vqr_author.compute.report import CaseBlock, Report, SectionContent
 from vqr_author.compute.tables import Cell, HeaderCell, TableModel
 from vqr_author.problems import Level, Problem
+from vqr_author.render import ooxml
 from vqr_author.render.charts import NativeChart
 from vqr_author.render.tables import table_block
 
@@ -52,20 +54,17 @@ def _image(tpl: DocxTemplate, path: Path, pixels: tuple[int, int]) -> InlineImag
     return InlineImage(tpl, str(path), width=Mm(width_mm))
 
 
-def _case(tpl: DocxTemplate, block: CaseBlock, number: int, marker: str, draft: Draft | None) -> dict[str, Any]:
-    """The case ``number`` (in document order) of the report."""
+def _case(tpl: DocxTemplate, block: CaseBlock, draft: Draft | None) -> dict[str, Any]:
     case = block.case
     problems = []
     if draft is not None:
         problems = [p.message for p in draft.problems if p.sheet == case.sheet and p.row == case.row]
     return {
-        "marker": marker,
-        "title": case.title,
-        "source": case.source,
+        "heading": block.heading,
         "paragraphs": list(case.paragraphs),
         "image": _image(tpl, case.image, case.image_pixels) if case.image and case.image_pixels else None,
-        "figure_number": block.figure_number,
-        "anchor": anchor("case", number),
+        "figure_number": Markup(ooxml.number_runs("图", block.figure_number)) if block.figure_number is not None else None,
+        "anchor": anchor("case", block.number),
         "figure_anchor": anchor("figure", block.figure_number) if block.figure_number is not None else None,
         "caption": case.caption or case.title,
         "problems": problems,
@@ -78,9 +77,9 @@ def _tables(content: SectionContent, flagged: Collection[str]) -> list[Markup]:
 
 
 def _charts(tpl: DocxTemplate, content: SectionContent) -> list[dict[str, Any]]:
-    return [{"image": NativeChart(tpl, chart), "number": chart.number, "title": chart.title,
-             "anchor": anchor("figure", chart.number)}
-            for chart in content.charts]
+    return [{"image": NativeChart(tpl, chart), "number": Markup(ooxml.number_runs("图", chart.number)),
+             "title": chart.title, "anchor": anchor("figure", chart.number)}
+            for chart in content.charts if chart.number is not None]
 
 
 def title_lines(title: str, unit_name: str) -> list[str]:
@@ -104,14 +103,20 @@ def title_lines(title: str, unit_name: str) -> list[str]:
 # target, and the range of bookmark ids it takes (w:id is a number unique in the document).
 _ANCHOR_KINDS = {"heading": "H", "table": "T", "annex": "A", "figure": "F", "case": "C"}
 _ANCHOR_IDS = 100_000
+_CHAPTER_IDS = 1_000  # per-chapter numbers: chapter × this + place in the chapter
 
 
-def anchor(kind: str, number: int) -> dict[str, Any]:
-    """The bookmark on heading, table (表 N), annex table (附表 N), figure (图 N) or case ``number``:
-    a hidden name as Word gives its own contents' targets (_Toc…), an id, and its start and end
-    elements for the template."""
-    name = f"_Toc{_ANCHOR_KINDS[kind]}{number}"
-    mark = (list(_ANCHOR_KINDS).index(kind) + 1) * _ANCHOR_IDS + number
+def anchor(kind: str, number: int | Number) -> dict[str, Any]:
+    """The bookmark on heading ``number`` (its place in the outline), or on a table (表 N), annex
+    table (附表 N), figure (图 N) or case of that Number: a hidden name as Word gives its own
+    contents' targets (_Toc…; 表 2-2 → _TocT2_2), an id, and its start and end elements for the
+    template."""
+    if isinstance(number, Number):
+        key, place = number.key, number.order[0] * _CHAPTER_IDS + number.order[1]
+    else:
+        key, place = str(number), number
+    name = f"_Toc{_ANCHOR_KINDS[kind]}{key}"
+    mark = (list(_ANCHOR_KINDS).index(kind) + 1) * _ANCHOR_IDS + place
     return {"name": name, "id": mark, "start": Markup(f'<w:bookmarkStart w:id="{mark}" w:name="{name}"/>'),
             "end": Markup(f'<w:bookmarkEnd w:id="{mark}"/>')}
 
@@ -131,35 +136,24 @@ LIST_TITLES = {"tables": "表　目　录", "figures": "图　目　录", "cases
 
 
 def contents(report: Report) -> dict[str, list[ContentsEntry]]:
-    """The 目录 (headings, and the 附表 under 附表) and the lists of tables, figures and cases, in
-    document order, each with the bookmark of its heading or caption."""
+    """The 目录 (headings of the edition's levels, and the 附表 under 附表) and the lists of tables,
+    figures and cases, in document order, each with the bookmark of its heading or caption."""
     toc = []
     for number, c in enumerate(report.sections, start=1):
         toc.append(ContentsEntry(c.heading, anchor("heading", number)["name"], c.section.level))
         if c.section.new_page:  # the 附表 chapter lists its tables, as the national format does
             toc += [ContentsEntry(t.caption, table_anchor(t)["name"], 2) for t in c.tables if t.number is not None]
     tables, figures, cases = [], [], []
-    marker = report.edition.case_marker
-    for c, numbers in zip((report.preface, *report.sections), case_numbers(report)):
+    for c in (report.preface, *report.sections):
         tables += [ContentsEntry(t.caption, table_anchor(t)["name"]) for t in c.tables if t.number is not None]
+        # Charts, then the case photos: the order the template places them in, and their numbers' order.
         figures += [ContentsEntry(f"图 {chart.number} {chart.title}", anchor("figure", chart.number)["name"])
-                    for chart in c.charts]
+                    for chart in c.charts if chart.number is not None]
         figures += [ContentsEntry(f"图 {b.figure_number} {b.case.caption or b.case.title}",
                                   anchor("figure", b.figure_number)["name"])
                     for b in c.cases if b.figure_number is not None]
-        cases += [ContentsEntry(f"{marker}{b.case.title}" + (f"（{b.case.source}）" if b.case.source else ""),
-                                anchor("case", n)["name"]) for b, n in zip(c.cases, numbers)]
-    figures.sort(key=lambda e: int(e.text.split()[1]))
+        cases += [ContentsEntry(b.heading, anchor("case", b.number)["name"]) for b in c.cases]
     return {"toc": toc, "tables": tables, "figures": figures, "cases": cases}
-
-
-def case_numbers(report: Report) -> list[range]:
-    """The numbers of the cases of the preface and of each section, counted in document order."""
-    numbers, first = [], 1
-    for c in (report.preface, *report.sections):
-        numbers.append(range(first, first + len(c.cases)))
-        first += len(c.cases)
-    return numbers
 
 
 def _entries(entries: list[ContentsEntry], pages: Mapping[str, str] | None) -> list[dict[str, Any]]:
@@ -178,8 +172,6 @@ def build_context(
     """``pages``: the printed page number of each bookmark (anchor name), when the layout is known."""
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
-    marker = report.edition.case_marker
-    preface_cases, *section_cases = case_numbers(report)
     sections = [
         {
             "heading": c.heading,
@@ -190,9 +182,9 @@ def build_context(
             "paragraphs": [p.text for p in c.paragraphs],
             "tables": _tables(c, flagged),
             "charts": _charts(tpl, c),
-            "cases": [_case(tpl, b, n, marker, draft) for b, n in zip(c.cases, cases)],
+            "cases": [_case(tpl, b, draft) for b in c.cases],
         }
-        for number, (c, cases) in enumerate(zip(report.sections, section_cases), start=1)
+        for number, c in enumerate(report.sections, start=1)
     ]
     draft_context: dict[str, Any] | bool = False
     if draft is not None:
@@ -217,7 +209,7 @@ def build_context(
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged),
             "charts": _charts(tpl, report.preface),
-            "cases": [_case(tpl, b, n, marker, draft) for b, n in zip(report.preface.cases, preface_cases)],
+            "cases": [_case(tpl, b, draft) for b in report.preface.cases],
         },
         "toc": _entries(listed["toc"], pages),
         "lists": [

@@ -6,7 +6,11 @@ markup. Paragraph styles are referred to by the ids the Word template defines.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
+
+if TYPE_CHECKING:
+    from vqr_author.compute.numbering import Number
 
 CM = 567  # twips (dxa) per centimetre
 
@@ -49,11 +53,20 @@ def paragraph(content: str, style: str, *, align: str | None = None, indent_char
     return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
 
 
-def caption(prefix: str, number: int, title: str, *, style: str = "TableCaption",
+def number_runs(prefix: str, number: Number) -> str:
+    """The number of a caption: in continuous numbering a SEQ field counting the ``prefix``
+    captions (表, 附表, 图), so Word's F9 recounts to the same numbers; per chapter (2-2) plain text,
+    for the chapter's number comes from the outline's codes, which no Word field can read from our
+    headings (they are text, not Word list numbering) — so F9 leaves it as written."""
+    if number.continuous:
+        return field_runs(f"SEQ {prefix} \\* ARABIC", str(number))
+    return text_run(str(number))
+
+
+def caption(prefix: str, number: Number, title: str, *, style: str = "TableCaption",
             outline_level: int | None = None, bookmark: tuple[str, int] | None = None) -> str:
-    """``表 3 标题`` with the number as a SEQ field, so Word keeps captions and lists of tables in step;
-    inside the bookmark (name, id) the 目录 and the lists refer to."""
-    content = text_run(f"{prefix} ") + field_runs(f"SEQ {prefix} \\* ARABIC", str(number)) + text_run(f" {title}")
+    """``表 3 标题`` (or ``表 2-2 标题``) inside the bookmark (name, id) the 目录 and the lists refer to."""
+    content = text_run(f"{prefix} ") + number_runs(prefix, number) + text_run(f" {title}")
     if bookmark is not None:
         name, mark = bookmark
         content = f"<w:bookmarkStart w:id=\"{mark}\" w:name={quoteattr(name)}/>{content}<w:bookmarkEnd w:id=\"{mark}\"/>"

@@ -66,7 +66,7 @@ def build_blank_workbook(edition: Edition, level: str = c.SCHOOL) -> Workbook:
         for sheet in edition.record_sheets:
             _write_record_sheet(wb.create_sheet(sheet.sheet), sheet.fields, sheet.hint)
     _write_narrative(wb.create_sheet(c.SHEET_NARRATIVE), edition, section_range)
-    _write_cases(wb.create_sheet(c.SHEET_CASES), section_range)
+    _write_cases(wb.create_sheet(c.SHEET_CASES), section_range, _title_hint(edition))
     for office_list in edition.lists_for(level):
         _write_list_sheet(wb.create_sheet(office_list.sheet), office_list)
     wb.move_sheet(choices, offset=len(wb.sheetnames))
@@ -268,14 +268,22 @@ def _write_narrative(ws: Worksheet, edition: Edition, section_range: str) -> Non
     _section_dropdown(ws, section_range, "A")
 
 
-def _write_cases(ws: Worksheet, section_range: str) -> None:
+def _title_hint(edition: Edition) -> str:
+    """How the report writes a case's title: after the edition's marker (and number)."""
+    if "{number}" in edition.case_marker:
+        example = edition.case_marker.format(number="2-1" if edition.numbering == "chapter" else "1")
+        return f"案例标题，报告中显示为“{example}标题”，编号按案例在报告中的顺序生成。"
+    return f"案例标题，报告中显示为{edition.case_marker}标题。"
+
+
+def _write_cases(ws: Worksheet, section_range: str, title_hint: str) -> None:
     _write_header(
         ws,
         c.CASE_HEADERS,
         (20, 40, 90, 24, 30),
         {
             "章节": "案例放在哪个章节之后，从下拉列表选择。",
-            "标题": "案例标题，报告中显示为【案例分享】标题。",
+            "标题": title_hint,
             "正文": "案例正文；段落之间换行（Alt+Enter）。",
             "图片文件": "选填：图片文件名，图片须与本填报表放在同一文件夹（或其子文件夹）中，例如 照片/案例1.jpg。",
             "图片说明": "选填：图片下方的说明文字。",
