@@ -38,7 +38,7 @@ from vqr_author.problems import Level, Problem, error, in_reading_order, warning
 from vqr_author.output.pdf import INSTALL_HINT, PdfError, anchor_pages, docx_to_pdf, find_soffice, wants_page_numbers
 from vqr_author.output.pdf import note as pdf_note
 from vqr_author.render import Draft, default_template, render_docx
-from vqr_author.render.context import contents
+from vqr_author.render.context import contents, continued_tables, row_anchors
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, load_workbook, sheet_order
@@ -102,9 +102,13 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
             page_numbers: bool | None = None) -> Produced:
     """The .docx, and with ``pdf`` the PDF. With ``page_numbers`` or ``pdf``, LibreOffice lays the
     report out once: it computes the page numbers of the 目录 and the lists of tables, figures and
-    cases itself (PAGEREF fields), so that layout is the PDF; the page of each heading and caption,
-    read from it, is written into the .docx as the numbers Word and WPS show. Without LibreOffice,
-    or when it fails, the .docx has no numbers (and no PDF is made), and one note says why."""
+    cases itself (PAGEREF fields), and the page of each heading, caption and table row is read
+    from that layout. The numbers are written into the .docx as the numbers Word and WPS show, and
+    each table that ran onto another page is split there under a 续表 caption — in the space the
+    layout already gave its repeated caption row, so the pages do not move. The PDF, which must
+    show the 续表 captions too, is then laid out from that .docx (a second pass, only when a table
+    broke). Without LibreOffice, or when it fails, the .docx has no numbers (and no PDF is made),
+    and one note says why."""
     document = render_docx(report, template, draft)
     notes: list[str] = []
     if not (pdf or wants_page_numbers(page_numbers)):
@@ -117,15 +121,25 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     except PdfError as exc:
         return Produced(document, None, [*notes, pdf_note(str(exc), pdf)])
     anchors = {entry.anchor for entries in contents(report).values() for entry in entries}
+    rows = row_anchors(report)
     try:
-        pages = anchor_pages(laid_out, anchors)
-        if len(pages) < len(anchors):
-            raise PdfError(f"LibreOffice 排出的 PDF 中找不到目录所指的 {len(anchors) - len(pages)} 处标题或图表"
+        pages = anchor_pages(laid_out, anchors | rows)
+        if anchors - pages.keys():
+            raise PdfError(f"LibreOffice 排出的 PDF 中找不到目录所指的 {len(anchors - pages.keys())} 处标题或图表"
                            "（需要 LibreOffice 7.4 或更新的版本）")
     except PdfError as exc:  # the PDF itself is complete: LibreOffice filled its 目录
         return Produced(document, laid_out if pdf else None, [*notes, pdf_note(str(exc), False)])
-    return Produced(render_docx(report, template, draft, pages), laid_out if pdf else None, notes)
-
+    finished = render_docx(report, template, draft, pages)
+    if not (pdf and continued_tables(report, pages)):
+        return Produced(finished, laid_out if pdf else None, notes)
+    try:
+        laid_out, again = docx_to_pdf(finished, soffice), None
+        again = anchor_pages(laid_out, anchors)
+    except PdfError:  # unlikely after a first pass that worked: its PDF, without the 续表 captions
+        return Produced(finished, laid_out, notes)
+    if any(again.get(a) != pages[a] for a in anchors):  # the split moved a page: the PDF's own numbers
+        finished = render_docx(report, template, draft, {**pages, **again})
+    return Produced(finished, laid_out, notes)
 
 
 @dataclass(frozen=True)
