@@ -214,3 +214,30 @@ def test_a_batch_without_libreoffice_says_so_in_one_line(tmp_path):
     assert said.count("目录没有填入页码：本机没有找到LibreOffice") == 1, done.stderr
     manifest = json.loads((tmp_path / "输出" / "vqr-manifest.json").read_text(encoding="utf-8"))
     assert manifest["environment"]["page_numbers"] == "no"  # installing LibreOffice later renders them again
+
+
+@needs_soffice
+def test_a_table_continued_on_the_next_page_has_a_continuation_caption_there(school_pdf):
+    """Each table LibreOffice ran onto a new page continues there under 续表 N / 续附表 N, right under
+    the running head, followed by the repeated header; the page before holds its caption."""
+    import docx as python_docx
+
+    texts = pages(school_pdf)
+    continued = 0
+    for number, text in enumerate(texts):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for at, line in enumerate(lines):
+            match = re.match(r"续(附表|表) (\d+) (.+)$", line)
+            if not match:
+                continue
+            continued += 1
+            assert at == 1, lines[:3]  # first thing on the page after the running head
+            assert lines[at + 1].startswith(("指标", "项目", "类别", "专业")), lines[at + 1]
+            earlier = _squeeze("".join(texts[:number]))
+            assert _squeeze(f"{match.group(1)} {match.group(2)} {match.group(3)}") in earlier
+    assert continued >= 3
+    # the .docx carries the same split (Word and WPS show the 续表 captions too)
+    document = python_docx.Document(str(school_pdf.with_suffix(".docx")))
+    in_docx = [p.text for p in document.element.body.iter(W + "p")
+               if p.xpath('./w:pPr/w:pStyle/@w:val') == ["TableCaption"] and "".join(p.itertext()).startswith("续")]
+    assert len(in_docx) == continued
