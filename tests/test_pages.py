@@ -227,3 +227,18 @@ def test_tables_keep_their_first_and_last_rows_together(rendered):
         assert kept == [kept_with_next(r, len(rows)) for r in range(len(rows))]
         long_tables += len(rows) > 2 * KEPT_ROWS
     assert long_tables >= 5
+
+
+def test_case_photos_are_low_enough_that_a_moved_one_leaves_under_a_quarter_page(rendered):
+    """A photo that does not fit under its case text moves to the next page with its caption (one
+    24 pt line, ~10 mm with spacing); the gap it leaves is under their height, kept below a quarter
+    of the 225 mm text block."""
+    from vqr_author.render.context import IMAGE_MAX_HEIGHT_MM
+
+    assert IMAGE_MAX_HEIGHT_MM + 10 < 0.25 * (297 - 37 - 35)
+    document = docx.Document(str(rendered))
+    photos = [p for p in document.paragraphs if p.style.style_id == "CaseFigure"]
+    assert photos
+    for p in photos:
+        extent = p._p.xpath(".//wp:extent")[0]
+        assert int(extent.get("cy")) <= IMAGE_MAX_HEIGHT_MM * 36000 + 1  # EMU per mm

@@ -67,6 +67,34 @@ def docx_entries(docx: Path) -> list[tuple[str, str]]:
     return found
 
 
+def blank_foot(pdf: Path, number: int, folder: Path) -> float:
+    """The share of page ``number``'s text block (A4, margins 3.7 cm top, 3.5 cm bottom) left blank
+    below its last mark, read from a page image."""
+    prefix = folder / f"foot{number}"
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", "-f", str(number), "-l", str(number), str(pdf), str(prefix)],
+                   check=True)
+    (image_path,) = folder.glob(f"foot{number}*.png")
+    image = Image.open(image_path).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    top, bottom = int(height * 3.7 / 29.7), int(height * (29.7 - 3.5) / 29.7)
+    last = max((y for y in range(top, bottom) if any(pixels[x, y] < 128 for x in range(width))), default=top)
+    return (bottom - last) / (bottom - top)
+
+
+def case_photo_gaps(pdf: Path, folder: Path) -> dict[int, float]:
+    """For each page followed by a page that opens with a case photo (its caption 图 N is the first
+    line under the running head: the photo did not fit at this page's foot), the blank share of
+    this page's text block."""
+    texts = pages(pdf)
+    gaps = {}
+    for number, text in enumerate(texts[1:], start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 1 and re.match(r"图 \d+ (?!\d{4} 年)", lines[1]):  # a photo, not a chart (图 1 2023 年…)
+            gaps[number] = blank_foot(pdf, number, folder)
+    return gaps
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -118,6 +146,14 @@ def test_chart_pages_render_as_non_blank_images(school_pdf, tmp_path):
 
 
 @needs_soffice
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_a_case_photo_that_moves_to_the_next_page_leaves_less_than_a_quarter_blank(school_pdf, tmp_path):
+    gaps = case_photo_gaps(school_pdf, tmp_path)
+    assert gaps  # the sample's first case photo does not fit under its text
+    assert all(gap < 0.25 for gap in gaps.values()), gaps
+
+
+@needs_soffice
 def test_district_report_as_pdf(tmp_path):
     schools = sorted((DISTRICT / "学校").glob("*.xlsx"))
     result = aggregate_report(DISTRICT / "海川区.xlsx", schools, tmp_path / "区县.docx", pdf=True)
@@ -128,6 +164,9 @@ def test_district_report_as_pdf(tmp_path):
     assert headings and all(re.sub(r"\s+", "", h) in body[p] for h, p in headings)
     text = re.sub(r"\s+", "", "\n".join(texts))
     assert "各学校主要指标" in text and "分专业大类在校生占比" in text and "（北京市海川职业学校）" in text
+    if shutil.which("pdftoppm"):
+        gaps = case_photo_gaps(result.pdf, tmp_path)
+        assert all(gap < 0.25 for gap in gaps.values()), gaps
 
 
 @needs_soffice

@@ -133,13 +133,13 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     if not (pdf and continued_tables(report, pages)):
         return Produced(finished, laid_out if pdf else None, notes)
     try:
-        laid_out, again = docx_to_pdf(finished, soffice), None
-        again = anchor_pages(laid_out, anchors)
+        continued = docx_to_pdf(finished, soffice)
+        again = anchor_pages(continued, anchors)
     except PdfError:  # unlikely after a first pass that worked: its PDF, without the 续表 captions
         return Produced(finished, laid_out, notes)
     if any(again.get(a) != pages[a] for a in anchors):  # the split moved a page: the PDF's own numbers
         finished = render_docx(report, template, draft, {**pages, **again})
-    return Produced(finished, laid_out, notes)
+    return Produced(finished, continued, notes)
 
 
 @dataclass(frozen=True)
