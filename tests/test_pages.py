@@ -242,3 +242,12 @@ def test_case_photos_are_low_enough_that_a_moved_one_leaves_under_a_quarter_page
     for p in photos:
         extent = p._p.xpath(".//wp:extent")[0]
         assert int(extent.get("cy")) <= IMAGE_MAX_HEIGHT_MM * 36000 + 1  # EMU per mm
+
+
+def test_a_continuation_caption_takes_as_many_lines_as_the_caption():
+    from vqr_author.render.tables import CAPTION_LINE_UNITS, continued_caption
+
+    assert continued_caption("表", 5, "2023年、2024年教师队伍基本情况") == "续表 5 2023年、2024年教师队伍基本情况"
+    assert continued_caption("附表", 2, "满意度调查表") == "续附表 2 满意度调查表"
+    full_line = "长" * ((CAPTION_LINE_UNITS - len("表 5 ")) // 2)  # 表 5 … just fits one line
+    assert continued_caption("表", 5, full_line) == "续表 5"  # 续 would wrap it onto a second line

@@ -281,6 +281,17 @@ ANNEX_ROW_IDS = 5_000_000
 MAX_ROWS = 10_000
 
 
+CAPTION_LINE_UNITS = (TEXT_WIDTH - 2 * NORMAL.margin) // 120  # half-width characters of 小四 on a caption line
+
+
+def continued_caption(prefix: str, number: int, title: str) -> str:
+    """``续表 N 标题``; just ``续表 N`` when the added 续 would wrap a one-line caption onto a second
+    line, so the 续表 row is as high as the caption row the layout pass repeated."""
+    text = f"续{prefix} {number} {title}"
+    fits = _units(f"{prefix} {number} {title}") <= CAPTION_LINE_UNITS
+    return text if _units(text) <= CAPTION_LINE_UNITS or not fits else f"续{prefix} {number}"
+
+
 def _caption_row(model: TableModel, widths: list[int], continued: bool,
                  bookmark: tuple[str, int] | None) -> str:
     """The caption as the table's first row, repeated on every page: ``表 N 标题`` in the first part,
@@ -289,7 +300,8 @@ def _caption_row(model: TableModel, widths: list[int], continued: bool,
     takes on each page the table runs onto, and the page numbers read from it stay true."""
     prefix = "附表" if model.annex else "表"
     if continued:
-        text = ooxml.paragraph(ooxml.text_run(f"续{prefix} {model.number} {model.title}"), "TableCaption", keep_next=True)
+        text = ooxml.paragraph(ooxml.text_run(continued_caption(prefix, model.number, model.title)), "TableCaption",
+                               keep_next=True)
     else:
         text = ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None,
                              bookmark=bookmark)
