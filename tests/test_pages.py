@@ -249,5 +249,5 @@ def test_a_continuation_caption_takes_as_many_lines_as_the_caption():
 
     assert continued_caption("表", 5, "2023年、2024年教师队伍基本情况") == "续表 5 2023年、2024年教师队伍基本情况"
     assert continued_caption("附表", 2, "满意度调查表") == "续附表 2 满意度调查表"
-    full_line = "长" * ((CAPTION_LINE_UNITS - len("表 5 ")) // 2)  # 表 5 … just fits one line
+    full_line = "长" * ((CAPTION_LINE_UNITS - 5) // 2)  # "表 5 " is 5 half-widths: 表 5 … just fits one line
     assert continued_caption("表", 5, full_line) == "续表 5"  # 续 would wrap it onto a second line
