@@ -308,7 +308,7 @@ def _caption_row(model: TableModel, widths: list[int], continued: bool,
     return ooxml.row(ooxml.cell(text, sum(widths), span=len(widths), frame=False), header=True)
 
 
-# The paragraph between two parts of a split table (Word joins adjacent tables): one twip high, so
+# The paragraph between two parts of a split table (Word joins adjacent tables): 1 pt high, so
 # it fits at the foot of the page the first part fills and the layout does not move.
 _SEPARATOR = ('<w:p><w:pPr><w:pStyle w:val="TableNote"/><w:spacing w:before="0" w:after="0" w:line="20" '
               'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
