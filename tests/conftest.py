@@ -80,18 +80,32 @@ def edit(tmp_path: Path) -> Editor:
     return apply
 
 
+def _caption_text(tbl) -> str | None:
+    """The text of a table's caption row (its first row, in style TableCaption), if it has one."""
+    rows = tbl.xpath("./w:tr")
+    if rows and rows[0].xpath(".//w:pStyle/@w:val") == ["TableCaption"]:
+        return "".join(t.text or "" for t in rows[0].iter() if t.tag.endswith("}t"))
+    return None
+
+
 def table_after(document, caption: str):
-    """The table that follows the table caption (style TableCaption) ending with ``caption``."""
+    """The table captioned ``表 N …caption`` (the caption is its first row) as a reader takes it: its
+    header and body rows without the caption row, the body rows of its 续表 parts appended."""
+    import copy
+
     import docx
 
-    found = False
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t"))
-            is_caption = child.xpath("./w:pPr/w:pStyle/@w:val") == ["TableCaption"]
-            found = found or (is_caption and text.endswith(caption))
-        elif child.tag.endswith("}tbl") and found:
-            return docx.table.Table(child, document)
+    tables = list(document.element.body.iterchildren("{*}tbl"))
+    for i, tbl in enumerate(tables):
+        text = _caption_text(tbl)
+        if text is not None and not text.startswith("续") and text.endswith(caption):
+            whole = copy.deepcopy(tbl)
+            whole.remove(whole.xpath("./w:tr")[0])
+            for part in tables[i + 1:]:
+                if not (_caption_text(part) or "").startswith("续"):
+                    break
+                whole.extend(copy.deepcopy(tr) for tr in part.xpath("./w:tr[not(w:trPr/w:tblHeader)]"))
+            return docx.table.Table(whole, document)
     raise AssertionError(f"no table captioned {caption}")
 
 

@@ -180,18 +180,39 @@ def test_case_photo_and_caption_are_centred_without_indent(rendered):
 # ---------------------------------------------------------------------------------------------
 # Tables across pages
 def test_table_header_repeats_and_stays_with_the_caption_and_first_row(rendered):
+    """The caption is the table's first row: borderless above the table's top rule, repeated with the
+    header on every page the table runs onto (so the layout sets aside the space a 续表 caption
+    takes there), kept with the header and the first body rows."""
     body = docx.Document(str(rendered)).element.body
     tables = list(body.iter(W + "tbl"))
     assert tables
     for tbl in tables:
-        caption = tbl.getprevious()
-        assert caption.find(f"{W}pPr/{W}keepNext") is not None  # caption kept with the table
         rows = tbl.findall(W + "tr")
+        caption = rows[0]
+        assert caption.xpath(".//w:pStyle/@w:val") == ["TableCaption"]
+        assert re.match(r"(附表|表) \d+ ", "".join(t.text for t in caption.iter(W + "t")))
+        assert caption.find(f"{W}tc/{W}tcPr/{W}tcBorders/{W}top").get(W + "val") == "nil"
         header = [tr for tr in rows if tr.find(f"{W}trPr/{W}tblHeader") is not None]
-        assert header and rows[:len(header)] == header  # repeated on every page the table runs onto
+        assert len(header) >= 2 and rows[:len(header)] == header  # repeated on every page the table runs onto
         for tr in header:
             assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(W + "p"))
         assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+
+
+def test_a_table_is_split_where_the_layout_broke_it_and_continued_under_a_continuation_caption():
+    from vqr_author.compute.tables import Cell, HeaderCell, TableModel
+    from vqr_author.render.tables import row_anchor, table_block, table_breaks
+
+    rows = tuple((Cell(f"项目{r}"), Cell(str(r), "right")) for r in range(12))
+    model = TableModel("t", "测试", False, 4, ((HeaderCell("项目"), HeaderCell("数量")),), rows)
+    pages = {row_anchor(model, r): "7" if r < 8 else "8" for r in range(12)}
+    assert table_breaks(model, pages) == [8]
+    assert table_breaks(model, {}) == []  # layout unknown: one table
+    xml = table_block(model, breaks=[8])
+    first, second = xml.split("</w:tbl>")[:2]
+    assert "表 " in first and "续表 4 测试" not in first and first.count("<w:tblHeader/>") == 2
+    assert "续表 4 测试" in second and second.count("<w:tblHeader/>") == 2  # 续表 caption and header repeated
+    assert "项目7<" in first and "项目8<" not in first and "项目8<" in second and "项目11<" in second
 
 
 def test_tables_keep_their_first_and_last_rows_together(rendered):
@@ -207,3 +228,27 @@ def test_tables_keep_their_first_and_last_rows_together(rendered):
         assert kept == [kept_with_next(r, len(rows)) for r in range(len(rows))]
         long_tables += len(rows) > 2 * KEPT_ROWS
     assert long_tables >= 5
+
+
+def test_case_photos_are_low_enough_that_a_moved_one_leaves_under_a_quarter_page(rendered):
+    """A photo that does not fit under its case text moves to the next page with its caption (one
+    24 pt line, ~10 mm with spacing); the gap it leaves is under their height, kept below a quarter
+    of the 225 mm text block."""
+    from vqr_author.render.context import IMAGE_MAX_HEIGHT_MM
+
+    assert IMAGE_MAX_HEIGHT_MM + 10 < 0.25 * (297 - 37 - 35)
+    document = docx.Document(str(rendered))
+    photos = [p for p in document.paragraphs if p.style.style_id == "CaseFigure"]
+    assert photos
+    for p in photos:
+        extent = p._p.xpath(".//wp:extent")[0]
+        assert int(extent.get("cy")) <= IMAGE_MAX_HEIGHT_MM * 36000 + 1  # EMU per mm
+
+
+def test_a_continuation_caption_takes_as_many_lines_as_the_caption():
+    from vqr_author.render.tables import CAPTION_LINE_UNITS, continued_caption
+
+    assert continued_caption("表", 5, "2023年、2024年教师队伍基本情况") == "续表 5 2023年、2024年教师队伍基本情况"
+    assert continued_caption("附表", 2, "满意度调查表") == "续附表 2 满意度调查表"
+    full_line = "长" * ((CAPTION_LINE_UNITS - 5) // 2)  # "表 5 " is 5 half-widths: 表 5 … just fits one line
+    assert continued_caption("表", 5, full_line) == "续表 5"  # 续 would wrap it onto a second line

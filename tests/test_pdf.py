@@ -67,6 +67,34 @@ def docx_entries(docx: Path) -> list[tuple[str, str]]:
     return found
 
 
+def blank_foot(pdf: Path, number: int, folder: Path) -> float:
+    """The share of page ``number``'s text block (A4, margins 3.7 cm top, 3.5 cm bottom) left blank
+    below its last mark, read from a page image."""
+    prefix = folder / f"foot{number}"
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", "-f", str(number), "-l", str(number), str(pdf), str(prefix)],
+                   check=True)
+    (image_path,) = folder.glob(f"foot{number}*.png")
+    image = Image.open(image_path).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    top, bottom = int(height * 3.7 / 29.7), int(height * (29.7 - 3.5) / 29.7)
+    last = max((y for y in range(top, bottom) if any(pixels[x, y] < 128 for x in range(width))), default=top)
+    return (bottom - last) / (bottom - top)
+
+
+def case_photo_gaps(pdf: Path, folder: Path) -> dict[int, float]:
+    """For each page followed by a page that opens with a case photo (its caption 图 N is the first
+    line under the running head: the photo did not fit at this page's foot), the blank share of
+    this page's text block."""
+    texts = pages(pdf)
+    gaps = {}
+    for number, text in enumerate(texts[1:], start=1):
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 1 and re.match(r"图 \d+ (?!\d{4} 年)", lines[1]):  # a photo, not a chart (图 1 2023 年…)
+            gaps[number] = blank_foot(pdf, number, folder)
+    return gaps
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -118,6 +146,14 @@ def test_chart_pages_render_as_non_blank_images(school_pdf, tmp_path):
 
 
 @needs_soffice
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_a_case_photo_that_moves_to_the_next_page_leaves_less_than_a_quarter_blank(school_pdf, tmp_path):
+    gaps = case_photo_gaps(school_pdf, tmp_path)
+    assert gaps  # the sample's first case photo does not fit under its text
+    assert all(gap < 0.25 for gap in gaps.values()), gaps
+
+
+@needs_soffice
 def test_district_report_as_pdf(tmp_path):
     schools = sorted((DISTRICT / "学校").glob("*.xlsx"))
     result = aggregate_report(DISTRICT / "海川区.xlsx", schools, tmp_path / "区县.docx", pdf=True)
@@ -128,6 +164,9 @@ def test_district_report_as_pdf(tmp_path):
     assert headings and all(re.sub(r"\s+", "", h) in body[p] for h, p in headings)
     text = re.sub(r"\s+", "", "\n".join(texts))
     assert "各学校主要指标" in text and "分专业大类在校生占比" in text and "（北京市海川职业学校）" in text
+    if shutil.which("pdftoppm"):
+        gaps = case_photo_gaps(result.pdf, tmp_path)
+        assert all(gap < 0.25 for gap in gaps.values()), gaps
 
 
 @needs_soffice
@@ -232,3 +271,30 @@ def test_a_batch_without_libreoffice_says_so_in_one_line(tmp_path):
     assert said.count("目录没有填入页码：本机没有找到LibreOffice") == 1, done.stderr
     manifest = json.loads((tmp_path / "输出" / "vqr-manifest.json").read_text(encoding="utf-8"))
     assert manifest["environment"]["page_numbers"] == "no"  # installing LibreOffice later renders them again
+
+
+@needs_soffice
+def test_a_table_continued_on_the_next_page_has_a_continuation_caption_there(school_pdf):
+    """Each table LibreOffice ran onto a new page continues there under 续表 N / 续附表 N, right under
+    the running head, followed by the repeated header; the page before holds its caption."""
+    import docx as python_docx
+
+    texts = pages(school_pdf)
+    continued = 0
+    for number, text in enumerate(texts):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for at, line in enumerate(lines):
+            match = re.match(r"续(附表|表) (\d+) (.+)$", line)
+            if not match:
+                continue
+            continued += 1
+            assert at == 1, lines[:3]  # first thing on the page after the running head
+            assert lines[at + 1].startswith(("指标", "项目", "类别", "专业")), lines[at + 1]
+            earlier = _squeeze("".join(texts[:number]))
+            assert _squeeze(f"{match.group(1)} {match.group(2)} {match.group(3)}") in earlier
+    assert continued >= 3
+    # the .docx carries the same split (Word and WPS show the 续表 captions too)
+    document = python_docx.Document(str(school_pdf.with_suffix(".docx")))
+    in_docx = [p.text for p in document.element.body.iter(W + "p")
+               if p.xpath('./w:pPr/w:pStyle/@w:val') == ["TableCaption"] and "".join(p.itertext()).startswith("续")]
+    assert len(in_docx) == continued

@@ -305,6 +305,17 @@ def test_xml_part_without_a_schema_is_a_violation_unless_skipped_with_its_reason
     assert "skipped customXml/item1.xml: a customer's own data" in report.describe()
 
 
+def split_table_block() -> str:
+    """A table split into three parts under 续表 captions, with row bookmarks and merged cells."""
+    from vqr_author.compute.tables import Cell, HeaderCell, TableModel
+    from vqr_author.render.tables import table_block
+
+    rows = tuple((Cell("组", merge_key="g"), Cell(f"项目{r}"), Cell(str(r), "right")) for r in range(12))
+    header = ((HeaderCell("组"), HeaderCell("项目"), HeaderCell("数量")),)
+    return table_block(TableModel("t", "测试", True, 2, header, rows, note="说明"), bookmark=("_TocA2", 500002),
+                       breaks=[4, 8])
+
+
 def test_every_variant_of_the_generated_table_xml_is_schema_valid(ooxml):
     """render.ooxml writes the tables' XML by hand; every option it has, together, in one body (the
     reports above exercise only the options their data happen to need)."""
@@ -317,10 +328,12 @@ def test_every_variant_of_the_generated_table_xml_is_schema_valid(ooxml):
                   for align in (None, "justify", "center", "right") for indent in (0, 1)
                   for keep in (False, True) for level in (None, 1)]
     cells = (x.cell(x.paragraph("", "TableHeader"), 1000, span=2, vmerge="restart", fill="FFC7CE")
-             + x.cell(x.paragraph(runs, "TableText"), 1000, vmerge="continue") + x.cell("<w:p/>", 1000))
+             + x.cell(x.paragraph(runs, "TableText"), 1000, vmerge="continue") + x.cell("<w:p/>", 1000)
+             + x.cell(x.paragraph(runs, "TableCaption"), 1000, frame=False))
     body = ("".join(paragraphs) + x.caption("表", Number(3), "标题") + x.caption("附表", Number(4), "附表", outline_level=1)
             + x.caption("表", Number(2, chapter=3, continuous=False), "分章编号")
-            + x.table(x.row(cells, header=True) + x.row(cells), [2000, 1000, 1000]))
+            + x.table(x.row(cells, header=True) + x.row(cells), [2000, 1000, 1000])
+            + split_table_block())
     document = (f'<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>').encode()
     violations, skipped = validate_part("word/document.xml", document, ooxml)
     assert skipped is None and not violations, "\n".join(map(str, violations))

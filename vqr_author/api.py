@@ -49,7 +49,7 @@ from vqr_author.output.pdf import (
 from vqr_author.output.pdf import note as pdf_note
 from vqr_author.output.layouts import layout_key, recalled_pages, remember_pages
 from vqr_author.render import Draft, default_template, render_docx
-from vqr_author.render.context import contents
+from vqr_author.render.context import contents, continued_tables, row_anchors
 from vqr_author.render.template import check_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, load_workbook, sheet_order
@@ -113,15 +113,21 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
             page_numbers: bool | None = None) -> Produced:
     """The .docx, and with ``pdf`` the PDF. With ``page_numbers`` or ``pdf``, LibreOffice lays the
     report out once: it computes the page numbers of the 目录 and the lists of tables, figures and
-    cases itself (PAGEREF fields), so that layout is the PDF; the page of each heading and caption,
-    read from it, is written into the .docx as the numbers Word and WPS show. Without LibreOffice,
-    or when it fails, the .docx has no numbers (and no PDF is made), and one note says why."""
+    cases itself (PAGEREF fields), and the page of each heading, caption and table row is read
+    from that layout. The numbers are written into the .docx as the numbers Word and WPS show, and
+    each table that ran onto another page is split there under a 续表 caption — in the space the
+    layout already gave its repeated caption row, so the pages do not move. The PDF, which must
+    show the 续表 captions too, is then laid out from that .docx (a second pass, only when a table
+    broke). A document laid out before by the same LibreOffice gets its remembered pages without a
+    pass (output.layouts). Without LibreOffice, or when it fails, the .docx has no numbers (and no
+    PDF is made), and one note says why."""
     document = render_docx(report, template, draft)
     notes: list[str] = []
     if not (pdf or wants_page_numbers(page_numbers)):
         return Produced(document, None, notes)
     soffice = find_soffice()
     anchors = {entry.anchor for entries in contents(report).values() for entry in entries}
+    rows = row_anchors(report)  # where long tables break: their 续表 captions
     key = layout_key(document, soffice, repr(FONT_ALIASES)) if soffice is not None else ""
     recalled = recalled_pages(key, anchors) if soffice is not None and not pdf else None
     if recalled is not None:  # this very document was laid out by this LibreOffice before
@@ -133,15 +139,24 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     except PdfError as exc:
         return Produced(document, None, [*notes, pdf_note(str(exc), pdf)])
     try:
-        pages = anchor_pages(laid_out, anchors)
-        if len(pages) < len(anchors):
-            raise PdfError(f"LibreOffice 排出的 PDF 中找不到目录所指的 {len(anchors) - len(pages)} 处标题或图表"
+        pages = anchor_pages(laid_out, anchors | rows)
+        if anchors - pages.keys():
+            raise PdfError(f"LibreOffice 排出的 PDF 中找不到目录所指的 {len(anchors - pages.keys())} 处标题或图表"
                            "（需要 LibreOffice 7.4 或更新的版本）")
     except PdfError as exc:  # the PDF itself is complete: LibreOffice filled its 目录
         return Produced(document, laid_out if pdf else None, [*notes, pdf_note(str(exc), False)])
     remember_pages(key, pages)
-    return Produced(render_docx(report, template, draft, pages), laid_out if pdf else None, notes)
-
+    finished = render_docx(report, template, draft, pages)
+    if not (pdf and continued_tables(report, pages)):
+        return Produced(finished, laid_out if pdf else None, notes)
+    try:
+        continued = docx_to_pdf(finished, soffice)
+        again = anchor_pages(continued, anchors)
+    except PdfError:  # unlikely after a first pass that worked: its PDF, without the 续表 captions
+        return Produced(finished, laid_out, notes)
+    if any(again.get(a) != pages[a] for a in anchors):  # the split moved a page: the PDF's own numbers
+        finished = render_docx(report, template, draft, {**pages, **again})
+    return Produced(finished, continued, notes)
 
 
 @dataclass(frozen=True)

@@ -62,14 +62,15 @@ def _installed_fonts() -> str:
 
 
 def recalled_pages(key: str, anchors: set[str]) -> dict[str, str] | None:
-    """The pages remembered for ``key`` when they cover every anchor, else None."""
+    """The pages remembered for ``key`` (every bookmark found then, table rows included) when they
+    cover every anchor of the 目录, else None."""
     try:
         pages = json.loads((cache_folder() / f"{key}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, RuntimeError):
         return None
     if not isinstance(pages, dict) or not anchors <= pages.keys():
         return None
-    return {anchor: str(pages[anchor]) for anchor in anchors}
+    return {str(anchor): str(page) for anchor, page in pages.items()}
 
 
 def remember_pages(key: str, pages: dict[str, str]) -> None:

@@ -21,10 +21,12 @@ from vqr_author.compute.tables import Cell, HeaderCell, TableModel
 from vqr_author.problems import Level, Problem
 from vqr_author.render import ooxml
 from vqr_author.render.charts import NativeChart
-from vqr_author.render.tables import table_block
+from vqr_author.render.tables import breakable, row_anchor, table_block, table_breaks
 
 IMAGE_MAX_WIDTH_MM = 110
-IMAGE_MAX_HEIGHT_MM = 60  # a case photo that does not fit at the foot of a page leaves at most this gap
+# A case photo that does not fit at the foot of a page moves to the next one with its caption and
+# leaves that gap; at 45 mm it is at most photo and caption, under a quarter of the 225 mm text block.
+IMAGE_MAX_HEIGHT_MM = 45
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,23 @@ def _case(tpl: DocxTemplate, block: CaseBlock, draft: Draft | None) -> dict[str,
     }
 
 
-def _tables(content: SectionContent, flagged: Collection[str]) -> list[Markup]:
-    return [Markup(table_block(t, flagged, (a["name"], a["id"]) if (a := table_anchor(t)) else None))
+def _tables(content: SectionContent, flagged: Collection[str], pages: Mapping[str, str] | None) -> list[Markup]:
+    """Each table's XML; split where it ran onto a new page when the layout (``pages``) is known."""
+    return [Markup(table_block(t, flagged, (a["name"], a["id"]) if (a := table_anchor(t)) else None,
+                               table_breaks(t, pages or {})))
             for t in content.tables]
+
+
+def row_anchors(report: Report) -> set[str]:
+    """The bookmarks on the rows of every table that may run onto another page: the layout pass
+    reads their pages, which tell where each such table breaks (render.tables.table_breaks)."""
+    return {row_anchor(t, r) for c in (report.preface, *report.sections) for t in c.tables if breakable(t)
+            for r in range(len(t.rows))}
+
+
+def continued_tables(report: Report, pages: Mapping[str, str]) -> list[str]:
+    """The captions of the tables that run onto another page in the layout ``pages``."""
+    return [t.caption for c in (report.preface, *report.sections) for t in c.tables if table_breaks(t, pages)]
 
 
 def _charts(tpl: DocxTemplate, content: SectionContent) -> list[dict[str, Any]]:
@@ -169,7 +185,8 @@ def build_context(
     draft: Draft | None = None,
     pages: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """``pages``: the printed page number of each bookmark (anchor name), when the layout is known."""
+    """``pages``: the printed page number of each bookmark (anchor name), when the layout is known:
+    the 目录's numbers, and the rows where tables break (then continued under a 续表 caption)."""
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
     sections = [
@@ -180,7 +197,7 @@ def build_context(
             "new_page": c.section.new_page,
             "leads": list(c.leads),
             "paragraphs": [p.text for p in c.paragraphs],
-            "tables": _tables(c, flagged),
+            "tables": _tables(c, flagged, pages),
             "charts": _charts(tpl, c),
             "cases": [_case(tpl, b, draft) for b in c.cases],
         }
@@ -207,7 +224,7 @@ def build_context(
         "preface": {
             "leads": list(report.preface.leads),
             "paragraphs": [p.text for p in report.preface.paragraphs],
-            "tables": _tables(report.preface, flagged),
+            "tables": _tables(report.preface, flagged, pages),
             "charts": _charts(tpl, report.preface),
             "cases": [_case(tpl, b, draft) for b in report.preface.cases],
         },

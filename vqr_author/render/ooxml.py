@@ -73,7 +73,10 @@ def caption(prefix: str, number: Number, title: str, *, style: str = "TableCapti
     return paragraph(content, style, keep_next=True, outline_level=outline_level)
 
 
-def cell(content: str, width: int, *, span: int = 1, vmerge: str | None = None, fill: str | None = None) -> str:
+def cell(content: str, width: int, *, span: int = 1, vmerge: str | None = None, fill: str | None = None,
+         frame: bool = True) -> str:
+    """A table cell; without ``frame`` it has no top and side borders (a caption row above the
+    table's top rule)."""
     props = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
         props.append(f'<w:gridSpan w:val="{span}"/>')
@@ -81,6 +84,9 @@ def cell(content: str, width: int, *, span: int = 1, vmerge: str | None = None, 
         props.append('<w:vMerge w:val="restart"/>')
     elif vmerge == "continue":
         props.append("<w:vMerge/>")
+    if not frame:
+        props.append('<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/>'
+                     '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:right w:val="nil"/></w:tcBorders>')
     if fill:
         props.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
     props.append('<w:vAlign w:val="center"/>')

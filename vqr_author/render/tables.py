@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 import re
 from dataclasses import dataclass
 
+from vqr_author.compute.numbering import Number
 from vqr_author.compute.tables import Cell, HeaderCell, TableModel
 from vqr_author.render import ooxml
 
@@ -221,44 +222,126 @@ def kept_with_next(row: int, rows: int) -> bool:
     return row < KEPT_ROWS - 1 or row >= rows - KEPT_ROWS
 
 
-def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_refs: Collection[str]) -> str:
+def row_anchor(model: TableModel, row: int) -> str:
+    """The bookmark on body row ``row`` of a numbered table: LibreOffice exports it as a named
+    destination, so the layout pass learns on which page each row landed (see table_breaks)."""
+    return f"_VqrRow{'A' if model.annex else 'T'}{model.number.key if model.number else ''}-{row}"
+
+
+def breakable(model: TableModel) -> bool:
+    """Whether a table may run onto another page (kept_with_next keeps shorter ones whole) and
+    then gets a 续表 caption: numbered tables of more than twice KEPT_ROWS rows."""
+    return model.number is not None and len(model.rows) > 2 * KEPT_ROWS
+
+
+def table_breaks(model: TableModel, pages: Mapping[str, str]) -> list[int]:
+    """The body rows of ``model`` that begin a new page in the layout whose page of each bookmark
+    is ``pages``: where the table is split and continued under a 续表 caption."""
+    if not breakable(model):
+        return []
+    placed = [pages.get(row_anchor(model, r)) for r in range(len(model.rows))]
+    return [r for r in range(1, len(placed)) if placed[r] and placed[r - 1] and placed[r] != placed[r - 1]]
+
+
+def _row_mark(model: TableModel, row: int, mark: int) -> tuple[str, str]:
+    name = row_anchor(model, row)
+    return f'<w:bookmarkStart w:id="{mark}" w:name="{name}"/>', f'<w:bookmarkEnd w:id="{mark}"/>'
+
+
+def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_refs: Collection[str],
+               rows_wanted: range, first_mark: int | None) -> str:
+    """Body rows ``rows_wanted``; with ``first_mark``, each row's first own cell holds the row's
+    bookmark (ids first_mark + row)."""
     out = []
     rows = model.rows
-    for r, cells in enumerate(rows):
+    for r in rows_wanted:
+        cells = rows[r]
         keep = kept_with_next(r, len(rows))
+        marked = first_mark is None
         xml = []
         for c, cell in enumerate(cells):
             key = cell.merge_key
             above = rows[r - 1][c].merge_key if r > 0 else None
             below = rows[r + 1][c].merge_key if r + 1 < len(rows) else None
             vmerge = None
-            if key is not None and key == above:
+            if key is not None and key == above and r != rows_wanted.start:
                 xml.append(ooxml.cell(ooxml.paragraph("", metrics.text_style, keep_next=keep), widths[c], vmerge="continue"))
                 continue
-            if key is not None and key == below:
+            if key is not None and key == below and r + 1 < rows_wanted.stop:
                 vmerge = "restart"
             flagged = _flagged(cell, flagged_refs)
             text = cell.text + (DRAFT_MARK if flagged else "")
-            content = ooxml.paragraph(ooxml.text_run(text, bold=cell.bold), metrics.text_style, align=cell.align,
-                                      indent_chars=2 * cell.indent, keep_next=keep)
+            run = ooxml.text_run(text, bold=cell.bold)
+            if not marked:
+                start, end = _row_mark(model, r, first_mark + r)
+                run, marked = start + run + end, True
+            content = ooxml.paragraph(run, metrics.text_style, align=cell.align, indent_chars=2 * cell.indent, keep_next=keep)
             xml.append(ooxml.cell(content, widths[c], vmerge=vmerge, fill=DRAFT_FILL if flagged else None))
         out.append(ooxml.row("".join(xml)))
     return "".join(out)
 
 
-def table_block(model: TableModel, flagged_refs: Collection[str] = (), bookmark: tuple[str, int] | None = None) -> str:
-    """Caption above (表 N / 附表 N as a SEQ field, inside the ``bookmark`` — name, id — that the
-    目录 and the lists refer to), the table, and its note below."""
-    widths, metrics = table_layout(model, flagged_refs)
+# Bookmark ids of the rows of table N: ROW_IDS + N * MAX_ROWS + row (annex tables after ANNEX_IDS),
+# apart from the ids of render.context.anchor (below 1 000 000).
+ROW_IDS = 1_000_000
+ANNEX_ROW_IDS = 5_000_000
+MAX_ROWS = 10_000
+
+
+CAPTION_LINE_UNITS = (TEXT_WIDTH - 2 * NORMAL.margin) // 120  # half-width characters of 小四 on a caption line
+
+
+def continued_caption(prefix: str, number: Number, title: str) -> str:
+    """``续表 N 标题``; just ``续表 N`` when the added 续 would wrap a one-line caption onto a second
+    line, so the 续表 row is as high as the caption row the layout pass repeated."""
+    text = f"续{prefix} {number} {title}"
+    fits = _units(f"{prefix} {number} {title}") <= CAPTION_LINE_UNITS
+    return text if _units(text) <= CAPTION_LINE_UNITS or not fits else f"续{prefix} {number}"
+
+
+def _caption_row(model: TableModel, widths: list[int], continued: bool,
+                 bookmark: tuple[str, int] | None) -> str:
+    """The caption as the table's first row, repeated on every page: ``表 N 标题`` in the first part,
+    ``续表 N 标题`` in a part continued on a new page. It is a header row (w:tblHeader) in both, so
+    the layout pass — which knows nothing of breaks — sets exactly the space the 续表 caption later
+    takes on each page the table runs onto, and the page numbers read from it stay true."""
     prefix = "附表" if model.annex else "表"
+    if continued:
+        text = ooxml.paragraph(ooxml.text_run(continued_caption(prefix, model.number, model.title)), "TableCaption",
+                               keep_next=True)
+    else:
+        text = ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None,
+                             bookmark=bookmark)
+    return ooxml.row(ooxml.cell(text, sum(widths), span=len(widths), frame=False), header=True)
+
+
+# The paragraph between two parts of a split table (Word joins adjacent tables): 1 pt high, so
+# it fits at the foot of the page the first part fills and the layout does not move.
+_SEPARATOR = ('<w:p><w:pPr><w:pStyle w:val="TableNote"/><w:spacing w:before="0" w:after="0" w:line="20" '
+              'w:lineRule="exact"/><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+
+
+def table_block(model: TableModel, flagged_refs: Collection[str] = (), bookmark: tuple[str, int] | None = None,
+                breaks: Sequence[int] = ()) -> str:
+    """Caption (表 N / 附表 N as a SEQ field, inside the ``bookmark`` — name, id — that the 目录 and
+    the lists refer to) as the table's first row, the table, and its note below. With ``breaks``
+    (the body rows that begin a page, see table_breaks) the table is split there, each part after
+    the first under a 续表 caption and the repeated header, as a typesetter continues a table."""
+    widths, metrics = table_layout(model, flagged_refs)
     parts = []
     if model.lead:
         parts.append(ooxml.paragraph(ooxml.text_run(model.lead), "Normal"))
-    if model.number is not None:
-        parts.append(ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None,
-                                   bookmark=bookmark))
-    rows = _header_rows(model, widths, metrics) + _body_rows(model, widths, metrics, flagged_refs)
-    parts.append(ooxml.table(rows, widths, margin=metrics.margin))
+    header = _header_rows(model, widths, metrics)
+    first_mark = None
+    if breakable(model):
+        first_mark = (ANNEX_ROW_IDS if model.annex else ROW_IDS) + model.number * MAX_ROWS
+    bounds = [0, *(b for b in breaks if 0 < b < len(model.rows)), len(model.rows)]
+    pieces = []
+    for i, (start, stop) in enumerate(zip(bounds, bounds[1:])):
+        caption = _caption_row(model, widths, i > 0, bookmark) if model.number is not None else ""
+        body = _body_rows(model, widths, metrics, flagged_refs, range(start, stop), first_mark)
+        pieces.append(ooxml.table(caption + header + body, widths, margin=metrics.margin))
+    parts.append(_SEPARATOR.join(pieces))
     if model.note:
         parts.append(ooxml.paragraph(ooxml.text_run(f"注：{model.note}"), "TableNote"))
     else:
