@@ -142,3 +142,13 @@ def seq_results(document) -> dict[str, list[str]]:
         elif tag == "t" and state == "result":
             results[sequence][-1] += element.text or ""
     return results
+
+
+def styled_paragraphs(document, *style_ids: str) -> list:
+    """Paragraphs of these styles in document order, those inside tables included (a table's
+    caption is its first row)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    found = (Paragraph(p, document) for p in document.element.body.iter(qn("w:p")))
+    return [p for p in found if p.style is not None and p.style.style_id in style_ids]

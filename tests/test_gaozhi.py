@@ -14,7 +14,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import ROOT, rows_by_label, table_after
+from conftest import ROOT, rows_by_label, styled_paragraphs, table_after
 from vqr_author import aggregate_report, check_workbook, render_report
 from vqr_author.edition import load_edition
 
@@ -78,7 +78,7 @@ def test_the_college_report_has_the_five_tables_and_the_outline(college_report):
 
 
 def _styled(document, *style_ids):
-    return [p for p in document.paragraphs if p.style.style_id in style_ids]
+    return styled_paragraphs(document, *style_ids)
 
 
 def test_tables_figures_and_cases_are_numbered_per_chapter_as_in_seed_003(college_report):

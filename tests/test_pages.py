@@ -200,11 +200,12 @@ def test_table_header_repeats_and_stays_with_the_caption_and_first_row(rendered)
 
 
 def test_a_table_is_split_where_the_layout_broke_it_and_continued_under_a_continuation_caption():
+    from vqr_author.compute.numbering import Number
     from vqr_author.compute.tables import Cell, HeaderCell, TableModel
     from vqr_author.render.tables import row_anchor, table_block, table_breaks
 
     rows = tuple((Cell(f"项目{r}"), Cell(str(r), "right")) for r in range(12))
-    model = TableModel("t", "测试", False, 4, ((HeaderCell("项目"), HeaderCell("数量")),), rows)
+    model = TableModel("t", "测试", False, Number(4), ((HeaderCell("项目"), HeaderCell("数量")),), rows)
     pages = {row_anchor(model, r): "7" if r < 8 else "8" for r in range(12)}
     assert table_breaks(model, pages) == [8]
     assert table_breaks(model, {}) == []  # layout unknown: one table

@@ -307,12 +307,13 @@ def test_xml_part_without_a_schema_is_a_violation_unless_skipped_with_its_reason
 
 def split_table_block() -> str:
     """A table split into three parts under 续表 captions, with row bookmarks and merged cells."""
+    from vqr_author.compute.numbering import Number
     from vqr_author.compute.tables import Cell, HeaderCell, TableModel
     from vqr_author.render.tables import table_block
 
     rows = tuple((Cell("组", merge_key="g"), Cell(f"项目{r}"), Cell(str(r), "right")) for r in range(12))
     header = ((HeaderCell("组"), HeaderCell("项目"), HeaderCell("数量")),)
-    return table_block(TableModel("t", "测试", True, 2, header, rows, note="说明"), bookmark=("_TocA2", 500002),
+    return table_block(TableModel("t", "测试", True, Number(2), header, rows, note="说明"), bookmark=("_TocA2", 500002),
                        breaks=[4, 8])
 
 

@@ -11,7 +11,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import ROOT, rows_by_label, seq_results, table_after
+from conftest import ROOT, rows_by_label, seq_results, styled_paragraphs, table_after
 from vqr_author import render_report
 from vqr_author.edition import available_editions
 
@@ -44,7 +44,7 @@ def report(tmp_path_factory):
 
 
 def _texts(document, *style_ids):
-    return [p.text for p in document.paragraphs if p.style.style_id in style_ids]
+    return [p.text for p in styled_paragraphs(document, *style_ids)]
 
 
 def test_the_outline_is_seed_000s(report):

@@ -281,10 +281,11 @@ def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_r
     return "".join(out)
 
 
-# Bookmark ids of the rows of table N: ROW_IDS + N * MAX_ROWS + row (annex tables after ANNEX_IDS),
-# apart from the ids of render.context.anchor (below 1 000 000).
+# Bookmark ids of the rows of a table: ROW_IDS + place × MAX_ROWS + row, its place being N (表 N) or
+# chapter × 1000 + N (表 2-3); annex tables from ANNEX_ROW_IDS; apart from the ids of
+# render.context.anchor (below 1 000 000).
 ROW_IDS = 1_000_000
-ANNEX_ROW_IDS = 5_000_000
+ANNEX_ROW_IDS = 1_000_000_000
 MAX_ROWS = 10_000
 
 
@@ -334,7 +335,8 @@ def table_block(model: TableModel, flagged_refs: Collection[str] = (), bookmark:
     header = _header_rows(model, widths, metrics)
     first_mark = None
     if breakable(model):
-        first_mark = (ANNEX_ROW_IDS if model.annex else ROW_IDS) + model.number * MAX_ROWS
+        chapter, n = model.number.order  # type: ignore[union-attr] — breakable tables are numbered
+        first_mark = (ANNEX_ROW_IDS if model.annex else ROW_IDS) + (chapter * 1000 + n) * MAX_ROWS
     bounds = [0, *(b for b in breaks if 0 < b < len(model.rows)), len(model.rows)]
     pieces = []
     for i, (start, stop) in enumerate(zip(bounds, bounds[1:])):
