@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from pydantic import ValidationError
 
-from conftest import ROOT
+from conftest import ROOT, styled_paragraphs
 from vqr_author import aggregate_report
 from vqr_author.api import check_workbook, new_workbook
 from vqr_author.edition import load_edition
@@ -45,7 +45,7 @@ def _region(tmp_path: Path, rows: dict[str, list[list]]) -> Path:
 
 def _captions(path: Path) -> list[str]:
     """The tables' captions in the body (not the 表目录 listing them)."""
-    return [p.text for p in docx.Document(str(path)).paragraphs if p.style.style_id == "TableCaption"]
+    return [p.text for p in styled_paragraphs(docx.Document(str(path)), "TableCaption")]
 
 
 def test_the_edition_offers_the_lists_of_seed_002(lists):
@@ -90,13 +90,14 @@ def test_lists_with_rows_are_numbered_tables_in_their_sections_and_empty_lists_l
     year = result.region.book.cover_text("报告年度")
     shown = [c for c in captions if any(lst.title.replace("{本年}", year) in c for lst in lists.values())]
     assert len(shown) == 2  # the other eight lists are empty: no table, no caption
-    table = next(t for t in document.tables if t.rows[0].cells[-1].text == studios.columns[-1].header)
-    assert [[c.text for c in row.cells] for row in table.rows] == [
+    # each table's first row is its caption (repeated on the pages it runs onto), then the header
+    table = next(t for t in document.tables if len(t.rows) > 1 and t.rows[1].cells[-1].text == studios.columns[-1].header)
+    assert [[c.text for c in row.cells] for row in table.rows[1:]] == [
         ["序号", "学校", "工作室名称"], ["1", "北京市海川职业学校", "启航工作室"], ["2", "北京市海川区第一职业学校", "明德工作室"]]
-    plan_table = next(t for t in document.tables if t.rows[0].cells[1].text == plan.columns[0].header)
-    assert plan_table.rows[0].cells[-1].text.replace("\n", "") == "招生计划（人）" and plan_table.rows[1].cells[-1].text == "60"
+    plan_table = next(t for t in document.tables if len(t.rows) > 1 and t.rows[1].cells[1].text == plan.columns[0].header)
+    assert plan_table.rows[1].cells[-1].text.replace("\n", "") == "招生计划（人）" and plan_table.rows[2].cells[-1].text == "60"
     # in its section: after the heading of 5.5 and before the heading of 5.6
-    texts = [p.text for p in document.paragraphs]
+    texts = [p.text for p in styled_paragraphs(document, "Heading1", "Heading2", "Heading3", "TableCaption")]
     studio_caption = max(i for i, t in enumerate(texts) if studios.title in t)
     section = load_edition().section(studios.section)
     assert max(i for i, t in enumerate(texts[:studio_caption]) if t.endswith(section.title)) < studio_caption
