@@ -102,6 +102,8 @@ class Checked:
     digest: str
     size: int
     problems: list[Problem]
+    code: str  # the workbook's own code on its 封面 ("" when blank)
+    code_label: str  # what the edition calls that field (学校代码)
 
 
 def check_upload(store: Store, data: bytes, level: str = "school") -> Checked:
@@ -117,7 +119,19 @@ def check_upload(store: Store, data: bytes, level: str = "school") -> Checked:
     except VqrError as exc:  # WorkbookUnreadable, or an edition named in the workbook that does not exist
         shutil.rmtree(incoming, ignore_errors=True)
         raise Refused(422, str(exc)) from None
-    return Checked(staged, sha256(data), len(data), [_for_the_web(p) for p in result.problems])
+    label = result.edition.cover_key("code", result.book.level)
+    return Checked(staged, sha256(data), len(data), [_for_the_web(p) for p in result.problems],
+                   result.book.cover_text(label) if label else "", label)
+
+
+def _refuse_other_school(checked: Checked, school: School) -> None:
+    """A workbook whose code is another school's is not this link's to upload (a blank code is left
+    to the check, which reports it as an error of the workbook)."""
+    if checked.code and checked.code != school.code:
+        label = checked.code_label
+        raise Refused(422, f"这份填报表封面上的{label}是 {checked.code}，而这个上传链接属于{label} {school.code}"
+                           f"（{school.name}），没有接收。请确认上传的是本校的填报表；如果封面上的{label}填错了，"
+                           "请改正后重新上传。")
 
 
 def _for_the_web(problem: Problem) -> Problem:
@@ -145,6 +159,7 @@ def accept_upload(db: Database, store: Store, school_id: int, data: bytes, actor
     checked = check_upload(store, data)
     try:
         with db.transaction() as session:
+            _refuse_other_school(checked, session.get(School, school_id))
             previous = session.scalars(select(Submission).where(Submission.school_id == school_id)
                                        .order_by(Submission.id.desc())).first()
         diff = _changes(store, previous, checked.staged)
