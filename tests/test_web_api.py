@@ -79,7 +79,7 @@ def admin(data: Path) -> str:
 
 @pytest.fixture(scope="module")
 def client(data: Path, admin: str):
-    with TestClient(create_app(data)) as client:
+    with TestClient(create_app(data, warm_office=False)) as client:
         yield client
 
 
@@ -210,7 +210,7 @@ def test_every_version_is_kept_and_everything_survives_a_restart(client, data, a
     assert report.status_code == 200
     client.__exit__(None, None, None)  # the server stops …
 
-    with TestClient(create_app(data)) as again:  # … and a new one starts on the same folder
+    with TestClient(create_app(data, warm_office=False)) as again:  # … and a new one starts on the same folder
         listed = {s["学校代码"]: s for s in again.get("/api/schools", headers=bearer(admin)).json()}
         assert listed["4111099902"]["latest"]["version"] == 2
         assert listed["4111099902"]["latest"]["sha256"] == sha256(changed)
@@ -231,7 +231,7 @@ def test_a_job_interrupted_by_a_stop_is_run_again_at_the_next_start(tmp_path):
     with db.transaction() as session:  # the server was killed while rendering
         session.get(Job, 1).state = RUNNING
     db.dispose()
-    with TestClient(create_app(data)) as client:
+    with TestClient(create_app(data, warm_office=False)) as client:
         assert wait_for_report(client, submission["id"], school["token"]).status_code == 200
         db = Database(sqlite_url(data))
         for _ in range(50):  # the report is in place a moment before the job is marked done

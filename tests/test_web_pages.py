@@ -34,7 +34,7 @@ def data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def office(data):
-    with TestClient(create_app(data), follow_redirects=False) as client:
+    with TestClient(create_app(data, warm_office=False), follow_redirects=False) as client:
         login = client.get("/office/login")
         answer = client.post("/office/login", data={"username": "admin", "password": PASSWORD, "csrf": csrf(login.text)})
         assert answer.status_code == 303, answer.text

@@ -49,7 +49,7 @@ def data(tmp_path_factory):
 @pytest.fixture(scope="module")
 def client(data):
     admin = admin_token(data)
-    with TestClient(create_app(data), follow_redirects=False) as client:
+    with TestClient(create_app(data, warm_office=False), follow_redirects=False) as client:
         client.admin = admin
         yield client
 
