@@ -58,3 +58,15 @@ def test_a_conversion_handed_to_the_kept_libreoffice_gives_the_same_pdf(tmp_path
 def test_a_kept_libreoffice_that_is_gone_still_gives_the_pdf(tmp_path, document, own, monkeypatch):
     monkeypatch.setenv(KEPT_OFFICE_VARIABLE, str(tmp_path / "不在运行" / "profile"))
     assert pages_of(docx_to_pdf(document, SOFFICE)) == own
+
+
+def test_page_numbers_read_by_pdftotext_are_those_pypdf_reads(school_pdf, monkeypatch):
+    """The layout pass reads each page's "- N -" with poppler's pdftotext when it is installed (ten
+    times faster than pypdf): both give the same page of every bookmark."""
+    from vqr_author.output import pdf as layout
+
+    pdf = school_pdf.read_bytes()
+    names = [name.lstrip("/") for name in PdfReader(io.BytesIO(pdf)).named_destinations]
+    fast = layout.anchor_pages(pdf, names)
+    monkeypatch.setattr(layout.shutil, "which", lambda name: None)
+    assert fast == layout.anchor_pages(pdf, names) and len(set(fast.values())) > 20

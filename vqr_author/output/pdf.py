@@ -20,8 +20,12 @@ import time
 from collections.abc import Collection
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vqr_author.errors import VqrError, os_error_text
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 INSTALL_HINT = (
     "排版页码和生成 PDF 需要 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui "
@@ -30,7 +34,7 @@ INSTALL_HINT = (
 CANDIDATES = ("soffice", "libreoffice", "/Applications/LibreOffice.app/Contents/MacOS/soffice",
               r"C:\Program Files\LibreOffice\program\soffice.exe")
 TIMEOUT_SECONDS = 600
-_FOOTER = re.compile(r"-\s*(\d+)\s*-\s*$")
+_FOOTER = re.compile(r"^\s*-\s*(\d+)\s*-\s*$", re.MULTILINE)  # a line "- N -": the page's number (its last one)
 # PDF export with every bookmark as a named destination (LibreOffice 7.4 and later read the JSON form).
 EXPORT_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 
@@ -210,6 +214,21 @@ def destination_name(bookmark: str) -> str:
                    for b in bookmark.encode("utf-8"))
 
 
+def _page_texts(pdf: bytes, reader: PdfReader) -> list[str]:
+    """Each page's text: by poppler's pdftotext when installed (ten times faster than pypdf on a
+    report of 45 pages: 0.4 s against 4.3 s), else by pypdf."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        try:
+            done = subprocess.run([pdftotext, "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, timeout=120)
+            pages = done.stdout.decode("utf-8", "replace").split("\f")
+            if done.returncode == 0 and len(pages) >= len(reader.pages):
+                return pages[:len(reader.pages)]
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return [page.extract_text() or "" for page in reader.pages]
+
+
 def anchor_pages(pdf: bytes, bookmarks: Collection[str]) -> dict[str, str]:
     """The printed page number (the footer "- N -" of its page) of each of ``bookmarks`` found among
     the named destinations of ``pdf``; a bookmark on a page without a number is left out."""
@@ -218,7 +237,7 @@ def anchor_pages(pdf: bytes, bookmarks: Collection[str]) -> dict[str, str]:
 
     try:
         reader = PdfReader(BytesIO(pdf))
-        printed = [_FOOTER.search((page.extract_text() or "").strip()) for page in reader.pages]
+        printed = [numbers[-1] if numbers else None for numbers in map(_FOOTER.findall, _page_texts(pdf, reader))]
         destinations = reader.named_destinations
         wanted = {destination_name(b): b for b in bookmarks} | {b: b for b in bookmarks}
         found = {}
@@ -227,7 +246,7 @@ def anchor_pages(pdf: bytes, bookmarks: Collection[str]) -> dict[str, str]:
             if bookmark is not None:
                 number = printed[reader.get_destination_page_number(destination)]
                 if number:
-                    found[bookmark] = number.group(1)
+                    found[bookmark] = number
     except (PyPdfError, ValueError, KeyError, IndexError) as exc:
         raise PdfError(f"无法读取 LibreOffice 排出的 PDF（{type(exc).__name__}）") from exc
     return found
