@@ -189,14 +189,15 @@ def web_summary(folder: Path) -> list[Path]:
     """The web desk's 汇总.xlsx: a school with errors, one without, one that has not submitted."""
     from vqr_author.web.admin import open_data
     from vqr_author.web.desk import accept_upload, create_school, summary
+    from vqr_author.web.photos import Sent
 
     db, store = open_data(folder / "数据")
     ids = []
     with db.transaction() as session:
-        for code in ("1", "2", "3"):
+        for code in ("4111099901", "4111099902", "4111099903"):  # each upload's own 学校代码
             ids.append(create_school(session, code, f"学校{code}", "测试").id)
-    accept_upload(db, store, ids[0], WITH_ERRORS.read_bytes(), "测试")
-    accept_upload(db, store, ids[1], (ROOT / "sample_inputs" / "district" / "学校" / "海川区第一职业学校.xlsx").read_bytes(), "测试")
+    accept_upload(db, store, ids[0], Sent(WITH_ERRORS.read_bytes()), "测试")
+    accept_upload(db, store, ids[1], Sent((ROOT / "sample_inputs" / "district" / "学校" / "海川区第一职业学校.xlsx").read_bytes()), "测试")
     with db.transaction() as session:
         (folder / "汇总.xlsx").write_bytes(summary(session, store))
     db.dispose()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import docx
@@ -38,9 +40,22 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def upload(client: TestClient, token: str, path: Path, name: str | None = None):
+def as_school(path: Path, code: str) -> bytes:
+    """The workbook at ``path`` with another 学校代码 on its 封面 (an inline string on the first sheet)."""
+    source, buffer = zipfile.ZipFile(path), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb"(<c r=\"B3\"[^>]*><is><t>)\d+(</t>)", rb"\g<1>" + code.encode() + rb"\g<2>", data)
+                assert n == 1
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def upload(client: TestClient, token: str, path: Path, name: str | None = None, data: bytes | None = None):
     return client.post("/api/submissions", headers=bearer(token),
-                       files={"file": (name or path.name, path.read_bytes(), XLSX)})
+                       files={"file": (name or path.name, path.read_bytes() if data is None else data, XLSX)})
 
 
 def wait_for_report(client: TestClient, submission_id: int, token: str, seconds: float = 120):
@@ -64,7 +79,7 @@ def admin(data: Path) -> str:
 
 @pytest.fixture(scope="module")
 def client(data: Path, admin: str):
-    with TestClient(create_app(data)) as client:
+    with TestClient(create_app(data, warm_office=False)) as client:
         yield client
 
 
@@ -114,12 +129,13 @@ def test_the_office_lists_every_school_with_its_state(client, admin, schools):
 
 
 def test_a_workbook_with_errors_gets_its_problems_as_vqr_check_json(client, schools, tmp_path):
-    answer = upload(client, schools["4111099903"], WITH_ERRORS)
+    mine = as_school(WITH_ERRORS, "4111099903")
+    answer = upload(client, schools["4111099903"], WITH_ERRORS, data=mine)
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["status"] == "有错误"
     alone = tmp_path / "填报表.xlsx"  # as uploaded: the workbook without its photo folder
-    alone.write_bytes(WITH_ERRORS.read_bytes())
+    alone.write_bytes(mine)
     expected = json.loads(subprocess.run([sys.executable, "-m", "vqr_author.cli", "check", "--json", str(alone)],
                                          capture_output=True, text=True).stdout)
     assert [p["code"] for p in body["problems"]] == [p["code"] for p in expected]
@@ -147,6 +163,19 @@ def test_a_good_workbook_is_rendered_in_the_background_for_its_school_only(clien
     assert client.get("/api/submissions/99999/report.docx", headers=bearer(admin)).status_code == 404
 
 
+def test_a_workbook_of_another_school_is_refused_naming_both_codes(client, admin, schools):
+    token = schools["4111099903"]
+    before = client.get("/api/schools", headers=bearer(admin)).json()
+    answer = upload(client, token, GOOD)  # 4111099902's workbook through 4111099903's link
+    assert answer.status_code == 422
+    detail = answer.json()["detail"]
+    assert "4111099902" in detail and "4111099903" in detail and "学校代码" in detail
+    assert client.get("/api/schools", headers=bearer(admin)).json() == before  # nothing was kept
+    blank = upload(client, token, GOOD, data=as_school(GOOD, ""))  # no code: the ordinary check error
+    assert blank.status_code == 200 and blank.json()["status"] == "有错误"
+    assert any(p["level"] == "error" and p["sheet"] == "封面" and p["cell"] == "B3" for p in blank.json()["problems"])
+
+
 def test_uploads_that_cannot_be_used_are_refused_in_chinese(client, admin, schools):
     token = schools["4111099903"]
     not_a_workbook = client.post("/api/submissions", headers=bearer(token),
@@ -164,7 +193,7 @@ def test_uploads_that_cannot_be_used_are_refused_in_chinese(client, admin, schoo
     assert client.post("/api/submissions", headers=bearer(admin), files={"file": ("a.xlsx", b"x", XLSX)}).status_code == 403
     assert client.post("/api/submissions", files={"file": ("a.xlsx", b"x", XLSX)}).status_code == 401
     listed = {s["学校代码"]: s for s in client.get("/api/schools", headers=bearer(admin)).json()}
-    assert listed["4111099903"]["latest"]["version"] == 1  # nothing refused became a version
+    assert listed["4111099903"]["latest"]["version"] == 2  # nothing refused became a version
 
 
 def test_unknown_addresses_and_methods_answer_in_chinese(client):
@@ -175,33 +204,34 @@ def test_unknown_addresses_and_methods_answer_in_chinese(client):
 def test_every_version_is_kept_and_everything_survives_a_restart(client, data, admin, schools):
     token = schools["4111099902"]
     first = client.get("/api/schools", headers=bearer(admin)).json()
-    second = upload(client, token, OTHER, name="再次上传.xlsx").json()
+    changed = as_school(OTHER, "4111099902")  # other figures, the same school
+    second = upload(client, token, OTHER, name="再次上传.xlsx", data=changed).json()
     report = wait_for_report(client, second["id"], token)
     assert report.status_code == 200
     client.__exit__(None, None, None)  # the server stops …
 
-    with TestClient(create_app(data)) as again:  # … and a new one starts on the same folder
+    with TestClient(create_app(data, warm_office=False)) as again:  # … and a new one starts on the same folder
         listed = {s["学校代码"]: s for s in again.get("/api/schools", headers=bearer(admin)).json()}
         assert listed["4111099902"]["latest"]["version"] == 2
-        assert listed["4111099902"]["latest"]["sha256"] == sha256(OTHER.read_bytes())
+        assert listed["4111099902"]["latest"]["sha256"] == sha256(changed)
         assert listed["4111099903"]["state"] == first[[s["学校代码"] for s in first].index("4111099903")]["state"]
         assert again.get(f"/api/submissions/{second['id']}/report.docx", headers=bearer(token)).content == report.content
         stored = sorted((data / "files" / "submissions").glob("*/填报表-*.xlsx"))
-        assert {sha256(p.read_bytes()) for p in stored} >= {sha256(GOOD.read_bytes()), sha256(OTHER.read_bytes())}
+        assert {sha256(p.read_bytes()) for p in stored} >= {sha256(GOOD.read_bytes()), sha256(changed)}
 
 
 def test_a_job_interrupted_by_a_stop_is_run_again_at_the_next_start(tmp_path):
     data = tmp_path / "数据"
     token = admin_token(data)
     with TestClient(create_app(data, worker=False)) as client:
-        school = client.post("/api/schools", headers=bearer(token), json={"学校代码": "1", "单位名称": "甲"}).json()
+        school = client.post("/api/schools", headers=bearer(token), json={"学校代码": "4111099902", "单位名称": "甲"}).json()
         submission = upload(client, school["token"], GOOD).json()
         assert wait_for_report(client, submission["id"], school["token"], seconds=1).status_code == 202
     db = Database(sqlite_url(data))
     with db.transaction() as session:  # the server was killed while rendering
         session.get(Job, 1).state = RUNNING
     db.dispose()
-    with TestClient(create_app(data)) as client:
+    with TestClient(create_app(data, warm_office=False)) as client:
         assert wait_for_report(client, submission["id"], school["token"]).status_code == 200
         db = Database(sqlite_url(data))
         for _ in range(50):  # the report is in place a moment before the job is marked done

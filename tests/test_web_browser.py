@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from test_web_api import GOOD, WITH_ERRORS, admin_token, bearer
+from test_web_api import GOOD, WITH_ERRORS, admin_token, as_school, bearer
 
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
 chromedriver = shutil.which("chromedriver")
@@ -133,13 +133,15 @@ def new_school(server, code: str, name: str) -> str:
     return answer.json()["upload_url"]
 
 
-def test_school_flow(server, browser):
+def test_school_flow(server, browser, tmp_path):
     link = new_school(server, "4111099902", "北京市海川区第一职业学校")
+    with_errors = tmp_path / WITH_ERRORS.name  # the sample with errors, as this school's workbook
+    with_errors.write_bytes(as_school(WITH_ERRORS, "4111099902"))
     browser.get(link)
     assert "北京市海川区第一职业学校" in find(browser, "h1").text and "未提交" in find(browser, "#school-state").text
 
     # a workbook with errors: every problem at once, each with 工作表!单元格
-    find(browser, "#file").send_keys(str(WITH_ERRORS))
+    find(browser, "#file").send_keys(str(with_errors))
     find(browser, "#upload-button").click()
     wait_for(browser, "#problems")
     rows = find_all(browser, "#problems tbody tr")

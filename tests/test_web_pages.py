@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from test_web_api import GOOD, OTHER, WITH_ERRORS, XLSX
+from test_web_api import GOOD, OTHER, WITH_ERRORS, XLSX, as_school
 from vqr_author.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -34,7 +34,7 @@ def data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def office(data):
-    with TestClient(create_app(data), follow_redirects=False) as client:
+    with TestClient(create_app(data, warm_office=False), follow_redirects=False) as client:
         login = client.get("/office/login")
         answer = client.post("/office/login", data={"username": "admin", "password": PASSWORD, "csrf": csrf(login.text)})
         assert answer.status_code == 303, answer.text
@@ -45,19 +45,20 @@ def office(data):
 def links(office):
     page = office.get("/office").text
     made = {}
-    for code, name in (("A1", "甲校"), ("B2", "乙校")):
+    for code, name in (("4111099991", "甲校"), ("4111099992", "乙校")):
         answer = office.post("/office/schools", data={"code": code, "name": name, "csrf": csrf(page)})
         assert answer.status_code == 303
     page = office.get("/office").text
-    for code in ("A1", "B2"):
+    for code in ("4111099991", "4111099992"):
         made[code] = re.search(rf"{code}</td>.*?value=\"http://testserver(/s/[^\"]+)\"", page, re.S).group(1)
     return made
 
 
-def upload(client: TestClient, link: str, path, name: str | None = None):
+def upload(client: TestClient, link: str, path, name: str | None = None, code: str | None = None):
+    """Upload the workbook at ``path`` through ``link``, with ``code`` as its 学校代码 when given."""
     token_csrf = csrf(client.get(link).text)
-    return client.post(link + "/upload", data={"csrf": token_csrf},
-                       files={"file": (name or path.name, path.read_bytes(), XLSX)})
+    data = as_school(path, code) if code else path.read_bytes()
+    return client.post(link + "/upload", data={"csrf": token_csrf}, files={"file": (name or path.name, data, XLSX)})
 
 
 def test_the_desk_needs_a_sign_in_with_the_right_password(data):
@@ -75,7 +76,7 @@ def test_forms_without_their_csrf_token_do_nothing(office, links):
     refused = office.post("/office/schools", data={"code": "C3", "name": "丙校", "csrf": "bad"})
     assert refused.status_code == 403 and "刷新页面" in refused.text
     assert "C3" not in office.get("/office").text
-    school = links["A1"]
+    school = links["4111099991"]
     refused = office.post(school + "/upload", files={"file": ("a.xlsx", GOOD.read_bytes(), XLSX)})
     assert refused.status_code == 403
 
@@ -84,7 +85,7 @@ def test_schools_are_created_from_a_list(office, links):
     wb = openpyxl.Workbook()
     wb.active.append(["序号", "学校代码", "单位名称"])
     wb.active.append([1, "L1", "名单一校"])
-    wb.active.append([2, "A1", "甲校"])  # already there: skipped, not doubled
+    wb.active.append([2, "4111099991", "甲校"])  # already there: skipped, not doubled
     buffer = io.BytesIO()
     wb.save(buffer)
     page = office.get("/office").text
@@ -100,31 +101,34 @@ def test_schools_are_created_from_a_list(office, links):
 
 
 def test_a_school_link_shows_that_school_only(office, links):
-    answer = upload(office, links["A1"], WITH_ERRORS)
+    answer = upload(office, links["4111099991"], WITH_ERRORS, code="4111099991")
     assert answer.status_code == 303
-    page = office.get(links["A1"]).text
+    page = office.get(links["4111099991"]).text
     assert "甲校" in page and "乙校" not in page and "有错误" in page
     assert re.search(r"案例!D2", page), "every problem is shown with 工作表!单元格"
     version = re.search(r"/v/(\d+)/annotated.xlsx", page).group(1)
-    assert office.get(f"{links['B2']}/v/{version}/workbook.xlsx").status_code == 404
-    assert office.get(f"{links['A1']}/v/{version}/workbook.xlsx").content == WITH_ERRORS.read_bytes()
-    annotated = office.get(f"{links['A1']}/v/{version}/annotated.xlsx")
+    assert office.get(f"{links['4111099992']}/v/{version}/workbook.xlsx").status_code == 404
+    assert office.get(f"{links['4111099991']}/v/{version}/workbook.xlsx").content == as_school(WITH_ERRORS, "4111099991")
+    annotated = office.get(f"{links['4111099991']}/v/{version}/annotated.xlsx")
     assert "问题清单" in openpyxl.load_workbook(io.BytesIO(annotated.content)).sheetnames
     assert office.get("/s/not-a-real-token").status_code == 404
     assert "链接无效" in office.get("/s/not-a-real-token").text
 
 
 def test_refused_uploads_are_said_on_the_page(office, links):
-    answer = upload(office, links["B2"], GOOD, name="学校.xls")
+    answer = upload(office, links["4111099992"], GOOD, name="学校.xls")
     assert answer.status_code == 415 and "另存为" in answer.text
-    broken = office.post(links["B2"] + "/upload", data={"csrf": csrf(office.get(links["B2"]).text)},
+    broken = office.post(links["4111099992"] + "/upload", data={"csrf": csrf(office.get(links["4111099992"]).text)},
                          files={"file": ("学校.xlsx", b"not a zip", XLSX)})
     assert broken.status_code == 422 and "未提交" in broken.text
-
+    other = upload(office, links["4111099992"], GOOD)  # 4111099902's workbook through 乙校's link
+    assert other.status_code == 422 and "未提交" in other.text
+    shown = re.search(r'id="upload-error">([^<]*)<', other.text).group(1)
+    assert "4111099902" in shown and "4111099992" in shown and "乙校" in shown
 
 def test_review_states_from_upload_to_approval(office, links):
-    link = links["B2"]
-    assert upload(office, link, GOOD).status_code == 303
+    link = links["4111099992"]
+    assert upload(office, link, GOOD, code="4111099992").status_code == 303
     assert "待审核" in office.get(link).text
     school_id = re.search(r'href="/office/schools/(\d+)">乙校', office.get("/office").text).group(1)
     detail = office.get(f"/office/schools/{school_id}").text
@@ -138,19 +142,19 @@ def test_review_states_from_upload_to_approval(office, links):
     office.post(review, data={"csrf": csrf(detail), "decision": "已通过", "comment": ""})
     assert "已通过" in office.get(link).text
     # the re-upload is compared with the version before it
-    assert upload(office, link, OTHER).status_code == 303
+    assert upload(office, link, OTHER, code="4111099992").status_code == 303
     assert "改动的单元格" in office.get(link).text
 
 
 def test_exports_and_the_audit_log(office, links):
     deadline = time.monotonic() + 120
-    while "下载 Word 报告" not in office.get(links["B2"]).text and time.monotonic() < deadline:
+    while "下载 Word 报告" not in office.get(links["4111099992"]).text and time.monotonic() < deadline:
         time.sleep(0.5)
     archive = zipfile.ZipFile(io.BytesIO(office.get("/office/reports.zip").content))
-    assert [n for n in archive.namelist() if n.endswith(".docx") and "B2" in n]
+    assert [n for n in archive.namelist() if n.endswith(".docx") and "4111099992" in n]
     summary = openpyxl.load_workbook(io.BytesIO(office.get("/office/summary.xlsx").content))
     rows = [[c.value for c in r] for r in summary["汇总"].iter_rows(min_row=2)]
-    assert {r[2] for r in rows} == {"A1", "B2", "L1"}
+    assert {r[2] for r in rows} == {"4111099991", "4111099992", "L1"}
     assert summary["问题"].max_row > 1
     log = office.get("/office/audit").text
     for action in ("登录", "创建学校", "上传填报表", "审核", "下载汇总表", "上传被拒绝"):
@@ -158,11 +162,11 @@ def test_exports_and_the_audit_log(office, links):
 
 
 def test_blank_and_next_year_workbooks(office, links):
-    blank = office.get(links["A1"] + "/blank.xlsx")
+    blank = office.get(links["4111099991"] + "/blank.xlsx")
     assert "封面" in openpyxl.load_workbook(io.BytesIO(blank.content)).sheetnames
     assert "空白填报表" in blank.headers["content-disposition"] or "%E7%A9%BA%E7%99%BD" in blank.headers["content-disposition"]
-    refused = office.get(links["A1"] + "/next-year.xlsx")  # 甲校 has only a version with errors
+    refused = office.get(links["4111099991"] + "/next-year.xlsx")  # 甲校 has only a version with errors
     assert refused.status_code == 404 and "没有错误" in refused.text
-    carried = openpyxl.load_workbook(io.BytesIO(office.get(links["B2"] + "/next-year.xlsx").content))
+    carried = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/next-year.xlsx").content))
     cover = {r[0].value: r[1].value for r in carried["封面"].iter_rows(min_row=1) if r[0].value}
-    assert cover.get("学校代码") == "4111099903"  # carried over from 乙校's latest good version
+    assert cover.get("学校代码") == "4111099992"  # carried over from 乙校's latest good version

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from vqr_author.web.db import Admin, AdminToken, Database, School, audit, sqlite_url
 from vqr_author.web.desk import Refused, accept_region, accept_upload, create_school
+from vqr_author.web.photos import Sent, add_photo
 from vqr_author.web.security import hash_password, new_token, password_problem, token_hash
 from vqr_author.web.storage import Store
 from vqr_author.errors import VqrError
@@ -96,6 +97,9 @@ def prepare_demo(data: Path) -> str | None:
             return None
     from vqr_author import api
 
+    photos: dict[str, tuple[str, bytes]] = {}  # the case photos beside the sample workbooks, sent with each
+    for photo in sorted((SAMPLE_DISTRICT / "学校").rglob("*.png")):
+        add_photo(photos, photo.name, photo.read_bytes())
     for workbook in sorted((SAMPLE_DISTRICT / "学校").glob("*.xlsx")):
         checked = api.check_workbook(workbook)
         code, name = (checked.book.cover_text(checked.edition.cover_key(role)) for role in ("code", "name"))
@@ -103,7 +107,7 @@ def prepare_demo(data: Path) -> str | None:
             school = create_school(session, code, name, "示例")
             school_id = school.id
         try:
-            accept_upload(db, store, school_id, workbook.read_bytes(), "示例")
+            accept_upload(db, store, school_id, Sent(workbook.read_bytes(), dict(photos)), "示例")
         except Refused:
             continue
     accept_region(db, store, (SAMPLE_DISTRICT / "海川区.xlsx").read_bytes(), "district", "示例")

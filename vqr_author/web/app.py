@@ -27,15 +27,17 @@ STATUS_TEXT = {
 }
 
 
-def create_app(data: str | Path, database_url: str | None = None, processes: int = 1, worker: bool = True) -> FastAPI:
+def create_app(data: str | Path, database_url: str | None = None, processes: int = 1, worker: bool = True,
+               warm_office: bool = True) -> FastAPI:
     """The app on the data folder ``data`` (created if needed). ``worker`` starts the background
-    processes with the app (off only for tests that look at the queue itself)."""
+    processes with the app (off only for tests that look at the queue itself); ``warm_office`` keeps
+    a LibreOffice running for the PDFs while it runs (off for tests that make no PDF)."""
     store = Store(Path(data))
     store.prepare()
     db = Database(database_url or sqlite_url(store.data))
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["STATES"] = STATES
-    runner = Worker(db, store, processes)
+    runner = Worker(db, store, processes, warm_office)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -17,9 +17,11 @@ from starlette.datastructures import FormData, UploadFile
 
 from vqr_author.web.db import Admin, AdminToken, Database, School, SignIn, now, school_by_token
 from vqr_author.web.desk import Refused, check_upload_name, too_large
+from vqr_author.web.photos import MAX_UPLOAD_BYTES, Sent, add_photo, check_photo_name, unpack_zip
 from vqr_author.web.security import csrf_ok, csrf_token, token_hash
 from vqr_author.web.storage import Store
 from vqr_author.workbook.files import MAX_FILE_BYTES
+from vqr_author.workbook.images import MAX_IMAGE_BYTES
 
 TEMPLATES = Path(__file__).parent / "templates"
 COOKIE = "vqr_office"
@@ -126,25 +128,58 @@ async def close_forms(request: Request) -> None:
         await form.close()
 
 
-def refuse_large_body(request: Request) -> None:
-    """413 before reading a body that says it is larger than a workbook may be (plus the form's overhead)."""
+def refuse_large_body(request: Request, with_photos: bool = False) -> None:
+    """413 before reading a body that says it is larger than a workbook (and, ``with_photos``, its
+    photos) may be, plus the form's overhead."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_FILE_BYTES + CHUNK:
-        raise too_large()
+    limit = MAX_UPLOAD_BYTES if with_photos else MAX_FILE_BYTES
+    if length.isdigit() and int(length) > limit + CHUNK:
+        raise too_large() if not with_photos else Refused(
+            413, f"上传的填报表和照片合计超过 {limit // CHUNK} MB，无法上传。请压缩照片，或只上传案例中用到的照片。")
+
+
+async def _read(field: UploadFile, limit: int, refuse: Refused) -> bytes:
+    chunks, size = [], 0
+    while chunk := await field.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise refuse
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _chosen(field: object) -> bool:
+    return isinstance(field, UploadFile) and bool(field.filename)
 
 
 async def read_upload(field: object) -> bytes:
     """The bytes of an uploaded workbook, refused by name (415) or size (413) with a Chinese message."""
-    if not isinstance(field, UploadFile) or not field.filename:
+    if not _chosen(field):
         raise Refused(422, "没有收到文件。请选择要上传的 Excel 填报表（.xlsx）。")
-    check_upload_name(field.filename)
-    chunks, size = [], 0
-    while chunk := await field.read(CHUNK):
-        size += len(chunk)
-        if size > MAX_FILE_BYTES:
-            raise too_large()
-        chunks.append(chunk)
-    return b"".join(chunks)
+    check_upload_name(field.filename)  # type: ignore[union-attr]
+    return await _read(field, MAX_FILE_BYTES, too_large())  # type: ignore[arg-type]
+
+
+async def read_sent(form: FormData) -> Sent:
+    """A school's upload: the workbook (field ``file``) and its case photos (fields ``photos``), or one
+    .zip holding both (field ``file``); refused by name (415), size (413) or content (422) in Chinese."""
+    field = form.get("file")
+    if not _chosen(field):
+        raise Refused(422, "没有收到文件。请选择要上传的 Excel 填报表（.xlsx），或装有填报表和照片的 .zip 压缩包。")
+    check_upload_name(field.filename, zip_ok=True)  # type: ignore[union-attr]
+    if field.filename.lower().endswith(".zip"):  # type: ignore[union-attr]
+        archive = await _read(field, MAX_UPLOAD_BYTES, Refused(413, f"压缩包超过 {MAX_UPLOAD_BYTES // CHUNK} MB，无法上传。"  # type: ignore[arg-type]
+                                                                    "请压缩照片，或只放入案例中用到的照片。"))
+        sent = unpack_zip(archive)
+    else:
+        sent = Sent(await _read(field, MAX_FILE_BYTES, too_large()))  # type: ignore[arg-type]
+    for photo in form.getlist("photos"):
+        if _chosen(photo):
+            check_photo_name(photo.filename)  # type: ignore[union-attr]
+            data = await _read(photo, MAX_IMAGE_BYTES, Refused(413, f"照片“{photo.filename}”超过每张 "  # type: ignore[union-attr, arg-type]
+                                                                      f"{MAX_IMAGE_BYTES // CHUNK} MB 的上限。请压缩照片后再上传。"))
+            add_photo(sent.photos, photo.filename, data)  # type: ignore[union-attr]
+    return sent
 
 
 # -- files ---------------------------------------------------------------------------------------

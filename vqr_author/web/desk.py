@@ -26,6 +26,9 @@ from vqr_author.web.db import (
     APPROVED, PENDING, QUEUED, RETURNED, RUNNING, Database, Job, RegionWorkbook, School,
     Submission, audit,
 )
+from vqr_author.web import photos
+from vqr_author.web.photos import Sent
+from vqr_author.web.refused import Refused
 from vqr_author.web.security import new_token
 from vqr_author.web.storage import Store
 from vqr_author.workbook.files import MAX_FILE_BYTES
@@ -35,20 +38,14 @@ MAX_CODE, MAX_NAME = 40, 200
 MAX_MB = MAX_FILE_BYTES // (1024 * 1024)
 
 
-class Refused(VqrError):
-    """An action the desk refuses, with the HTTP status to answer and a Chinese message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def check_upload_name(filename: str) -> None:
-    """Refuse (415) a file that is not an Excel workbook by its name; the name is used for nothing else."""
+def check_upload_name(filename: str, zip_ok: bool = False) -> None:
+    """Refuse (415) a file that is not an Excel workbook (or, with ``zip_ok``, a .zip of a workbook and
+    its photos) by its name; the name is used for nothing else."""
     suffix = Path(filename or "").suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
+    if suffix not in ACCEPTED_SUFFIXES and not (zip_ok and suffix == ".zip"):
         shown = f"“{suffix}”文件" if suffix else "没有扩展名的文件"
-        raise Refused(415, f"只能上传 Excel 工作簿（.xlsx），收到的是{shown}。"
+        also = "，或装有填报表和案例照片的 .zip 压缩包" if zip_ok else ""
+        raise Refused(415, f"只能上传 Excel 工作簿（.xlsx）{also}，收到的是{shown}。"
                            "如果是 .xls 或 WPS 格式，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再上传。")
 
 
@@ -102,32 +99,54 @@ class Checked:
     digest: str
     size: int
     problems: list[Problem]
+    code: str  # the workbook's own code on its 封面 ("" when blank)
+    code_label: str  # what the edition calls that field (学校代码)
+    photos: tuple[str, ...] = ()  # the case photos staged beside the workbook, as its cells name them
+    unused: tuple[str, ...] = ()  # photos sent that no case names (not kept)
 
 
-def check_upload(store: Store, data: bytes, level: str = "school") -> Checked:
-    """Stage the bytes under a name of ours and check them with the library; an unreadable file is
-    refused (422) with the reader's Chinese message and nothing is kept."""
-    if len(data) > MAX_FILE_BYTES:
+def check_upload(store: Store, sent: Sent, level: str = "school") -> Checked:
+    """Stage the workbook under a name of ours, with the sent photos its cases name beside it, and
+    check it with the library; an unreadable file is refused (422) with the reader's Chinese message
+    and nothing is kept."""
+    if len(sent.workbook) > MAX_FILE_BYTES:
         raise too_large()
     incoming = Path(tempfile.mkdtemp(prefix="upload-", dir=store.data / "cache"))
     staged = incoming / "填报表.xlsx"
-    store.put(staged, data)
+    store.put(staged, sent.workbook)
     try:
         result = api.check_workbook(staged, level=level)
+        placed = photos.place(incoming, result, sent.photos)
+        if placed:
+            result = api.check_workbook(staged, level=level)
     except VqrError as exc:  # WorkbookUnreadable, or an edition named in the workbook that does not exist
         shutil.rmtree(incoming, ignore_errors=True)
         raise Refused(422, str(exc)) from None
-    return Checked(staged, sha256(data), len(data), [_for_the_web(p) for p in result.problems])
+    label = result.edition.cover_key("code", result.book.level)
+    return Checked(staged, sha256(sent.workbook), len(sent.workbook), [_for_the_web(p) for p in result.problems],
+                   result.book.cover_text(label) if label else "", label, tuple(placed),
+                   tuple(photos.unused(sent.photos, placed)))
+
+
+def _refuse_other_school(checked: Checked, school: School) -> None:
+    """A workbook whose code is another school's is not this link's to upload (a blank code is left
+    to the check, which reports it as an error of the workbook)."""
+    if checked.code and checked.code != school.code:
+        label = checked.code_label
+        raise Refused(422, f"这份填报表封面上的{label}是 {checked.code}，而这个上传链接属于{label} {school.code}"
+                           f"（{school.name}），没有接收。请确认上传的是本校的填报表；如果封面上的{label}填错了，"
+                           "请改正后重新上传。")
 
 
 def _for_the_web(problem: Problem) -> Problem:
-    """A problem as a school on the web can act on it: a photo named in the workbook cannot come
-    with a web upload (only the workbook is sent), and the server's folders mean nothing to them."""
+    """A problem as a school on the web can act on it: a photo named in the workbook that was not
+    sent with it (the server's folders mean nothing to them)."""
     if problem.code != "image-not-found":
         return problem
     name = problem.message.split("“", 1)[1].split("”", 1)[0] if "“" in problem.message else ""
-    return replace(problem, message=f"找不到图片“{name}”：网页上传只接收填报表本身，不接收另外保存的照片文件。"
-                                    "请删去这一格中的图片文件名后重新上传（照片可在 Word 报告中自行插入）。")
+    return replace(problem, message=f"找不到图片“{name}”：上传时没有一起发来这张照片。请在上传填报表时同时选择照片文件"
+                                    "（或上传装有填报表和照片的 .zip 压缩包），照片按文件名与这一格对应；"
+                                    "不需要照片时，删去这一格中的图片文件名后重新上传。")
 
 
 def _changes(store: Store, previous: Submission | None, staged: Path) -> str:
@@ -139,12 +158,20 @@ def _changes(store: Store, previous: Submission | None, staged: Path) -> str:
         return ""  # the previous version could not be compared (e.g. another edition): no diff shown
 
 
-def accept_upload(db: Database, store: Store, school_id: int, data: bytes, actor: str) -> Submission:
-    """Check, then store as the school's next version (never overwriting one), and queue its report
-    when it has no errors."""
-    checked = check_upload(store, data)
+@dataclass(frozen=True)
+class Accepted:
+    submission: Submission
+    photos: tuple[str, ...]  # kept with the version, as its cases name them
+    unused: tuple[str, ...]  # sent but named by no case (not kept)
+
+
+def accept_upload(db: Database, store: Store, school_id: int, sent: Sent, actor: str) -> Accepted:
+    """Check, then store as the school's next version with its photos (never overwriting one), and
+    queue its report when it has no errors."""
+    checked = check_upload(store, sent)
     try:
         with db.transaction() as session:
+            _refuse_other_school(checked, session.get(School, school_id))
             previous = session.scalars(select(Submission).where(Submission.school_id == school_id)
                                        .order_by(Submission.id.desc())).first()
         diff = _changes(store, previous, checked.staged)
@@ -157,19 +184,22 @@ def accept_upload(db: Database, store: Store, school_id: int, data: bytes, actor
                 problems_json=json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False))
             session.add(submission)
             session.flush()
+            for reference in checked.photos:
+                store.put(store.photo(submission.id, reference), (checked.staged.parent / reference).read_bytes())
             checked.staged.replace(store.workbook(submission.id))
             if not errors:
                 session.add(Job(kind="render", submission_id=submission.id))
             audit(session, actor, "上传填报表", f"第 {version} 版，{errors} 个错误，{submission.warnings} 个警告，"
-                                             f"sha256 {checked.digest}")
+                                             f"{len(checked.photos)} 张照片，sha256 {checked.digest}"
+                                             + (f"；没有用到、未保存的照片：{'、'.join(checked.unused)}" if checked.unused else ""))
     finally:
         shutil.rmtree(checked.staged.parent, ignore_errors=True)
-    return submission
+    return Accepted(submission, checked.photos, checked.unused)
 
 
 def accept_region(db: Database, store: Store, data: bytes, level: str, actor: str) -> RegionWorkbook:
     """Check the office's own workbook (区县 or 市) and keep it as a new version."""
-    checked = check_upload(store, data, level)
+    checked = check_upload(store, Sent(data), level)
     try:
         with db.transaction() as session:
             errors = sum(p.level is Level.ERROR for p in checked.problems)

@@ -3,7 +3,8 @@
 The job table is the queue: a request adds a row and returns at once; dispatcher threads of the
 server take the oldest waiting job, run it in a process pool (so the pages never wait for it), and
 write its outcome. A job that was running when the server stopped is queued again at the next
-start, so nothing is silently lost; a job that fails says why in Chinese.
+start, so nothing is silently lost; a job that fails says why in Chinese. While the server runs, a
+LibreOffice is kept running for the PDFs (output.pdf.KeptOffice), so a PDF skips LibreOffice's start.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from vqr_author.output.pdf import KEPT_OFFICE_VARIABLE, KeptOffice, find_soffice
 from vqr_author.web.db import DONE, FAILED, QUEUED, RUNNING, Database, Job, RegionWorkbook, audit, now
 from vqr_author.web.storage import Store
 
@@ -105,6 +107,12 @@ def _history(region: str, level: str, earlier: list[str]) -> list[str]:
     return list(picked.values())
 
 
+def _use_office(profile: str) -> None:
+    """In each worker process: hand the PDFs to the kept LibreOffice (when there is one)."""
+    if profile:
+        os.environ[KEPT_OFFICE_VARIABLE] = profile
+
+
 def _run(function_name: str, *args: object) -> dict:
     """Every failure of a job becomes a Chinese message (never a traceback on a page)."""
     from vqr_author.errors import VqrError
@@ -121,11 +129,13 @@ def _run(function_name: str, *args: object) -> dict:
 
 # -- the dispatcher (in the server process) ------------------------------------------------------
 class Worker:
-    def __init__(self, db: Database, store: Store, processes: int = 1) -> None:
+    def __init__(self, db: Database, store: Store, processes: int = 1, warm_office: bool = True) -> None:
         self.db, self.store, self.processes = db, store, max(1, processes)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._pool: ProcessPoolExecutor | None = None
+        soffice = find_soffice() if warm_office else None
+        self._office = KeptOffice(soffice, self.store.cache("libreoffice")) if soffice else None
 
     def requeue_interrupted(self) -> int:
         """Jobs left running by a stopped server go back to the queue (said in their progress)."""
@@ -138,7 +148,11 @@ class Worker:
 
     def start(self) -> None:
         self.requeue_interrupted()
-        self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+        if self._office is not None:
+            self._office.ensure()
+        self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_use_office,
+                                         initargs=(str(self._office.profile) if self._office else "",))
         for n in range(self.processes):
             thread = threading.Thread(target=self._loop, name=f"vqr-job-{n}", daemon=True)
             thread.start()
@@ -150,6 +164,8 @@ class Worker:
             thread.join(timeout=5)
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._office is not None:
+            self._office.stop()
 
     def _claim(self) -> int | None:
         with self.db.transaction() as session:
@@ -198,6 +214,8 @@ class Worker:
                 job.message = json.dumps({"message": job.message, "problems": outcome["problems"]}, ensure_ascii=False)
             job.updated = now()
             audit(session, "系统", "任务完成" if outcome.get("ok") else "任务失败", f"任务 {job_id}（{job.kind}）")
+        if self._office is not None and not self._stop.is_set():
+            self._office.ensure()  # LibreOffice may have ended itself after the job: warm again for the next one
 
     def _call(self, session: Session, job: Job) -> tuple[tuple, str]:
         """What the worker process runs for ``job``, and how its progress is described."""

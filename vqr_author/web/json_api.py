@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
-from vqr_author.web.common import form_of, api_caller, file_response, parts, read_upload, refuse_large_body, require_admin
+from vqr_author.web.common import form_of, api_caller, file_response, parts, read_sent, refuse_large_body, require_admin
 from vqr_author.web.db import School, Submission, audit
 from vqr_author.web.desk import Refused, accept_upload, create_school, download_name, report_state
 
@@ -55,7 +55,7 @@ def get_schools(request: Request) -> list[dict]:
 
 @router.post("/submissions")
 async def post_submission(request: Request) -> dict:
-    refuse_large_body(request)
+    refuse_large_body(request, with_photos=True)
     app = parts(request)
     with app.db.transaction() as session:
         caller = api_caller(request, session)
@@ -63,9 +63,10 @@ async def post_submission(request: Request) -> dict:
             raise Refused(403, "上传填报表需要学校的令牌（管理员令牌不能代替学校上传）。")
         school_id, actor = caller.school.id, caller.name
     form = await form_of(request)
-    data = await read_upload(form.get("file"))
-    submission = accept_upload(app.db, app.store, school_id, data, actor)
-    return {"id": submission.id, "status": submission.status, "problems": json.loads(submission.problems_json)}
+    accepted = accept_upload(app.db, app.store, school_id, await read_sent(form), actor)
+    submission = accepted.submission
+    return {"id": submission.id, "status": submission.status, "problems": json.loads(submission.problems_json),
+            "photos": list(accepted.photos), "unused_photos": list(accepted.unused)}
 
 
 def _submission_for(request: Request, session: object, submission_id: int) -> Submission:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from vqr_author import api
 from vqr_author.web.common import (
     form_of,
-    check_csrf, file_response, page, parts, read_upload, refuse_large_body, school_csrf, school_of,
+    check_csrf, file_response, page, parts, read_sent, refuse_large_body, school_csrf, school_of,
 )
 from vqr_author.web.db import School, Submission, audit
 from vqr_author.web.desk import (
@@ -41,15 +41,17 @@ def submission_view(request: Request, session: Session, submission: Submission) 
         "pdf_job": pdf_job,
         "has_pdf": store.pdf(submission.id).is_file(),
         "pages": len(store.pages(submission.id)),
+        "photos": store.photos(submission.id),
     }
 
 
 @router.get("/s/{token}", name="school_page")
-def school_page(request: Request, token: str, error: str = "") -> Response:
+def school_page(request: Request, token: str, error: str = "", unused: int = 0) -> Response:
+    """``unused``: how many photos of the last upload no case named (said once, after the upload)."""
     with parts(request).db.transaction() as session:
         school = school_of(session, token)
         latest = school.latest
-        return page(request, "school.html", school=school, csrf=school_csrf(request, school), error=error,
+        return page(request, "school.html", school=school, csrf=school_csrf(request, school), error=error, unused=unused,
                     files=f"/s/{token}/v", view=submission_view(request, session, latest) if latest else None,
                     versions=list(reversed(school.submissions)))
 
@@ -60,12 +62,11 @@ async def upload(request: Request, token: str) -> Response:
     with app.db.transaction() as session:
         school = school_of(session, token)
         school_id, actor, csrf = school.id, f"学校 {school.code}", school_csrf(request, school)
-    refuse_large_body(request)
+    refuse_large_body(request, with_photos=True)
     form = await form_of(request)
     check_csrf(request, "school:" + token, form.get("csrf"))
     try:
-        data = await read_upload(form.get("file"))
-        accept_upload(app.db, app.store, school_id, data, actor)
+        accepted = accept_upload(app.db, app.store, school_id, await read_sent(form), actor)
     except Refused as exc:
         with app.db.transaction() as session:
             school = school_of(session, token)
@@ -73,7 +74,8 @@ async def upload(request: Request, token: str) -> Response:
             return page(request, "school.html", status_code=exc.status, school=school, csrf=csrf, error=str(exc),
                         files=f"/s/{token}/v", versions=list(reversed(school.submissions)),
                         view=submission_view(request, session, school.latest) if school.latest else None)
-    return RedirectResponse(f"/s/{token}#current", status_code=303)
+    unused = f"?unused={len(accepted.unused)}" if accepted.unused else ""
+    return RedirectResponse(f"/s/{token}{unused}#current", status_code=303)
 
 
 @router.get("/s/{token}/v/{submission_id}/status")

@@ -1,5 +1,6 @@
 """The data folder: where every stored file lives. Every name is made here from database ids, never
-from anything a user typed or uploaded; every file is written atomically (temporary file, flushed,
+from anything a user typed or uploaded (the one exception, case photos, are placed where the stored
+workbook's own 图片文件 cells say, inside the version's folder: see web.photos); every file is written atomically (temporary file, flushed,
 then os.replace), so a crash leaves either the old file or the new one, never half of one."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from vqr_author.output import write_atomic
 
+RESERVED = frozenset({"pdf"})  # our own folders inside a version's folder (a photo may not be placed there)
 
 @dataclass(frozen=True)
 class Store:
@@ -32,6 +34,22 @@ class Store:
         """The uploaded file; its name differs per version, so that the district report's problems
         can say which school each is about (see jobs.render_region)."""
         return self.submission(submission_id) / f"填报表-{int(submission_id)}.xlsx"
+
+    def photo(self, submission_id: int, reference: str) -> Path:
+        """Where the case photo that the version's workbook names ``reference`` is kept (beside the
+        workbook, as the command line finds it); ``reference`` was checked by photos.reference_ok."""
+        folder = self.submission(submission_id)
+        path = (folder / reference.strip().replace("\\", "/")).resolve()
+        assert path.is_relative_to(folder.resolve()) and path.relative_to(folder.resolve()).parts[0] not in RESERVED
+        return path
+
+    def photos(self, submission_id: int) -> list[str]:
+        """The case photos kept with a version, by the names its workbook gives them."""
+        from vqr_author.web.photos import PHOTO_SUFFIXES
+
+        folder = self.submission(submission_id)
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                      if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES and p.relative_to(folder).parts[0] not in RESERVED)
 
     def annotated(self, submission_id: int) -> Path:
         return self.submission(submission_id) / "annotated.xlsx"

@@ -1,4 +1,5 @@
-// The two behaviours the pages need, without a build step: a drop zone for the upload, and panels
+// The two behaviours the pages need, without a build step: drop zones for the upload (a workbook and
+// its photos dropped together go to their own fields), and panels
 // that refresh themselves while work runs in the background (an element with data-poll="URL" is
 // replaced by that URL's HTML every second until the new one has no data-poll).
 (function () {
@@ -18,11 +19,21 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll]").forEach(poll);
+    function put(input, files) {  // a FileList cannot be built directly; a DataTransfer makes one
+      var list = new DataTransfer();
+      files.forEach(function (f) { list.items.add(f); });
+      input.files = list.files;
+      input.dispatchEvent(new Event("change"));
+    }
+    function isPhoto(f) { return /\.(jpe?g|png|gif|bmp)$/i.test(f.name); }
     document.querySelectorAll(".drop").forEach(function (drop) {
       var input = drop.querySelector("input[type=file]");
       var chosen = drop.querySelector(".chosen");
+      var form = drop.closest("form");
+      var photos = form && input.name === "file" ? form.querySelector("input[name=photos]") : null;
       input.addEventListener("change", function () {
-        chosen.textContent = input.files.length ? "已选择：" + input.files[0].name : "";
+        var n = input.files.length;
+        chosen.textContent = n > 1 ? "已选择 " + n + " 个文件" : n ? "已选择：" + input.files[0].name : "";
       });
       ["dragenter", "dragover"].forEach(function (e) {
         drop.addEventListener(e, function (ev) { ev.preventDefault(); drop.classList.add("over"); });
@@ -32,10 +43,13 @@
       });
       drop.addEventListener("drop", function (ev) {
         ev.preventDefault();
-        if (ev.dataTransfer.files.length) {
-          input.files = ev.dataTransfer.files;
-          input.dispatchEvent(new Event("change"));
-        }
+        var files = Array.prototype.slice.call(ev.dataTransfer.files);
+        if (!files.length) return;
+        if (!photos) { put(input, files.slice(0, input.multiple ? files.length : 1)); return; }
+        // the workbook (or .zip) and its photos dropped together: each goes to its own field
+        var others = files.filter(function (f) { return !isPhoto(f); });
+        if (others.length) put(input, others.slice(0, 1));
+        if (files.some(isPhoto)) put(photos, files.filter(isPhoto));
       });
     });
   });
