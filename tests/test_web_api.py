@@ -118,6 +118,11 @@ def test_creating_schools_needs_the_admin_token(client, admin, schools):
     assert empty.status_code == 422 and "学校代码" in empty.json()["detail"]
     not_json = client.post("/api/schools", content=b"{", headers={**bearer(admin), "content-type": "application/json"})
     assert not_json.status_code == 400 and "JSON" in not_json.json()["detail"]
+    # who is asking is checked before what is asked
+    assert client.post("/api/schools", content=b"{", headers=bearer("wrong")).status_code == 401
+    # a code the workbook's 学校代码 could never be (the edition's pattern: 10 digits)
+    odd = client.post("/api/schools", json={"学校代码": "../../etc", "单位名称": "x"}, headers=bearer(admin))
+    assert odd.status_code == 422 and "格式不对" in odd.json()["detail"]
 
 
 def test_the_office_lists_every_school_with_its_state(client, admin, schools):

@@ -84,7 +84,7 @@ def test_forms_without_their_csrf_token_do_nothing(office, links):
 def test_schools_are_created_from_a_list(office, links):
     wb = openpyxl.Workbook()
     wb.active.append(["序号", "学校代码", "单位名称"])
-    wb.active.append([1, "L1", "名单一校"])
+    wb.active.append([1, "4111099981", "名单一校"])
     wb.active.append([2, "4111099991", "甲校"])  # already there: skipped, not doubled
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -154,7 +154,7 @@ def test_exports_and_the_audit_log(office, links):
     assert [n for n in archive.namelist() if n.endswith(".docx") and "4111099992" in n]
     summary = openpyxl.load_workbook(io.BytesIO(office.get("/office/summary.xlsx").content))
     rows = [[c.value for c in r] for r in summary["汇总"].iter_rows(min_row=2)]
-    assert {r[2] for r in rows} == {"4111099991", "4111099992", "L1"}
+    assert {r[2] for r in rows} == {"4111099991", "4111099992", "4111099981"}
     assert summary["问题"].max_row > 1
     log = office.get("/office/audit").text
     for action in ("登录", "创建学校", "上传填报表", "审核", "下载汇总表", "上传被拒绝"):
@@ -170,3 +170,18 @@ def test_blank_and_next_year_workbooks(office, links):
     carried = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/next-year.xlsx").content))
     cover = {r[0].value: r[1].value for r in carried["封面"].iter_rows(min_row=1) if r[0].value}
     assert cover.get("学校代码") == "4111099992"  # carried over from 乙校's latest good version
+
+
+def test_repeated_wrong_passwords_pause_the_sign_in(tmp_path):
+    """Guessing is slowed down: after five wrong passwords in a row the user is paused, even for the
+    right password, and told why and what to do."""
+    data = tmp_path / "数据"
+    subprocess.run([sys.executable, "-m", "vqr_author.cli", "admin-password", "--data", str(data), "--password-stdin"],
+                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+    with TestClient(create_app(data, worker=False, warm_office=False), follow_redirects=False) as client:
+        token = csrf(client.get("/office/login").text)
+        for _ in range(5):
+            wrong = client.post("/office/login", data={"username": "admin", "password": "nope", "csrf": token})
+            assert wrong.status_code == 401
+        paused = client.post("/office/login", data={"username": "admin", "password": PASSWORD, "csrf": token})
+        assert paused.status_code == 429 and "暂停登录" in paused.text and "vqr admin-password" in paused.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -60,6 +61,9 @@ def create_school(session: Session, code: str, name: str, actor: str) -> School:
         raise Refused(422, "请同时填写学校代码和单位名称。")
     if len(code) > MAX_CODE or len(name) > MAX_NAME:
         raise Refused(422, f"学校代码最多 {MAX_CODE} 个字符，单位名称最多 {MAX_NAME} 个字符。")
+    field = next((f for f in load_edition().cover_fields if f.role == "code" and f.pattern), None)
+    if field is not None and not re.fullmatch(field.pattern, code):
+        raise Refused(422, f"学校代码“{code}”的格式不对：应与填报表封面的{field.key}相同（{field.hint or '见版式说明'}）。")
     existing = session.scalars(select(School).where(School.code == code)).first()
     if existing is not None:
         raise Refused(409, f"学校代码 {code} 已经登记为“{existing.name}”，没有重复创建。")

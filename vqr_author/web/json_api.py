@@ -21,6 +21,8 @@ def upload_url(request: Request, school: School) -> str:
 
 @router.post("/schools", status_code=201)
 async def post_school(request: Request) -> dict:
+    with parts(request).db.transaction() as session:  # who is asking comes before what is asked
+        require_admin(api_caller(request, session))
     try:
         body = await request.json()
     except ValueError:

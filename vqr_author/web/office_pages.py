@@ -3,6 +3,7 @@ exports, the district report, the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import TypeVar
@@ -17,7 +18,7 @@ from vqr_author.web.common import (
     COOKIE, LOGIN_COOKIE, bytes_response, check_csrf, file_response, office_csrf, page, parts, read_upload,
     refuse_large_body, sign_in_expiry, signed_in,
 )
-from vqr_author.web.db import STATES, Admin, Audit, Job, RegionWorkbook, School, SignIn, Submission, audit
+from vqr_author.web.db import STATES, Admin, Audit, Job, RegionWorkbook, School, SignIn, Submission, audit, now
 from vqr_author.web.desk import (
     Refused, accept_region, approved, create_school, latest_job, queue, reports_zip, review, schools_from_list,
     summary,
@@ -68,11 +69,38 @@ def login_form(request: Request) -> Response:
     return login_page(request)
 
 
+MAX_FAILURES = 5  # wrong passwords in a row …
+PAUSE_MINUTES = 15  # … within this many minutes pause the user's sign-in
+
+
+def _recent_failures(session: Session, username: str) -> int:
+    """Failed sign-ins of ``username`` since its last success, within the pause window (audit log)."""
+    since = now() - dt.timedelta(minutes=PAUSE_MINUTES)
+    actor = username or "（未填用户名）"
+    recent = session.scalars(select(Audit).where(Audit.actor == actor, Audit.at >= since,
+                                                 Audit.action.in_(("登录", "登录失败"))).order_by(Audit.id.desc()))
+    failures = 0
+    for entry in recent:
+        if entry.action == "登录":
+            break
+        failures += 1
+    return failures
+
+
 @router.post("/office/login")
 async def login(request: Request) -> Response:
     form = await form_of(request)
     check_csrf(request, "login:" + request.cookies.get(LOGIN_COOKIE, ""), form.get("csrf"))
     username, password = str(form.get("username") or "").strip(), str(form.get("password") or "")
+    with parts(request).db.transaction() as session:
+        if _recent_failures(session, username) >= MAX_FAILURES:
+            audit(session, username or "（未填用户名）", "登录被暂停")
+            throttled = True
+        else:
+            throttled = False
+    if throttled:
+        return login_page(request, f"连续 {MAX_FAILURES} 次用户名或密码不正确，为防止猜测密码，该用户暂停登录 "
+                                   f"{PAUSE_MINUTES} 分钟，请稍后再试。忘记密码时，请在服务器上运行 vqr admin-password 重新设置。", 429)
     with parts(request).db.transaction() as session:
         admin = session.scalars(select(Admin).where(Admin.username == username)).first()
         if admin is None or not password_matches(admin.password_hash, password):
