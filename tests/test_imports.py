@@ -56,3 +56,20 @@ def test_checking_a_workbook_does_not_load_openpyxl() -> None:
     whose import runs its whole package, is only for the commands that write workbooks."""
     code = f"from vqr_author import check_workbook\nassert check_workbook({str(SAMPLE_DIR / '海川职业学校.xlsx')!r}).ok\n"
     assert "openpyxl" not in loaded_after(code)
+
+
+def test_a_batch_rerun_with_nothing_changed_loads_no_edition_model(tmp_path):
+    """The names 汇总.xlsx needs (学校代码 …) come from the last run's record when nothing renders."""
+    import shutil
+
+    from conftest import ROOT
+
+    folder = tmp_path / "学校"
+    shutil.copytree(ROOT / "sample_inputs" / "district" / "学校", folder)
+    out = tmp_path / "输出"
+    run = (f"from vqr_author.batch import run_batch\n"
+           f"result = run_batch({str(folder)!r}, {str(out)!r}, jobs=1, page_numbers=False)\n"
+           "assert result.ok\n")
+    loaded_after(run)  # the first run renders every school
+    again = loaded_after(run)
+    assert "vqr_author.edition.model" not in again and "openpyxl" not in again and "docxtpl" not in again

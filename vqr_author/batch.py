@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from vqr_author import __version__
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition.loader import DATA_DIR, DEFAULT_EDITION, available_editions, edition_file, load_edition
+from vqr_author.edition.names import CoverNames
 from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
@@ -41,7 +42,6 @@ from vqr_author.quiet import quiet
 from vqr_author.render.template import default_template
 
 if TYPE_CHECKING:
-    from vqr_author.compute.identity import CoverNames
     from vqr_author.edition import Edition
 
 MANIFEST = "vqr-manifest.json"
@@ -260,8 +260,6 @@ def render_one(task: Task) -> Outcome:
         outcome.input_signature = signature(path)  # before reading: a later edit changes it
         outcome.input_hash = file_sha256(path)
         result = check_workbook(path, task.edition)
-        from vqr_author.compute.identity import CoverNames  # the worker has loaded compute already
-
         names = CoverNames.of(result.edition)
         outcome.school, outcome.code, outcome.year = (result.book.cover_text(k) for k in (names.name, names.code, names.year))
         outcome.errors, outcome.warnings = len(result.errors), len(result.warnings)
@@ -339,6 +337,9 @@ class Manifest:
     entries: dict[str, dict]  # only well-formed entries whose checksum verifies
     notices: list[Problem] = field(default_factory=list)
     edited: set[str] = field(default_factory=set)  # outputs changed by hand since they were written
+    # the edition's names of the 封面 fields that identify a school, for 汇总.xlsx and the identity checks:
+    # kept so that a run in which nothing changed need not load the edition (docs/performance.md)
+    cover_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, folder: Path) -> Manifest:
@@ -352,6 +353,9 @@ class Manifest:
         if not (isinstance(data, dict) and _text_map(data.get("environment")) and isinstance(data.get("entries"), dict)):
             return cls({}, {}, [manifest_notice(f"处理记录“{path}”已损坏或不是本工具写的，已作废：本次全部重新生成，结束时写出新的记录。")])
         manifest = cls(data["environment"], {})
+        names = data.get("cover_names")
+        if _text_map(names) and set(names) == {"code", "name", "year"}:
+            manifest.cover_names = names
         for relative, entry in data["entries"].items():
             if _well_formed(entry) and entry.get("check") == entry_check(relative, entry):
                 manifest.entries[relative] = entry
@@ -411,7 +415,8 @@ class Manifest:
 
     def write(self, folder: Path) -> None:
         entries = {relative: {**entry, "check": entry_check(relative, entry)} for relative, entry in self.entries.items()}
-        data = {"tool": "vqr_author", "environment": self.environment, "entries": entries}
+        data = {"tool": "vqr_author", "environment": self.environment, "entries": entries,
+                "cover_names": self.cover_names}
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
@@ -779,10 +784,7 @@ def run_batch(
     ordered = sorted(outcomes.values(), key=lambda o: o.input)
     notices = list(manifest.notices)
     try:
-        from vqr_author.compute.identity import CoverNames  # the edition's names for the summary and the conflicts
-
-        names = CoverNames.of(edition if edition is not None and not isinstance(edition, str)
-                              else load_edition(edition_path or DEFAULT_EDITION))
+        names = _cover_names(manifest, env, bool(tasks), edition, edition_path)
         _resolve_identities(ordered, folder, names)
         _mark_clashes(ordered, names)
         current = {o.output for o in ordered if o.succeeded}
@@ -816,6 +818,7 @@ def run_batch(
             restore()
         raise
     manifest.environment = env
+    manifest.cover_names = {"code": names.code, "name": names.name, "year": names.year}
     manifest.entries = {
         o.input: {**{k: getattr(o, k) for k in MANIFEST_FIELDS},
                   **({"output_hash": o.output_hash, "output_signature": o.output_signature} if o.succeeded else {})}
@@ -825,6 +828,17 @@ def run_batch(
     summary = out_dir / SUMMARY
     write_atomic(summary, summary_workbook(ordered, names.code, notices))
     return BatchResult(folder, out_dir, ordered, summary, notices)
+
+
+def _cover_names(manifest: Manifest, env: dict[str, str], rendered: bool, edition: Edition | str | None,
+                 edition_path: Path | None) -> CoverNames:
+    """The edition's names of the fields that identify a school: from the last run's record when
+    nothing was rendered under the same edition (so a run in which nothing changed does not load
+    the edition model), else from the edition."""
+    if not rendered and manifest.environment == env and manifest.cover_names:
+        return CoverNames(**manifest.cover_names)
+    return CoverNames.of(edition if edition is not None and not isinstance(edition, str)
+                         else load_edition(edition_path or DEFAULT_EDITION))
 
 
 def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterable[Problem] = ()) -> bytes:

@@ -13,24 +13,12 @@ from itertools import combinations
 
 from vqr_author.problems import Problem, error, warning
 from vqr_author.edition.model import Edition
+from vqr_author.edition.names import CoverNames
 from vqr_author.workbook.contract import SCHOOL, SHEET_COVER
 from vqr_author.workbook.model import ReportWorkbook
 
 _NOISE = re.compile(r"[\s·•.,，。、()（）\-—_]")
 _PREFIX = re.compile(r"^(北京市|北京)")
-
-
-@dataclass(frozen=True)
-class CoverNames:
-    """What the edition calls the 封面 fields that identify a school (学校代码, 单位名称, 报告年度)."""
-
-    code: str
-    name: str
-    year: str
-
-    @classmethod
-    def of(cls, edition: Edition, level: str = SCHOOL) -> CoverNames:
-        return cls(edition.cover_key("code", level), edition.cover_key("name", level), edition.cover_key("year", level))
 
 
 @dataclass(frozen=True)
