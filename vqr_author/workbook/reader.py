@@ -432,16 +432,21 @@ def _read_indicators(session: _Session, ws: SheetGrid, edition: Edition) -> dict
     return entries
 
 
-def _read_records(session: _Session, ws: SheetGrid, spec: RecordSheet) -> tuple[Record, ...]:
-    headers = tuple(f.header for f in spec.fields)
+def _filled_rows(session: _Session, ws: SheetGrid, headers: tuple[str, ...]) -> tuple[dict[str, int], list[int]]:
+    """The columns of ``headers`` and the data rows with anything typed in them (none when the
+    header row is missing, which _header_columns reports)."""
     columns = _header_columns(session, ws, headers)
     if columns is None:
-        return ()
+        return {}, []
     _report_merges(session, ws, set(columns.values()))
+    rows = [row for row in _data_rows(ws) if any(session.raw(ws, row, col) not in (None, "") for col in columns.values())]
+    return columns, rows
+
+
+def _read_records(session: _Session, ws: SheetGrid, spec: RecordSheet) -> tuple[Record, ...]:
+    columns, rows = _filled_rows(session, ws, tuple(f.header for f in spec.fields))
     records = []
-    for row in _data_rows(ws):
-        if all(session.raw(ws, row, col) in (None, "") for col in columns.values()):
-            continue
+    for row in rows:
         values = {}
         for f in spec.fields:
             col = columns.get(f.header)
@@ -453,14 +458,9 @@ def _read_records(session: _Session, ws: SheetGrid, spec: RecordSheet) -> tuple[
 
 def _read_list(session: _Session, ws: SheetGrid, office_list: OfficeList) -> tuple[Record, ...]:
     """The office's list: a record per row with anything typed, keyed by column header."""
-    columns = _header_columns(session, ws, tuple(col.header for col in office_list.columns))
-    if columns is None:
-        return ()
-    _report_merges(session, ws, set(columns.values()))
+    columns, rows = _filled_rows(session, ws, tuple(col.header for col in office_list.columns))
     records = []
-    for row in _data_rows(ws):
-        if all(session.raw(ws, row, col) in (None, "") for col in columns.values()):
-            continue
+    for row in rows:
         values = {}
         for spec in office_list.columns:
             col = columns[spec.header]
