@@ -154,8 +154,8 @@ def test_the_same_file_submitted_twice_is_processed_once(inbox, tmp_path):
     out = tmp_path / "输出"
     result = batch.run_batch(inbox, out, jobs=2)
     statuses = _statuses(result)
-    assert statuses["海川区旅游商贸学校.xlsx"] == batch.SAME_FILE  # 旅游商贸-重新提交.xlsx sorts first
-    assert statuses["旅游商贸-重新提交.xlsx"] in (batch.OK, batch.OK_WARNINGS)
+    assert statuses["旅游商贸-重新提交.xlsx"] == batch.SAME_FILE  # the file named after the school is kept
+    assert statuses["海川区旅游商贸学校.xlsx"] in (batch.OK, batch.OK_WARNINGS)
     assert result.ok and (out / TRAVEL).exists() and not list(out.glob(".~vqr-*"))
     twice = next(o for o in result.outcomes if o.status == batch.SAME_FILE)
     assert [p["code"] for p in twice.problems] == ["duplicate-file"]
@@ -398,3 +398,14 @@ def test_a_school_whose_report_could_not_be_written_still_counts_in_the_code_che
     two = batch.Outcome("乙.xlsx", batch.OK, school="北京市乙职业学校", code="1111111111", year="2024")
     batch._resolve_identities([one, two], inbox, CoverNames.of(load_edition()))
     assert one.status == two.status == batch.CONFLICT
+
+
+def test_of_identical_copies_the_original_name_is_kept():
+    """Windows names a copy “X - 副本.xlsx”, browsers “X (1).xlsx”: the plain name is the one kept."""
+    def copies(*names: str) -> list[batch.Outcome]:
+        return [batch.Outcome(input=n, status=batch.OK, school="北京市海川职业学校") for n in names]
+
+    kept = min(copies("a-copy.xlsx", "a.xlsx", "a (1).xlsx"), key=batch._original_first)
+    assert kept.input == "a.xlsx"
+    kept = min(copies("收集/表 - 副本.xlsx", "海川职业学校.xlsx"), key=batch._original_first)
+    assert kept.input == "海川职业学校.xlsx"

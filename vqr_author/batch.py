@@ -647,8 +647,10 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path, names: CoverNames
                                          cell=cells[o.input], indicator=names.name))
             continue
         if len({o.input_hash for o in same}) == 1:
-            first = same[0]
-            for o in same[1:]:
+            first = min(same, key=_original_first)
+            for o in same:
+                if o is first:
+                    continue
                 o.status = SAME_FILE
                 o.warnings += 1
                 o.problems.append(warning("duplicate-file", f"“{o.input}”与“{first.input}”内容完全相同（同一份填报表提交了两次），"
@@ -662,6 +664,14 @@ def _resolve_identities(outcomes: list[Outcome], folder: Path, names: CoverNames
                 f"{names.code} {code}（{same[0].school}）{year} 年度有 {len(same)} 份内容不同的填报表：{files}。工具无法判断哪一份是最终版本，"
                 "均未生成报告；该校此前生成的报告（如有）已移到输出文件夹的“已过期”中。请把旧的一份移出收集目录后重新运行。",
                 sheet="封面", cell=cells[o.input], indicator=names.code))
+
+
+def _original_first(o: Outcome) -> tuple[bool, int, str]:
+    """Of identical copies, the one to keep is the file named after the school, else the shortest name
+    (“学校.xlsx” before “学校 - 副本.xlsx” or “学校(1).xlsx”), then the first path."""
+    stem = Path(o.input).stem
+    named_after_school = bool(stem) and (stem in o.school or o.school in stem)
+    return not named_after_school, len(stem), o.input
 
 
 def _mark_clashes(outcomes: list[Outcome], names: CoverNames) -> None:
