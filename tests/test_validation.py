@@ -400,3 +400,19 @@ def test_a_negative_value_is_one_error_not_also_a_large_change(sample, edit):
     result = check_workbook(sample)
     assert problems_with(result, "negative-value")
     assert not [p for p in problems_with(result, "large-change") if p.indicator == "招生人数"]
+
+
+def test_a_previous_year_the_report_does_not_show_is_named_with_its_cell(sample, edit, tmp_path):
+    """附表 2 lists only this year's 调查方式: a 上年 typed for it would be lost without a word."""
+    assert problems_with(check_workbook(sample), "previous-year-not-shown") == []
+    edit(sample, indicators={"F2-21": ("问卷星线上调查", "全国统一网上调查")})
+    (problem,) = problems_with(check_workbook(sample), "previous-year-not-shown")
+    assert problem.cell == cell_of(sample, "F2-21", "E") and "问卷星线上调查" in problem.message
+
+    from vqr_author import new_workbook
+
+    new_workbook(tmp_path / "空白.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "空白.xlsx")["指标"]
+    row = indicator_row(ws, "F2-21")
+    assert "只填本年" in ws.cell(row=row, column=7).value
+    assert ws.cell(row=row, column=5).fill.fgColor.rgb != ws.cell(row=row, column=6).fill.fgColor.rgb

@@ -48,6 +48,7 @@ PROBLEM_CODES: dict[str, str] = {
     "cover-missing-field": "封面必填信息未填写",
     "cover-invalid-choice": "封面信息不在可选范围内",
     "indicator-invalid-choice": "单选指标填写的不是可选值之一",
+    "previous-year-not-shown": "填写了报告中只列本年的指标的上年数值",
     "cover-invalid-format": "封面信息格式不对",
     "cover-invalid-year": "封面的年度不是四位年份",
     "cover-line-break": "封面信息中有换行（Alt+Enter）",

@@ -618,6 +618,14 @@ class Edition(_Strict):
     def derived_indicators(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.is_derived)
 
+    @cached_property
+    def current_year_only(self) -> frozenset[str]:
+        """Indicators the report shows only with this year's value: a survey table's 调查方式 that no
+        table row shows with both years. A 上年 typed for them reaches no report."""
+        methods = {r.method for t in self.tables if isinstance(t, SurveyTable) for r in t.rows if r.method}
+        shown_with_years = {r.code for t in self.tables if isinstance(t, _IndicatorRows) for r in t.rows}
+        return frozenset(methods - shown_with_years)
+
     def children(self, code: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.parent == code)
 

@@ -146,6 +146,10 @@ def check_indicators(
             if text and text not in ind.choices:
                 yield error("indicator-invalid-choice", f"“{name}”填写为“{text}”，应从以下选项中选一项：{'、'.join(ind.choices)}。",
                             sheet=which.sheet, cell=which.cell, indicator=name)
+        if ind.code in edition.current_year_only and entry.last.value is not None:
+            yield warning("previous-year-not-shown", f"“{name}”的上年填写了“{str(entry.last.value).strip()[:40]}”，"
+                          "但报告只列本年的这一项，上年的内容不会出现在报告中。如无特别需要，请清空这个单元格。",
+                          sheet=entry.last.sheet, cell=entry.last.cell, indicator=name)
         if ind.required and entry.this.value is None and not entry.this.unreadable:
             yield error("required-missing", f"“{name}”本年数据必须填写，报告中的多项计算以它为基础。",
                         sheet=entry.this.sheet, cell=entry.this.cell, indicator=name)

@@ -147,6 +147,8 @@ def indicator_hint(edition: Edition, indicator: Indicator) -> str:
         parts.append(PARTS_HINTS[indicator.parts].format(parent=parent.name))
     if indicator.required:
         parts.append("本年必填")
+    if indicator.code in edition.current_year_only:
+        parts.append("只填本年：报告只列本年的这一项")
     if indicator.hint:
         parts.append(indicator.hint)
     if indicator.choices:
@@ -178,7 +180,8 @@ def _write_indicators(ws: Worksheet, edition: Edition) -> None:
         for col in range(1, 8):
             cell = ws.cell(row=row, column=col)
             cell.border = BORDER
-            cell.fill = INPUT_FILL if col in (5, 6) else FIXED_FILL
+            typed = (6,) if indicator.code in edition.current_year_only else (5, 6)
+            cell.fill = INPUT_FILL if col in typed else FIXED_FILL
             if col in (5, 6):
                 cell.number_format = NUMBER_FORMATS[indicator.kind]
         ws.cell(row=row, column=7).alignment = WRAP
