@@ -218,3 +218,28 @@ def test_the_2024_edition_keeps_its_continuous_numbering():
         "1", "1-1", "1-2", "5-1", "5-2"]
     assert chapter_of(edition.section("附表")) is None
     assert Number(2, 3, continuous=False).key == "3_2"
+
+
+def _strings(data: object) -> set[str]:
+    if isinstance(data, str):
+        return {data}
+    if isinstance(data, dict):
+        return set().union(*map(_strings, data.values())) if data else set()
+    if isinstance(data, list | tuple):
+        return set().union(*map(_strings, data)) if data else set()
+    return set()
+
+
+@pytest.mark.parametrize("edition_id", ["zhongzhi-2024", "zhongzhi-2020", "gaozhi-2020"])
+def test_every_indicator_a_school_types_reaches_a_report(edition_id):
+    """What a school types either appears in a report or is named by check: an indicator that no
+    table, chart, series, sentence or calculation uses would be asked for and then dropped."""
+    edition = load_edition(edition_id)
+    layouts = [layout.model_dump() for layout in (*edition.tables, *edition.charts, *edition.series)]
+    used = _strings(layouts)
+    used |= set(re.findall(r"""\(\s*['"]([^'"]+)['"]""", " ".join(_strings(edition.sentences))))
+    for ind in edition.indicators:
+        used |= set(ind.formula.inputs) if ind.formula else set()
+        used |= {ind.pooled_by} if ind.pooled_by else set()
+    unused = [f"{i.code} {i.name}" for i in edition.input_indicators if i.code not in used]
+    assert unused == []
