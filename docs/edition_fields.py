@@ -135,6 +135,7 @@ NOTES: dict[str, str] = {
                        "year 报告年度、publisher 发布单位、date 发布日期、url 公开网址、publication_form 公开形式、"
                        "title 自定义报告名称；每个层级每种作用至多一项，name 和 year 必须有",
     "CoverField.carry": "`vqr init --from` 如何带入：keep 照抄；next_year 去年 + 1；renew_year 照抄并把其中的去年年份改为新年度；不给则不带入",
+    "CoverField.summary": "true：该项目（如联系人、联系电话）不印在报告上，而列入 vqr batch 的汇总.xlsx，与学校并列，供区县或市联系学校",
     "Indicator.code": "稳定代码，填报表按它读取",
     "Indicator.group": "填报表“所属表”列",
     "Indicator.name": "报告中的准确名称",

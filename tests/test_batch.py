@@ -58,13 +58,24 @@ def test_bad_workbooks_do_not_stop_the_others(inbox, tmp_path):
     assert any(p[0] == "损坏.xlsx" and p[6] == "corrupt-workbook" for p in problems)
 
 
+def _contacts(out: Path) -> dict[str, tuple]:
+    """学校 → its 联系人 and 联系电话 as 汇总.xlsx lists them (the office calls the school about its problems)."""
+    sheet = openpyxl.load_workbook(out / "汇总.xlsx")["汇总"]
+    header = [c.value for c in sheet[1]]
+    assert header[-2:] == ["联系人", "联系电话"]
+    return {row[1]: row[-2:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+
 def test_incremental_rerun_renders_only_what_changed(inbox, tmp_path):
     out = tmp_path / "输出"
     first = batch.run_batch(inbox, out, jobs=2)
     assert all(o.status in (batch.OK, batch.OK_WARNINGS) for o in first.outcomes)
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.docx")}
+    contacts = _contacts(out)
+    assert contacts["北京市海川职业学校"] == ("校长办公室", "010-00000000") and ("—", "—") in contacts.values()
     again = batch.run_batch(inbox, out, jobs=2)
     assert set(_statuses(again).values()) == {batch.UNCHANGED}
+    assert _contacts(out) == contacts  # the re-run that loads no edition still lists them
     _set(inbox / "第一批" / "海川区旅游商贸学校.xlsx", "GM05", 55)
     third = batch.run_batch(inbox, out, jobs=2)
     rendered = [name for name, status in _statuses(third).items() if status != batch.UNCHANGED]

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 MANIFEST = "vqr-manifest.json"
 MANIFEST_FIELDS = ("status", "school", "code", "year", "output", "errors", "warnings", "input_hash", "images",
-                   "input_signature", "image_signatures")
+                   "input_signature", "image_signatures", "listed")
 SUMMARY = "汇总.xlsx"
 EXPIRED = "已过期"  # subfolder of the output folder: reports that are no longer the current result of any input
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")  # any case: 学校.XLSX is a workbook too
@@ -228,6 +228,7 @@ class Outcome:
     output_signature: str = ""
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary file, final name) in the output folder
     notes: list[str] = field(default_factory=list)
+    listed: dict[str, str] = field(default_factory=dict)  # 封面 fields shown in 汇总.xlsx (CoverNames.summary) → value
 
     @property
     def succeeded(self) -> bool:
@@ -262,6 +263,7 @@ def render_one(task: Task) -> Outcome:
         result = check_workbook(path, task.edition)
         names = CoverNames.of(result.edition)
         outcome.school, outcome.code, outcome.year = (result.book.cover_text(k) for k in (names.name, names.code, names.year))
+        outcome.listed = {k: result.book.cover_text(k) for k in names.summary}
         outcome.errors, outcome.warnings = len(result.errors), len(result.warnings)
         outcome.problems = [p.as_dict() for p in result.problems]
         images = {str(c.image.relative_to(path.parent.resolve())): c.image for c in result.book.cases if c.image}
@@ -306,6 +308,7 @@ def _well_formed(entry: object) -> bool:
     return (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _TEXT_FIELDS)
             and all(type(entry.get(k)) is int for k in ("errors", "warnings"))
             and _text_map(entry.get("images")) and _text_map(entry.get("image_signatures"))
+            and _text_map(entry.get("listed", {}))
             and all(isinstance(entry.get(k, ""), str) for k in ("output_hash", "output_signature", "check"))
             and (entry["status"] not in SUCCESS or bool(entry.get("output_hash"))))
 
@@ -340,6 +343,7 @@ class Manifest:
     # the edition's names of the 封面 fields that identify a school, for 汇总.xlsx and the identity checks:
     # kept so that a run in which nothing changed need not load the edition (docs/performance.md)
     cover_names: dict[str, str] = field(default_factory=dict)
+    summary_fields: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, folder: Path) -> Manifest:
@@ -354,8 +358,10 @@ class Manifest:
             return cls({}, {}, [manifest_notice(f"处理记录“{path}”已损坏或不是本工具写的，已作废：本次全部重新生成，结束时写出新的记录。")])
         manifest = cls(data["environment"], {})
         names = data.get("cover_names")
-        if _text_map(names) and set(names) == {"code", "name", "year"}:
-            manifest.cover_names = names
+        listed = data.get("summary_fields")
+        if (_text_map(names) and set(names) == {"code", "name", "year"} and isinstance(listed, list)
+                and all(isinstance(k, str) for k in listed)):
+            manifest.cover_names, manifest.summary_fields = names, listed
         for relative, entry in data["entries"].items():
             if _well_formed(entry) and entry.get("check") == entry_check(relative, entry):
                 manifest.entries[relative] = entry
@@ -405,7 +411,7 @@ class Manifest:
         if environment.get("pdf") == "yes" and not output.with_suffix(".pdf").is_file():
             return None
         fields = {k: entry.get(k) for k in ("school", "code", "year", "output", "warnings", "input_hash", "images",
-                                            "output_hash")}
+                                            "output_hash")} | {"listed": entry.get("listed", {})}
         return Outcome(relative, UNCHANGED, **fields, **signatures)  # type: ignore[arg-type]
 
     def previous_outputs(self) -> dict[str, str]:
@@ -416,7 +422,7 @@ class Manifest:
     def write(self, folder: Path) -> None:
         entries = {relative: {**entry, "check": entry_check(relative, entry)} for relative, entry in self.entries.items()}
         data = {"tool": "vqr_author", "environment": self.environment, "entries": entries,
-                "cover_names": self.cover_names}
+                "cover_names": self.cover_names, "summary_fields": self.summary_fields}
         write_atomic(folder / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
@@ -829,6 +835,7 @@ def run_batch(
         raise
     manifest.environment = env
     manifest.cover_names = {"code": names.code, "name": names.name, "year": names.year}
+    manifest.summary_fields = list(names.summary)
     manifest.entries = {
         o.input: {**{k: getattr(o, k) for k in MANIFEST_FIELDS},
                   **({"output_hash": o.output_hash, "output_signature": o.output_signature} if o.succeeded else {})}
@@ -836,7 +843,7 @@ def run_batch(
     }
     manifest.write(out_dir)
     summary = out_dir / SUMMARY
-    write_atomic(summary, summary_workbook(ordered, names.code, notices))
+    write_atomic(summary, summary_workbook(ordered, names.code, notices, names.summary))
     return BatchResult(folder, out_dir, ordered, summary, notices)
 
 
@@ -846,19 +853,22 @@ def _cover_names(manifest: Manifest, env: dict[str, str], rendered: bool, editio
     nothing was rendered under the same edition (so a run in which nothing changed does not load
     the edition model), else from the edition."""
     if not rendered and manifest.environment == env and manifest.cover_names:
-        return CoverNames(**manifest.cover_names)
+        return CoverNames(**manifest.cover_names, summary=tuple(manifest.summary_fields))
     return CoverNames.of(edition if edition is not None and not isinstance(edition, str)
                          else load_edition(edition_path or DEFAULT_EDITION))
 
 
-def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterable[Problem] = ()) -> bytes:
-    """汇总.xlsx: a row per input, and every problem with its file and place (then the notices
-    about the run itself: a discarded manifest entry, a report moved to 已过期)."""
-    summary = Sheet("汇总", (6, 30, 14, 36, 16, 8, 8, 50, 10))
-    summary.append(["序号", "学校", code_header, "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）"])
+def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterable[Problem] = (),
+                     listed: tuple[str, ...] = ()) -> bytes:
+    """汇总.xlsx: a row per input (and its ``listed`` 封面 fields, such as 联系人, for the office to
+    reach the school), and every problem with its file and place (then the notices about the run
+    itself: a discarded manifest entry, a report moved to 已过期)."""
+    summary = Sheet("汇总", (6, 30, 14, 36, 16, 8, 8, 50, 10, *(16 for _ in listed)))
+    summary.append(["序号", "学校", code_header, "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）", *listed])
     for n, o in enumerate(outcomes, start=1):
         summary.append([n, o.school or "—", o.code or "—", o.input, o.status, o.errors, o.warnings,
-                        o.output if o.succeeded else "—", o.seconds], {4: Style.GREEN if o.succeeded else Style.RED})
+                        o.output if o.succeeded else "—", o.seconds, *(o.listed.get(k) or "—" for k in listed)],
+                       {4: Style.GREEN if o.succeeded else Style.RED})
     problems = Sheet("问题", (36, 28, 6, 14, 26, 90, 22))
     problems.append(["文件", "学校", "级别", "位置", "指标/项目", "问题与修改方法", "代码"])
     for o in outcomes:

@@ -164,6 +164,7 @@ class CoverField(_Strict):
     kind: Literal["text", "year", "date"] = "text"  # date: a date cell reads 2025年1月; a bare number is refused
     role: Role | None = None
     carry: Carry | None = None
+    summary: bool = False  # listed beside the school in the office's 汇总.xlsx, not printed in the report (联系人)
 
 
 class RecordField(_Strict):

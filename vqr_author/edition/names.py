@@ -15,12 +15,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class CoverNames:
-    """The keys of the 封面 fields of role code, name and year (学校代码, 单位名称, 报告年度)."""
+    """The keys of the 封面 fields of role code, name and year (学校代码, 单位名称, 报告年度), and of the
+    fields listed beside each school in 汇总.xlsx (联系人, 联系电话)."""
 
     code: str
     name: str
     year: str
+    summary: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, edition: Edition, level: str = SCHOOL) -> CoverNames:
-        return cls(edition.cover_key("code", level), edition.cover_key("name", level), edition.cover_key("year", level))
+        return cls(edition.cover_key("code", level), edition.cover_key("name", level), edition.cover_key("year", level),
+                   tuple(f.key for f in edition.cover_fields_for(level) if f.summary))
