@@ -514,6 +514,16 @@ class _Series(_Strict):
     levels: tuple[str, ...] = ("区县", "市")
 
 
+class IndicatorsSeriesHeaders(_Strict):
+    """The words of an indicators series table: its first two headers and its first row, which says
+    how many schools each year covers."""
+
+    indicator: str  # 指标
+    unit: str  # 单位
+    schools: str  # 汇总学校数
+    schools_unit: str  # 所
+
+
 class IndicatorsSeries(_Series):
     """A row per indicator, a column per year; with ``chart`` a chart of ``chart.indicators``, which
     share one unit."""
@@ -521,12 +531,24 @@ class IndicatorsSeries(_Series):
     kind: Literal["indicators"]
     indicators: tuple[str, ...] = Field(min_length=1)
     chart: SeriesChart | None = None
+    headers: IndicatorsSeriesHeaders
+
+
+class SchoolsSeriesHeaders(_Strict):
+    """The column headers of a schools series table."""
+
+    year: str  # 年度
+    count: str  # 学校数（所）
+    change: str  # 较上一年度增减（所）
+    new: str  # 新增的学校
+    gone: str  # 减少的学校
 
 
 class SchoolsSeries(_Series):
     """The number of schools each year, and which are new and which are gone."""
 
     kind: Literal["schools"]
+    headers: SchoolsSeriesHeaders
 
 
 SeriesLayout = Annotated[IndicatorsSeries | SchoolsSeries, Field(discriminator="kind")]
