@@ -231,6 +231,8 @@ NOTES: dict[str, str] = {
     "IndicatorHeaders.change": "comparison 表的增长量列表头（种子 000 表 2 写“增长数”）",
     "IndicatorHeaders.growth": "comparison 表的增长率列表头",
     "IndicatorHeaders.median": "中位数列表头，写在本年之后（2020年中位数）",
+    "IndicatorHeaders.method": "survey 表的调查方式列表头",
+    "IndicatorHeaders.respondents": "survey 表的调查人次列表头",
     "RecordColumn.header": "表头",
     "RecordColumn.field": "清单的列（或 `schools`：汇总报告中开设该项的学校数）",
     "RecordColumn.compare": "上年比较列：显示为 上年|本年|变化",
@@ -250,7 +252,7 @@ for _cls in (m.ComparisonTable, m.AnnexTable, m.SurveyTable, m.PlainTable, m.Rec
         NOTES[f"{_name}.note"] = _NOTE
 for _name in ("ComparisonTable", "AnnexTable", "SurveyTable", "PlainTable"):
     NOTES[f"{_name}.rows"] = _ROWS
-    NOTES[f"{_name}.headers"] = "表头文字（见“指标表的 headers”）；不给则为 序号、类别、指标、单位、增长量、增长率"
+    NOTES[f"{_name}.headers"] = "表头文字（见“指标表的 headers”）；不给则为 序号、类别、指标、单位、增长量、增长率、调查方式、调查人次"
     NOTES[f"{_name}.units"] = ("column：单位一列；label：没有单位列，单位写在名称后（全日制职高（人）），"
                                "% 与 n:1 写在数值中（86.50%、12.0:1），如种子 000 的正文表")
 NOTES |= {

@@ -144,3 +144,19 @@ def test_the_resource_and_service_tables_compute_from_the_bases(report):
     service = [[c.text for c in row.cells] for row in table_after(report, "服务贡献表").rows[1:]]
     assert service[0][1:3] == ["1", "毕业生去向（以下各类均要填写）："] and service[0][4] == "—"
     assert service[1][1] == "" and service[1][2].strip() == "A 类：升学比例" and service[1][4] == "55.66"
+
+
+def test_the_edition_refuses_record_rows_and_headless_sections_that_cannot_be_drawn():
+    import copy
+
+    from vqr_author.edition import load_edition
+    from vqr_author.edition.model import Edition
+
+    data = load_edition("zhongzhi-2020").model_dump(by_alias=True, exclude_none=True)
+    wrong_field = copy.deepcopy(data)
+    next(t for t in wrong_field["tables"] if t["id"] == "employment")["rows"][0]["field"] = "nope"
+    with pytest.raises(ValueError, match="表 employment 引用了清单 majors 中不存在的列 nope"):
+        Edition.model_validate(wrong_field)
+    next(s for s in data["outline"] if not s["heading"])["narrative"] = True
+    with pytest.raises(ValueError, match=r"章节 附表：没有标题的章节（heading: false）只能放表格和图，须写 narrative: false"):
+        Edition.model_validate(data)

@@ -133,7 +133,7 @@ def _extra_columns(layout: IndicatorTable) -> tuple[str, ...]:
     """The columns after the years: 增长量 | 增长率 for comparison tables, 调查方式 | 调查人次 for surveys."""
     if isinstance(layout, ComparisonTable):
         return (layout.headers.change, layout.headers.growth)
-    return ("调查方式", "调查人次") if isinstance(layout, SurveyTable) else ()
+    return (layout.headers.method, layout.headers.respondents) if isinstance(layout, SurveyTable) else ()
 
 
 @dataclass(frozen=True)

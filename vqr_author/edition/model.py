@@ -316,6 +316,8 @@ class IndicatorHeaders(_Strict):
     change: str = "增长量"
     growth: str = "增长率"
     median: str = "中位数"  # after the year: 2020年中位数
+    method: str = "调查方式"  # survey tables
+    respondents: str = "调查人次"
 
 
 class RecordColumn(_Strict):
