@@ -35,6 +35,10 @@ PLACES: dict[type[BaseModel], str] = {
     m.GroupsTable: "`tables` 中 `kind: groups` 的表（汇总报告：每组学校一行）",
     m.SharesTable: "`tables` 中 `kind: shares` 的表（按类别或专业的占比）",
     m.TableRow: "指标表 `rows` 的每一项",
+    m.RecordRows: "`kind: comparison` 表 `rows` 中取自清单的行（有 `sheet` 的一项：清单每行一行）",
+    m.IndicatorHeaders: "指标表的 `headers`（表头文字）",
+    m.IndicatorsSeriesHeaders: "`kind: indicators` 序列的 `headers`",
+    m.SchoolsSeriesHeaders: "`kind: schools` 序列的 `headers`",
     m.RecordColumn: "`kind: record` 表 `columns` 的每一项",
     m.IndicatorsChart: "`charts` 中 `kind: indicators` 的图",
     m.SchoolsChart: "`charts` 中 `kind: schools` 的图",
@@ -70,6 +74,17 @@ NOTES: dict[str, str] = {
     "IndicatorsSeries.indicators": "序列的指标（指标代码），按显示顺序",
     "IndicatorsSeries.chart": "同时画的图（可选），其指标须同一单位",
     "SchoolsSeries.kind": "`schools`",
+    "IndicatorsSeries.headers": "表头与首行的文字（必填，见下）",
+    "SchoolsSeries.headers": "表头文字（必填，见下）",
+    "IndicatorsSeriesHeaders.indicator": "第一列表头，如“指标”",
+    "IndicatorsSeriesHeaders.unit": "第二列表头，如“单位”",
+    "IndicatorsSeriesHeaders.schools": "首行（各年汇总的学校数）的名称，如“汇总学校数”",
+    "IndicatorsSeriesHeaders.schools_unit": "首行的单位，如“所”",
+    "SchoolsSeriesHeaders.year": "年份列表头，如“年度”",
+    "SchoolsSeriesHeaders.count": "学校数列表头，如“学校数（所）”",
+    "SchoolsSeriesHeaders.change": "与上一年相比增减列的表头，如“较上一年度增减（所）”",
+    "SchoolsSeriesHeaders.new": "新增学校列的表头，如“新增的学校”",
+    "SchoolsSeriesHeaders.gone": "减少学校列的表头，如“减少的学校”；表注以它解释",
     "SeriesChart.title": "图题；`{首年}`、`{本年}` 同上",
     "SeriesChart.indicators": "图中的指标（指标代码），每个指标一组柱",
     "Edition.lists": "区县、市机关自己的清单（名单、一览表）：`vqr init --level district|city` 为每个清单写一个工作表，"
@@ -102,6 +117,8 @@ NOTES: dict[str, str] = {
     "Edition.report_titles": "层级 → 报告标题模板，大括号内为封面项目，如 `\"{单位名称}中等职业教育质量年度报告（{报告年度}年度）\"`",
     "Edition.declarations": "层级 → 内容真实性责任声明的正文模板；role 为 title 的封面项目（如 `{报告名称}`）填入报告标题",
     "Edition.publication_note": "“年报公开形式及网址”页的引导语",
+    "Edition.annex_caption": "附表题注中编号前的字，如“附表”（附表 1）；种子 000 文末的计分卡写作“表 1”（`annex_caption: 表`），"
+                             "与正文的表分开编号（Word 的 SEQ 域也分开计数）",
     "Edition.case_marker": "写在每个案例标题前的标记，如 `【案例分享】`；`{number}` 为案例编号（`\"案例 {number} \"` → 案例 3-5）",
     "Edition.numbering": "表、图、案例的编号方式：continuous 全文连续（表 3、图 2，题注中为 Word 的 SEQ 域，按 F9 更新后编号不变）；"
                          "chapter 按章编号（表 2-2、图 3-1、案例 3-5：章号-章内序号，写为文字，F9 不会改变）；前言与附表中的表图在章外另行连续编号",
@@ -197,12 +214,26 @@ NOTES: dict[str, str] = {
     "Section.charts": "放在该节的图（图 id）",
     "Section.narrative": "false：该节没有正文（填报表“正文”的章节下拉列表中不出现）",
     "Section.new_page": "true：另起一页",
+    "Section.heading": "false：该节没有标题、不进目录，其表和图紧接上一节（如种子 000 文末不带“附表”标题的计分卡）；须同时写 `narrative: false`",
     "TableRow.code": "指标代码；不给时为只有文字（label）的行，如“毕业生就业去向：”",
     "TableRow.indent": "`其中`层级；第一层第一行自动加“其中：”",
     "TableRow.group": "左侧合并的类别列",
     "TableRow.label": "替代指标名称的行名",
     "TableRow.method": "survey 表：调查方式（文字指标）",
     "TableRow.respondents": "survey 表：调查人次（计数指标）",
+    "RecordRows.sheet": "清单 id",
+    "RecordRows.field": "本年值的列（如派生列就业率）",
+    "RecordRows.compare": "上年值的列（如上年就业率）",
+    "RecordRows.group": "左侧合并的类别列的文字（如“分专业就业率”）；不给则行名缩进一级",
+    "IndicatorHeaders.serial": "序号列表头；空字符串时“指标”表头跨过序号列（种子 000：院校名称 | 指标 | 单位）",
+    "IndicatorHeaders.group": "类别列表头；空字符串时“指标”表头跨过类别列（种子 000 表 1 的“项目”）",
+    "IndicatorHeaders.indicator": "指标名称列表头；可为空字符串",
+    "IndicatorHeaders.unit": "单位列表头",
+    "IndicatorHeaders.change": "comparison 表的增长量列表头（种子 000 表 2 写“增长数”）",
+    "IndicatorHeaders.growth": "comparison 表的增长率列表头",
+    "IndicatorHeaders.median": "中位数列表头，写在本年之后（2020年中位数）",
+    "IndicatorHeaders.method": "survey 表的调查方式列表头",
+    "IndicatorHeaders.respondents": "survey 表的调查人次列表头",
     "RecordColumn.header": "表头",
     "RecordColumn.field": "清单的列（或 `schools`：汇总报告中开设该项的学校数）",
     "RecordColumn.compare": "上年比较列：显示为 上年|本年|变化",
@@ -222,9 +253,13 @@ for _cls in (m.ComparisonTable, m.AnnexTable, m.SurveyTable, m.PlainTable, m.Rec
         NOTES[f"{_name}.note"] = _NOTE
 for _name in ("ComparisonTable", "AnnexTable", "SurveyTable", "PlainTable"):
     NOTES[f"{_name}.rows"] = _ROWS
+    NOTES[f"{_name}.headers"] = "表头文字（见“指标表的 headers”）；不给则为 序号、类别、指标、单位、增长量、增长率、调查方式、调查人次"
+    NOTES[f"{_name}.units"] = ("column：单位一列；label：没有单位列，单位写在名称后（全日制职高（人）），"
+                               "% 与 n:1 写在数值中（86.50%、12.0:1），如种子 000 的正文表")
 NOTES |= {
     "AnnexTable.number": "附表编号 N", "SurveyTable.number": "附表编号 N",
     "PlainTable.number": "给出时为附表 N（与附表一起编号）；不给则按正文的表编号",
+    "PlainTable.name_column": "给出时第一列为本报告单位的名称（学校报告为学校全称），整列合并，此为其表头，如“院校名称”",
     "PlainTable.medians": "汇总报告：最后加一列各校本年数值的中位数（学校报告中没有这一列）",
     "PlainTable.serial": "true：第一列为序号（只给不缩进的行编号）", "PlainTable.years": "both：上年和本年；this：只有本年",
     "RecordTable.sheet": "清单 id", "RecordTable.columns": "列，按顺序", "RecordTable.total_label": _TOTAL,

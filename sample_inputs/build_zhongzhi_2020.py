@@ -14,10 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import openpyxl
-
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from fill_workbook import fill  # noqa: E402
 
 from vqr_author.api import new_workbook  # noqa: E402
 from vqr_author.edition import load_edition  # noqa: E402
@@ -54,7 +54,6 @@ AID = [
     ["北京市政府奖学金", 40, 80000, None],
 ]
 TEXT = {
-    "前言": "2020 年，学校坚持立德树人根本任务，统筹疫情防控与教育教学，各项工作稳步推进。",
     "1.1": "学校是区教委主办的一所公办中职学校，形成主校区与三个实训校区的集团化办学格局。",
     "1.2": "全日制职高、贯通培养学生数稳步上升。",
     "1.3": "学校有正高级教师 1 名、北京市职教名师 2 名，市区级学科带头人、骨干教师 59 名。",
@@ -94,21 +93,7 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
     cover = {"单位名称": SCHOOL, "学校代码": "3111000001", "办学性质": "公办", "报告年度": 2020, "发布单位": SCHOOL,
              "发布日期": "2020年12月", "公开网址": "https://www.example.edu.cn/3111000001/zlnb/2020",
              "公开形式": "学校官网公开"}
-    wb = openpyxl.load_workbook(path)
-    for row in wb["封面"].iter_rows(min_row=2):
-        if row[0].value in cover:
-            row[1].value = cover[row[0].value]
-    for row in wb["指标"].iter_rows(min_row=2):
-        if row[0].value in VALUES:
-            row[4].value, row[5].value = VALUES[row[0].value]
-    for sheet, rows in (("专业", MAJORS), ("资助", AID)):
-        for values in rows:
-            wb[sheet].append(values)
-    for section, paragraph in TEXT.items():
-        wb["正文"].append([edition.section(section).label, paragraph])
-    for section, title, body in CASES:
-        wb["案例"].append([edition.section(section).label, title, body])
-    wb.save(path)
+    fill(path, edition, cover=cover, values=VALUES, records={"专业": MAJORS, "资助": AID}, text=TEXT, cases=CASES)
     return [path]
 
 

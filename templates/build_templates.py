@@ -372,12 +372,14 @@ def contents_entry(doc, style_id: str) -> None:
 
 
 def preface_and_contents(doc) -> None:
+    para(doc, "{%p if preface.shown %}", "Normal")
     para(doc, "前　　言", "PageTitle")
     loop(doc, "text in preface.paragraphs", "{{ text }}")
     loop(doc, "text in preface.leads", "{{ text }}")
     loop(doc, "table in preface.tables", "{{p table }}")
     charts(doc, "preface")
     cases(doc, "preface")
+    para(doc, "{%p endif %}", "Normal")
     para(doc, "目　　录", "PageTitle")
     para(doc, "{%p for entry in toc %}", "Normal")
     para(doc, "{%p if entry.level == 1 %}", "Normal")
@@ -398,7 +400,8 @@ def preface_and_contents(doc) -> None:
 
 def body(doc) -> None:
     para(doc, "{%p for section in sections %}", "Normal")
-    para(doc, "{%p if section.new_page %}", "Normal")
+    para(doc, "{%p if not section.heading %}", "Normal")
+    para(doc, "{%p elif section.new_page %}", "Normal")
     bookmarked(para(doc, "{{ section.heading }}", "Heading1"), "section.anchor").paragraph_format.page_break_before = True
     para(doc, "{%p elif section.level == 1 %}", "Normal")
     bookmarked(para(doc, "{{ section.heading }}", "Heading1"), "section.anchor")

@@ -42,10 +42,10 @@ def _fill(path: Path, cover: dict, indicators: dict, programmes: list[list]) -> 
     return path
 
 
-def _school(folder: Path, edition, name: str, code: str, kind: str, students: int) -> Path:
+def _school(folder: Path, edition, name: str, code: str, kind: str, students: int, year: int = 2024) -> Path:
     path = folder / f"{name}.xlsx"
     new_workbook(path, edition=edition)
-    return _fill(path, {"院校全称": name, "院校编号": code, "举办者类型": kind, "所在地区": "东区", "统计年份": 2024,
+    return _fill(path, {"院校全称": name, "院校编号": code, "举办者类型": kind, "所在地区": "东区", "统计年份": year,
                         "署名": name, "落款日期": "2025年1月", "网页": "https://example.cn/2024/report", "公开途径": "官网"},
                  {"A01": (students - 100, students), "A02": (300, 320), "A03": (280, 300), "T01": (90, 100)},
                  [["510101", "作物生产技术", 200, 100, 90, 85.5], ["560102X", "智能装备", students - 200, 220, 210, None]])
@@ -83,6 +83,29 @@ def test_a_renamed_edition_aggregates_a_district(renamed, tmp_path):
     assert "东区办学质量报告（2024）" in text and "东区教育局对《东区办学质量报告（2024）》负责。" in text
     for words in ("举办者类型", "所在地区", "政府举办", "企业举办", "开办院校数", "专业编码", "专业称谓", "智能装备（自设）"):
         assert words in text, words
+
+
+def test_a_renamed_edition_names_its_series_tables(renamed, tmp_path):
+    earlier = tmp_path / "2023"
+    earlier.mkdir()
+    _school(earlier, renamed, "甲院校", "12345", "政府举办", 900, year=2023)
+    one = _school(tmp_path, renamed, "甲院校", "12345", "政府举办", 1000)
+    two = _school(tmp_path, renamed, "乙院校", "12346", "企业举办", 600)
+    region = tmp_path / "东区.xlsx"
+    new_workbook(region, edition=renamed, level="district")
+    _fill(region, {"地区": "东区", "统计年份": 2024, "署名": "东区教育局", "落款日期": "2025年1月", "网页": "x"}, {}, [])
+    result = aggregate_report(region, [one, two], tmp_path / "东区.docx", level="district", edition=renamed,
+                              history=earlier)
+    assert result.written, [p.message for p in result.errors]
+    document = docx.Document(str(result.output))
+    headers = [[c.text.replace("\n", "") for c in table.rows[1].cells] for table in document.tables if table.rows[0].cells[0].text.endswith(
+        ("年院校数", "年学生总数"))]
+    assert headers == [["统计年份", "院校数（家）", "比上年增减（家）", "新开院校", "停办院校"],
+                       ["项目名称", "计量单位", "2023年", "2024年"]]
+    text = _text(result.output)
+    assert "参与汇总院校" in text and "“停办院校”指上一年度" in text
+    for default in ("新增的学校", "汇总学校数"):  # no word of zhongzhi-2024's series is left
+        assert default not in text, default
 
 
 def test_identity_problems_name_the_editions_fields(renamed, tmp_path):

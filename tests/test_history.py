@@ -296,9 +296,11 @@ def test_batch_passes_history_to_the_aggregate_and_does_not_render_it(district, 
 # ---------------------------------------------------------------------------------------------
 def test_edition_series_must_name_existing_indicators_and_one_unit_per_chart():
     data = EDITION.model_dump(by_alias=True, exclude_none=True)
-    data["series"] = [{"id": "x", "kind": "indicators", "section": "前言", "title": "t", "indicators": ["NOPE"]},
+    words = {"indicator": "指标", "unit": "单位", "schools": "汇总学校数", "schools_unit": "所"}
+    data["series"] = [{"id": "x", "kind": "indicators", "section": "前言", "title": "t", "indicators": ["NOPE"],
+                       "headers": words},
                       {"id": "y", "kind": "indicators", "section": "9.9", "title": "t", "indicators": ["GM01"],
-                       "chart": {"title": "t", "indicators": ["GM01", "F1-51"]}}]
+                       "chart": {"title": "t", "indicators": ["GM01", "F1-51"]}, "headers": words}]
     with pytest.raises(ValueError) as raised:
         Edition.model_validate(data)
     message = str(raised.value)

@@ -281,6 +281,7 @@ def _chart(edition: Edition, layout: ChartLayout, source: ReportSource, years: Y
 
 def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Years) -> TableModel | None:
     """The table of ``layout`` for this source, or None when there is nothing to show."""
+    unit_name = edition.cover_value(source.cover, "name", source.level)
     match layout:
         case RecordTable():
             records = source.records[layout.sheet]
@@ -300,9 +301,11 @@ def _table(edition: Edition, layout: TableLayout, source: ReportSource, years: Y
             table = groups_table(edition, layout, groups, len(source.schools), source.values, years)
         case PlainTable(medians=True) if source.schools:
             codes = [r.code for r in layout.rows if r.code is not None]
-            table = indicator_table(layout, source.values, years, medians(source.schools, codes))
+            table = indicator_table(layout, source.values, years, medians=medians(source.schools, codes),
+                                    unit_name=unit_name, annex_caption=edition.annex_caption)
         case _:
-            table = indicator_table(layout, source.values, years)
+            table = indicator_table(layout, source.values, years, records=source.records, unit_name=unit_name,
+                                    annex_caption=edition.annex_caption)
     if source.coverage is not None:
         note = coverage_note(edition, layout, source.coverage)
         table = replace(table, note=" ".join(n for n in (table.note, note) if n) or None)

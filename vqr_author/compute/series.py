@@ -102,8 +102,10 @@ def series_table(edition: Edition, layout: SeriesLayout, history: History) -> Ta
     the note which values stand for fewer of them."""
     if isinstance(layout, SchoolsSeries):
         return schools_table(edition, layout, history)
-    head = ["指标", "单位", *(f"{y.year}年" for y in history.years)]
-    rows = [(Cell("汇总学校数"), Cell("所", "center"), *(Cell(str(len(y.schools)), "right") for y in history.years))]
+    words = layout.headers
+    head = [words.indicator, words.unit, *(f"{y.year}年" for y in history.years)]
+    rows = [(Cell(words.schools), Cell(words.schools_unit, "center"),
+             *(Cell(str(len(y.schools)), "right") for y in history.years))]
     partial, unpooled = [], []
     for code in layout.indicators:
         ind = edition.indicator(code)
@@ -130,7 +132,8 @@ def series_table(edition: Edition, layout: SeriesLayout, history: History) -> Ta
 def schools_table(edition: Edition, layout: SchoolsSeries, history: History) -> TableModel:
     """The number of schools each year, the change from the year before, and which schools are new
     and which are gone."""
-    head = ["年度", "学校数（所）", "较上一年度增减（所）", "新增的学校", "减少的学校"]
+    words = layout.headers
+    head = [words.year, words.count, words.change, words.new, words.gone]
     rows = []
     for i, year in enumerate(history.years):
         new, gone = history.changes(i)
@@ -138,7 +141,7 @@ def schools_table(edition: Edition, layout: SchoolsSeries, history: History) -> 
         rows.append((Cell(f"{year.year}年", "center"), Cell(str(len(year.schools)), "right"),
                      Cell(DASH if change is None else _signed(change), "right"),
                      Cell("、".join(new) or DASH), Cell("、".join(gone) or DASH)))
-    note = f"学校以{edition.cover_key('code')}识别；“减少的学校”指上一年度有填报表、该年度没有填报表的学校。"
+    note = f"学校以{edition.cover_key('code')}识别；“{words.gone}”指上一年度有填报表、该年度没有填报表的学校。"
     return TableModel(layout.id, _fill(layout.title, history), False, None, (tuple(HeaderCell(h) for h in head),),
                       tuple(rows), note=note)
 

@@ -31,6 +31,7 @@ from vqr_author.edition.model import (
     IndicatorTable,
     Kind,
     RecordColumn,
+    RecordRows,
     RecordTable,
     SchoolsTable,
     SharesTable,
@@ -83,11 +84,22 @@ class TableModel:
     rows: tuple[tuple[Cell, ...], ...]
     note: str | None = None
     lead: str | None = None  # a sentence written before the table (e.g. the top-N ranking)
+    annex_caption: str = "附表"  # the edition's word before an annex table's number
+
+    @property
+    def prefix(self) -> str:
+        """The word before the number: 表, or the edition's word for annex tables."""
+        return self.annex_caption if self.annex else "表"
+
+    @property
+    def sequence(self) -> str:
+        """The SEQ field counting this table: annex tables apart from the body's whatever their word,
+        so that Word's F9 counts 表 1 计分卡 after the body's 表 6 anew, as written."""
+        return "附表" if self.annex else "表"
 
     @property
     def caption(self) -> str:
-        prefix = "附表" if self.annex else "表"
-        return f"{prefix} {self.number} {self.title}" if self.number is not None else self.title
+        return f"{self.prefix} {self.number} {self.title}" if self.number is not None else self.title
 
 
 @dataclass(frozen=True)
@@ -113,12 +125,6 @@ def row_label(row: TableRow, previous: TableRow | None, name: str) -> str:
     return name
 
 
-def _value_cell(v: IndicatorValue, which: Literal["last", "this"]) -> Cell:
-    ind = v.indicator
-    align: Align = "center" if ind.kind is Kind.TEXT else "right"
-    return Cell(indicator_text(getattr(v, which), ind), align, refs=v.refs)
-
-
 def _years(layout: IndicatorTable) -> tuple[Literal["last", "this"], ...]:
     return ("this",) if isinstance(layout, PlainTable) and layout.years == "this" else ("last", "this")
 
@@ -126,42 +132,117 @@ def _years(layout: IndicatorTable) -> tuple[Literal["last", "this"], ...]:
 def _extra_columns(layout: IndicatorTable) -> tuple[str, ...]:
     """The columns after the years: 增长量 | 增长率 for comparison tables, 调查方式 | 调查人次 for surveys."""
     if isinstance(layout, ComparisonTable):
-        return ("增长量", "增长率")
-    return ("调查方式", "调查人次") if isinstance(layout, SurveyTable) else ()
+        return (layout.headers.change, layout.headers.growth)
+    return (layout.headers.method, layout.headers.respondents) if isinstance(layout, SurveyTable) else ()
 
 
-def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue],
-                    medians: Mapping[str, Decimal | None] | None) -> list[tuple[Cell, ...]]:
-    has_groups = any(r.group for r in layout.rows)
-    serial = isinstance(layout, PlainTable) and layout.serial
-    rows = []
+@dataclass(frozen=True)
+class _Shape:
+    """Which columns an indicator table has before its years."""
+
+    name: str | None  # a first column with the unit's name (院校名称)
+    serial: bool
+    groups: bool
+    units: bool  # a 单位 column; else the unit is written into the label or the value
+
+    @classmethod
+    def of(cls, layout: IndicatorTable) -> _Shape:
+        plain_table = isinstance(layout, PlainTable)
+        return cls(layout.name_column if plain_table else None, plain_table and layout.serial,
+                   any(r.group for r in layout.rows), layout.units == "column")
+
+
+def _header(layout: IndicatorTable, shape: _Shape, years: Years, medians: bool) -> tuple[HeaderCell, ...]:
+    h = layout.headers
+    head = [HeaderCell(shape.name)] if shape.name else []
+    # An empty 序号 or 类别 header: the 指标 header spans that column too.
+    span = 1 + (shape.serial and not h.serial) + (shape.groups and not h.group)
+    head += [HeaderCell(h.serial)] if shape.serial and h.serial else []
+    head += [HeaderCell(h.group)] if shape.groups and h.group else []
+    head.append(HeaderCell(h.indicator, colspan=span))
+    head += [HeaderCell(h.unit)] if shape.units else []
+    head += [HeaderCell(years.header(which)) for which in _years(layout)]
+    head += [HeaderCell(text) for text in _extra_columns(layout)]
+    head += [HeaderCell(f"{years.header('this')}{h.median}")] if medians else []
+    return tuple(head)
+
+
+def _unit_in_label(label: str, unit: str, kind: Kind, shape: _Shape, n_to_1: bool) -> str:
+    """Without a 单位 column a unit is written after the name (全日制职高（人）), except % and n:1,
+    which the value carries."""
+    if shape.units or not unit or unit == "%" or (kind is Kind.RATIO and n_to_1):
+        return label
+    return f"{label}（{unit}）"
+
+
+def _unit_in_value(text: str, unit: str, shape: _Shape) -> str:
+    return f"{text}%" if not shape.units and unit == "%" and text != DASH else text
+
+
+def _value_cell(v: IndicatorValue, which: Literal["last", "this"], shape: _Shape) -> Cell:
+    ind = v.indicator
+    align: Align = "center" if ind.kind is Kind.TEXT else "right"
+    return Cell(_unit_in_value(indicator_text(getattr(v, which), ind), ind.unit, shape), align, refs=v.refs)
+
+
+def _lead_cells(shape: _Shape, unit_name: str, serial: str, group: str | None) -> list[Cell]:
+    cells = [Cell(unit_name, "center", merge_key=unit_name)] if shape.name else []
+    cells += [Cell(serial, "center")] if shape.serial else []
+    return cells + ([Cell(group or "", "center", merge_key=group)] if shape.groups else [])
+
+
+def _record_rows(rows: RecordRows, records: RecordSet, shape: _Shape, unit_name: str) -> list[tuple[Cell, ...]]:
+    """A comparison table's rows from a record sheet: each row's ``field`` against its ``compare``."""
+    spec = records.sheet.field(rows.field)
+    built = []
+    for row in records.rows:
+        last, this = row.get(rows.compare), row.get(rows.field)
+        refs = row.refs.get(rows.field, frozenset()) | row.refs.get(rows.compare, frozenset())
+        change = year_change(spec.kind, last, this, spec.decimals)  # type: ignore[arg-type]
+        label = format_value(row.get(records.sheet.label_key), Kind.TEXT, 0)
+        cells = [*_lead_cells(shape, unit_name, "", rows.group),
+                 Cell(_unit_in_label(label, spec.unit, spec.kind, shape, True), indent=1 if rows.group is None else 0)]
+        cells += [Cell(spec.unit or DASH, "center")] if shape.units else []
+        cells += [Cell(_unit_in_value(format_value(value, spec.kind, spec.decimals), spec.unit, shape), "right", refs=refs)
+                  for value in (last, this)]
+        cells.append(Cell(format_change_amount(change, spec.kind, spec.decimals), "right", refs=refs))
+        cells.append(Cell(format_change_percent(change), "right", refs=refs))
+        built.append(tuple(cells))
+    return built
+
+
+def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue], shape: _Shape,
+                    medians: Mapping[str, Decimal | None] | None, records: Mapping[str, RecordSet],
+                    unit_name: str) -> list[tuple[Cell, ...]]:
+    rows: list[tuple[Cell, ...]] = []
     previous = None
     number = 0
     for r in layout.rows:
-        cells: list[Cell] = []
-        if serial:
-            number += r.indent == 0
-            cells.append(Cell(str(number) if r.indent == 0 else "", "center"))
-        if has_groups:
-            cells.append(Cell(r.group or "", "center", merge_key=r.group))
+        if isinstance(r, RecordRows):
+            rows += _record_rows(r, records[r.sheet], shape, unit_name)
+            previous = None
+            continue
+        number += r.indent == 0
+        cells = _lead_cells(shape, unit_name, str(number) if r.indent == 0 else "", r.group)
         if r.code is None:  # a label-only row: a heading inside the table
             cells.append(Cell(r.label or "", indent=r.indent))
-            columns = 1 + len(_years(layout)) + len(_extra_columns(layout)) + (medians is not None)
+            columns = shape.units + len(_years(layout)) + len(_extra_columns(layout)) + (medians is not None)
             cells += [Cell(DASH, "center") for _ in range(columns)]
             rows.append(tuple(cells))
             previous = r
             continue
         v = values[r.code]
         ind = v.indicator
-        cells.append(Cell(row_label(r, previous, ind.name), indent=r.indent))
-        cells.append(Cell(ind.unit or DASH, "center"))
-        cells += [_value_cell(v, which) for which in _years(layout)]
+        cells.append(Cell(_unit_in_label(row_label(r, previous, ind.name), ind.unit, ind.kind, shape, ind.shows_n_to_1),
+                          indent=r.indent))
+        cells += [Cell(ind.unit or DASH, "center")] if shape.units else []
+        cells += [_value_cell(v, which, shape) for which in _years(layout)]
         if isinstance(layout, ComparisonTable):
             cells.append(Cell(format_change_amount(v.change, ind.kind, ind.decimals), "right", refs=v.refs))
             cells.append(Cell(format_change_percent(v.change), "right", refs=v.refs))
         elif isinstance(layout, SurveyTable):
-            cells.append(_value_cell(values[r.method], "this") if r.method else Cell(DASH, "center"))
-            cells.append(_value_cell(values[r.respondents], "this") if r.respondents else Cell(DASH, "center"))
+            cells.append(_value_cell(values[r.method], "this", shape) if r.method else Cell(DASH, "center"))
+            cells.append(_value_cell(values[r.respondents], "this", shape) if r.respondents else Cell(DASH, "center"))
         if medians is not None:
             cells.append(Cell(indicator_text(medians.get(r.code), ind), "right"))
         rows.append(tuple(cells))
@@ -169,26 +250,23 @@ def _indicator_rows(layout: IndicatorTable, values: Mapping[str, IndicatorValue]
     return rows
 
 
-def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue], years: Years,
-                    medians: Mapping[str, Decimal | None] | None = None) -> TableModel:
-    """Rows of indicators; ``medians`` (aggregates of a plain table with ``medians``) adds a last
-    column with the median of the schools' own values."""
-    has_groups = any(r.group for r in layout.rows)
-    head = ["指标", "单位", *(years.header(which) for which in _years(layout)), *_extra_columns(layout)]
-    if has_groups:
-        head.insert(0, "类别")
-    if isinstance(layout, PlainTable) and layout.serial:
-        head.insert(0, "序号")
-    if medians is not None:
-        head.append(f"{years.header('this')}中位数")
+def indicator_table(layout: IndicatorTable, values: Mapping[str, IndicatorValue], years: Years, *,
+                    medians: Mapping[str, Decimal | None] | None = None, records: Mapping[str, RecordSet] | None = None,
+                    unit_name: str = "", annex_caption: str) -> TableModel:
+    """Rows of indicators (and of record sheets, in a comparison table); ``medians`` (aggregates of a
+    plain table with ``medians``) adds a last column with the median of the schools' own values;
+    ``unit_name`` fills a ``name_column``; an annex table is captioned ``annex_caption`` N."""
+    shape = _Shape.of(layout)
+    annex = annex_number(layout)
     return TableModel(
         id=layout.id,
         title=years.fill(layout.title),
-        annex=(annex := annex_number(layout)) is not None,
+        annex=annex is not None,
         number=Number(annex) if annex is not None else None,
-        header=(tuple(HeaderCell(h) for h in head),),
-        rows=tuple(_indicator_rows(layout, values, medians)),
+        header=(_header(layout, shape, years, medians is not None),),
+        rows=tuple(_indicator_rows(layout, values, shape, medians, records or {}, unit_name)),
         note=layout.note,
+        annex_caption=annex_caption,
     )
 
 
@@ -406,7 +484,8 @@ def coverage_note(edition: Edition, layout: TableLayout, coverage: Coverage) -> 
     elif isinstance(layout, (RecordTable, SharesTable)):
         return None
     else:
-        codes = list(dict.fromkeys([r.code for r in layout.rows if r.code] + [r.respondents for r in layout.rows if r.respondents]))
+        rows = layout.indicator_rows
+        codes = list(dict.fromkeys([r.code for r in rows if r.code] + [r.respondents for r in rows if r.respondents]))
     partial: dict[tuple[str, int, int], list[str]] = {}
     for code in codes:
         if code in coverage.not_pooled:

@@ -261,6 +261,13 @@ class Section(_Strict):
     charts: tuple[str, ...] = ()
     narrative: bool = True
     new_page: bool = False
+    heading: bool = True  # False: no heading and no 目录 entry; its tables follow the section before it
+
+    @model_validator(mode="after")
+    def _headless_is_content_only(self) -> Section:
+        if not self.heading and (self.narrative or self.front):
+            raise ValueError(f"章节 {self.code}：没有标题的章节（heading: false）只能放表格和图，须写 narrative: false")
+        return self
 
     @property
     def level(self) -> int:
@@ -289,6 +296,31 @@ class TableRow(_Strict):
         return self
 
 
+class RecordRows(_Strict):
+    """Rows of a comparison table taken from a record sheet: one per record row (its label in the
+    指标 column), ``field`` this year against ``compare`` last year (分专业就业率 in seed 000's 表 5)."""
+
+    sheet: str
+    field: str
+    compare: str
+    group: str | None = None
+
+
+class IndicatorHeaders(_Strict):
+    """The header labels of an indicator table. ``serial`` or ``group`` empty: the ``indicator``
+    header spans that column too (seed 000's 项目 over 类别 and 指标); ``indicator`` may be empty."""
+
+    serial: str = "序号"
+    group: str = "类别"
+    indicator: str = "指标"
+    unit: str = "单位"
+    change: str = "增长量"
+    growth: str = "增长率"
+    median: str = "中位数"  # after the year: 2020年中位数
+    method: str = "调查方式"  # survey tables
+    respondents: str = "调查人次"
+
+
 class RecordColumn(_Strict):
     header: str
     field: str
@@ -304,12 +336,21 @@ class _Layout(_Strict):
 class _IndicatorRows(_Layout):
     rows: tuple[TableRow, ...] = Field(min_length=1)
     note: str | None = None
+    headers: IndicatorHeaders = IndicatorHeaders()
+    units: Literal["column", "label"] = "column"  # label: no 单位 column; 全日制职高（人）, 86.5%, 12.0:1
+
+    @property
+    def indicator_rows(self) -> tuple[TableRow, ...]:
+        """The rows that are indicators or labels (not a record sheet's rows)."""
+        return tuple(r for r in self.rows if isinstance(r, TableRow))
 
 
 class ComparisonTable(_IndicatorRows):
-    """指标 | 单位 | 上年 | 本年 | 增长量 | 增长率 (a 类别 column first when rows have a group)."""
+    """指标 | 单位 | 上年 | 本年 | 增长量 | 增长率 (a 类别 column first when rows have a group); rows
+    may also be a record sheet's rows (``RecordRows``)."""
 
     kind: Literal["comparison"]
+    rows: tuple[TableRow | RecordRows, ...] = Field(min_length=1)
 
 
 class AnnexTable(_IndicatorRows):
@@ -380,6 +421,7 @@ class PlainTable(_IndicatorRows):
     years: Literal["both", "this"] = "both"
     medians: bool = False  # aggregates: a last column with the median of the schools' own values (本年)
     number: int | None = None  # 附表 N: numbered with the annex tables, not in the body's sequence
+    name_column: str | None = None  # the header of a first column holding the unit's name (院校名称), merged down
 
 
 IndicatorTable = ComparisonTable | AnnexTable | SurveyTable | PlainTable
@@ -475,6 +517,16 @@ class _Series(_Strict):
     levels: tuple[str, ...] = ("区县", "市")
 
 
+class IndicatorsSeriesHeaders(_Strict):
+    """The words of an indicators series table: its first two headers and its first row, which says
+    how many schools each year covers."""
+
+    indicator: str  # 指标
+    unit: str  # 单位
+    schools: str  # 汇总学校数
+    schools_unit: str  # 所
+
+
 class IndicatorsSeries(_Series):
     """A row per indicator, a column per year; with ``chart`` a chart of ``chart.indicators``, which
     share one unit."""
@@ -482,12 +534,24 @@ class IndicatorsSeries(_Series):
     kind: Literal["indicators"]
     indicators: tuple[str, ...] = Field(min_length=1)
     chart: SeriesChart | None = None
+    headers: IndicatorsSeriesHeaders
+
+
+class SchoolsSeriesHeaders(_Strict):
+    """The column headers of a schools series table."""
+
+    year: str  # 年度
+    count: str  # 学校数（所）
+    change: str  # 较上一年度增减（所）
+    new: str  # 新增的学校
+    gone: str  # 减少的学校
 
 
 class SchoolsSeries(_Series):
     """The number of schools each year, and which are new and which are gone."""
 
     kind: Literal["schools"]
+    headers: SchoolsSeriesHeaders
 
 
 SeriesLayout = Annotated[IndicatorsSeries | SchoolsSeries, Field(discriminator="kind")]
@@ -568,6 +632,7 @@ class Edition(_Strict):
     report_titles: dict[str, str]
     declarations: dict[str, str]
     publication_note: str = ""
+    annex_caption: str = "附表"  # the word before an annex table's number (seed 000 writes 表 1 计分卡)
     case_marker: str = "【案例分享】"  # before each case's title; {number} is the case's number (案例 {number} → 案例 3-5)
     numbering: Numbering = "continuous"
     thresholds: Thresholds = Thresholds()
@@ -841,7 +906,9 @@ class _References:
     def table(self, table: TableLayout) -> list[str]:
         match table:
             case ComparisonTable() | AnnexTable() | SurveyTable() | PlainTable():
-                return self._codes(tuple(ref for r in table.rows for ref in (r.code, r.method, r.respondents)))
+                records = [r for r in table.rows if isinstance(r, RecordRows)]
+                return (self._codes(tuple(ref for r in table.indicator_rows for ref in (r.code, r.method, r.respondents)))
+                        + [p for r in records for p in self._fields(r.sheet, (r.field, r.compare))])
             case RecordTable():
                 return self._fields(table.sheet, tuple(ref for c in table.columns for ref in (c.field, c.compare)),
                                     frozenset({SCHOOLS_FIELD}))

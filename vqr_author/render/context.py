@@ -156,6 +156,8 @@ def contents(report: Report) -> dict[str, list[ContentsEntry]]:
     figures and cases, in document order, each with the bookmark of its heading or caption."""
     toc = []
     for number, c in enumerate(report.sections, start=1):
+        if not c.section.heading:
+            continue
         toc.append(ContentsEntry(c.heading, anchor("heading", number)["name"], c.section.level))
         if c.section.new_page:  # the 附表 chapter lists its tables, as the national format does
             toc += [ContentsEntry(t.caption, table_anchor(t)["name"], 2) for t in c.tables if t.number is not None]
@@ -191,7 +193,7 @@ def build_context(
     listed = contents(report)
     sections = [
         {
-            "heading": c.heading,
+            "heading": c.heading if c.section.heading else "",  # "": a section without a heading
             "anchor": anchor("heading", number),
             "level": c.section.level,
             "new_page": c.section.new_page,
@@ -222,6 +224,7 @@ def build_context(
         },
         "declaration": report.declaration,
         "preface": {
+            "shown": any(s.front for s in report.edition.outline),  # an edition without 前言 has no such page
             "leads": list(report.preface.leads),
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged, pages),

@@ -53,20 +53,22 @@ def paragraph(content: str, style: str, *, align: str | None = None, indent_char
     return f"<w:p><w:pPr>{''.join(props)}</w:pPr>{content}</w:p>"
 
 
-def number_runs(prefix: str, number: Number) -> str:
+def number_runs(prefix: str, number: Number, sequence: str | None = None) -> str:
     """The number of a caption: in continuous numbering a SEQ field counting the ``prefix``
     captions (表, 附表, 图), so Word's F9 recounts to the same numbers; per chapter (2-2) plain text,
     for the chapter's number comes from the outline's codes, which no Word field can read from our
-    headings (they are text, not Word list numbering) — so F9 leaves it as written."""
+    headings (they are text, not Word list numbering) — so F9 leaves it as written. ``sequence``: the
+    SEQ field's name when it is not the prefix (annex tables captioned 表 count apart from the body's)."""
     if number.continuous:
-        return field_runs(f"SEQ {prefix} \\* ARABIC", str(number))
+        return field_runs(f"SEQ {sequence or prefix} \\* ARABIC", str(number))
     return text_run(str(number))
 
 
 def caption(prefix: str, number: Number, title: str, *, style: str = "TableCaption",
-            outline_level: int | None = None, bookmark: tuple[str, int] | None = None) -> str:
+            outline_level: int | None = None, bookmark: tuple[str, int] | None = None,
+            sequence: str | None = None) -> str:
     """``表 3 标题`` (or ``表 2-2 标题``) inside the bookmark (name, id) the 目录 and the lists refer to."""
-    content = text_run(f"{prefix} ") + number_runs(prefix, number) + text_run(f" {title}")
+    content = text_run(f"{prefix} ") + number_runs(prefix, number, sequence) + text_run(f" {title}")
     if bookmark is not None:
         name, mark = bookmark
         content = f"<w:bookmarkStart w:id=\"{mark}\" w:name={quoteattr(name)}/>{content}<w:bookmarkEnd w:id=\"{mark}\"/>"

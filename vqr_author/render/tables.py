@@ -306,13 +306,12 @@ def _caption_row(model: TableModel, widths: list[int], continued: bool,
     ``续表 N 标题`` in a part continued on a new page. It is a header row (w:tblHeader) in both, so
     the layout pass — which knows nothing of breaks — sets exactly the space the 续表 caption later
     takes on each page the table runs onto, and the page numbers read from it stay true."""
-    prefix = "附表" if model.annex else "表"
     if continued:
-        text = ooxml.paragraph(ooxml.text_run(continued_caption(prefix, model.number, model.title)), "TableCaption",
-                               keep_next=True)
+        text = ooxml.paragraph(ooxml.text_run(continued_caption(model.prefix, model.number, model.title)),
+                               "TableCaption", keep_next=True)
     else:
-        text = ooxml.caption(prefix, model.number, model.title, outline_level=1 if model.annex else None,
-                             bookmark=bookmark)
+        text = ooxml.caption(model.prefix, model.number, model.title, outline_level=1 if model.annex else None,
+                             bookmark=bookmark, sequence=model.sequence)
     return ooxml.row(ooxml.cell(text, sum(widths), span=len(widths), frame=False), header=True)
 
 
