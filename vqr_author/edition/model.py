@@ -688,8 +688,9 @@ class Edition(_Strict):
     def current_year_only(self) -> frozenset[str]:
         """Indicators the report shows only with this year's value: a survey table's 调查方式 that no
         table row shows with both years. A 上年 typed for them reaches no report."""
-        methods = {r.method for t in self.tables if isinstance(t, SurveyTable) for r in t.rows if r.method}
-        shown_with_years = {r.code for t in self.tables if isinstance(t, _IndicatorRows) for r in t.rows}
+        rows = [(t, r) for t in self.tables if isinstance(t, _IndicatorRows) for r in t.rows if isinstance(r, TableRow)]
+        methods = {r.method for t, r in rows if isinstance(t, SurveyTable) and r.method}
+        shown_with_years = {r.code for _, r in rows}
         return frozenset(methods - shown_with_years)
 
     def children(self, code: str) -> tuple[Indicator, ...]:
