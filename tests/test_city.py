@@ -57,6 +57,7 @@ class Book:
     code: str
     name: str
     nature: str
+    district: str
     year: int
     this: dict[str, D | None]  # indicator code → the 本年 cell when it holds a number
 
@@ -70,7 +71,7 @@ def read_book(path: Path) -> Book:
     this = {row[code_col]: D(str(row[this_col])) if isinstance(row[this_col], (int, float)) else None
             for row in rows}  # text indicators (调查方式) are not pooled by the series
     wb.close()
-    return Book(cover["学校代码"], cover["单位名称"], cover["办学性质"], int(cover["报告年度"]), this)
+    return Book(cover["学校代码"], cover["单位名称"], cover["办学性质"], cover["所属区县"], int(cover["报告年度"]), this)
 
 
 @pytest.fixture(scope="module")
@@ -82,37 +83,40 @@ def books() -> dict[int, list[Book]]:
     return dict(by_year)
 
 
-# The derived indicators of the series, by their definitions (表注 of 毕业生去向情况; “双师型”教师比例 =
-# “双师型”教师数 ÷ 专任教师总数): code → (numerator, denominator), in per cent.
+# The derived indicators checked, by their definitions (表注 of 毕业生去向情况; “双师型”教师比例 =
+# “双师型”教师数 ÷ 专任教师总数): code → (numerator, denominator), in per cent; 生师比 = 全日制在校生 ÷ 专任教师.
 RATES = {"F1-51": ("F1-02", "F1-01"), "F1-52": ("F1-03", "F1-01"), "SZ52": ("SZ01", "F6-06")}
+RATIOS = {"SZ51": ("F6-01", "F6-06")}
 CENT = D("0.01")
 
 
 def expected(books: list[Book], code: str) -> D | None:
     """The year's pooled value: a count summed over the schools that filled it; a rate recomputed
     from the numerator and denominator summed over the schools that filled both."""
-    if code in RATES:
-        numerator, denominator = RATES[code]
+    if code in RATES or code in RATIOS:
+        numerator, denominator = RATES.get(code) or RATIOS[code]
         complete = [b for b in books if b.this[numerator] is not None and b.this[denominator] is not None]
         whole = sum(b.this[denominator] for b in complete)
         if not complete or not whole:
             return None
+        if code in RATIOS:
+            return (sum(b.this[numerator] for b in complete) / whole).quantize(D("0.1"), ROUND_HALF_UP)
         return (sum(b.this[numerator] for b in complete) * 100 / whole).quantize(CENT, ROUND_HALF_UP)
     filled = [b.this[code] for b in books if b.this[code] is not None]
     return sum(filled) if filled else None
 
 
-def shown(value: D | None) -> str:
-    return "—" if value is None else str(value)
+def shown(value: D | None, code: str = "") -> str:
+    return "—" if value is None else f"{value}:1" if code in RATIOS else str(value)
 
 
 # ------------------------------------------------------------------------------------- the sample itself
-def test_the_sample_city_has_two_districts_three_years_and_schools_new_and_gone(books):
+def test_the_sample_city_has_three_districts_three_years_and_schools_new_and_gone(books):
     assert sorted(books) == YEARS
     codes = {year: {b.code for b in books[year]} for year in YEARS}
     assert codes[2024] - codes[2023] and codes[2023] - codes[2024]  # one new this year, some gone
     districts = {openpyxl.load_workbook(p)["封面"]["B4"].value for p in SCHOOLS}
-    assert {"北京市海川区", "北京市云岭区"} <= districts
+    assert districts == {"北京市通州区", "北京市海川区", "北京市云岭区"}  # 各区县主要指标 has three rows
     assert {b.nature for b in books[2024]} == {"公办", "民办"}
 
 
@@ -232,6 +236,17 @@ def test_every_series_chart_shows_the_three_years_and_the_recomputed_values(city
         for code in layout.chart.indicators:
             got = [D(v) for v in values[EDITION.indicator(code).name]]
             assert got == [expected(books[y], code) for y in YEARS], (layout.chart.title, code)
+
+
+def test_each_districts_row_is_pooled_from_its_own_schools(document, books):
+    layout = next(t for t in EDITION.tables if t.id == "districts")
+    rows = rows_by_label(table_after(document, "2024年各区县主要指标"))
+    by_district = defaultdict(list)
+    for book in books[YEAR]:
+        by_district[book.district].append(book)
+    assert set(rows) == {*by_district, "合计"}
+    for district, group in [*by_district.items(), ("合计", books[YEAR])]:
+        assert rows[district][1:] == [str(len(group)), *(shown(expected(group, c), c) for c in layout.indicators)], district
 
 
 # ------------------------------------------------------------------------------------ the count of schools
