@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -61,7 +62,7 @@ HISTORY = "历年"
 BACK = (1, 2)  # the earlier years written: 2023 and 2022
 
 
-def _bytes(wb) -> bytes:  # noqa: ANN001
+def workbook_bytes(wb) -> bytes:  # noqa: ANN001
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -71,19 +72,28 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
     edition = load_edition()
     school_text = yaml.safe_load((HERE / "sample_text.yaml").read_text(encoding="utf-8"))
     district_text = yaml.safe_load((HERE / "district_text.yaml").read_text(encoding="utf-8"))
-    schools_dir = out_dir / "学校"
-    schools_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "海川区.xlsx"]
-    written[0].write_bytes(_bytes(region_workbook(edition, "区县", COVER, district_text)))
-    main = HERE / "school" / "海川职业学校.xlsx"
-    shutil.copyfile(main, schools_dir / main.name)
-    shutil.copytree(HERE / "school" / "照片", schools_dir / "照片", dirs_exist_ok=True)
-    written.append(schools_dir / main.name)
-    for spec in SCHOOLS:
-        path = schools_dir / _file_name(spec)
-        path.write_bytes(_bytes(school_workbook(edition, spec, school_text)))
+    written[0].write_bytes(workbook_bytes(region_workbook(edition, "区县", COVER, district_text)))
+    written += write_schools(edition, school_text, out_dir / "学校")
+    return written + write_history(edition, school_text, out_dir / HISTORY)
+
+
+def write_schools(edition, text: dict, folder: Path, specs: Sequence[SchoolSpec] = tuple(SCHOOLS),  # noqa: ANN001
+                  sample: bool = True) -> list[Path]:
+    """This year's workbooks of ``specs``, and (``sample``) the sample school's with its photos."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    if sample:
+        main = HERE / "school" / "海川职业学校.xlsx"
+        shutil.copyfile(main, folder / main.name)
+        shutil.copytree(HERE / "school" / "照片", folder / "照片", dirs_exist_ok=True)
+        written.append(folder / main.name)
+    for spec in specs:
+        path = folder / _file_name(spec)
+        path.write_bytes(workbook_bytes(school_workbook(edition, spec, text)))
         written.append(path)
-    return written + _history(edition, school_text, out_dir / HISTORY)
+    return written
 
 
 def _file_name(spec: SchoolSpec) -> str:
@@ -105,8 +115,10 @@ def _sample_school_years(edition, count: int) -> list[tuple[list, dict]]:  # noq
     return years
 
 
-def _history(edition, text: dict, folder: Path) -> list[Path]:  # noqa: ANN001
-    """The schools' workbooks of the earlier years (BACK), a folder per year."""
+def write_history(edition, text: dict, folder: Path, specs: Sequence[SchoolSpec] = (*SCHOOLS, *GONE),  # noqa: ANN001
+                  first_year: Mapping[str, int] = FIRST_YEAR) -> list[Path]:
+    """The earlier years' workbooks (BACK), a folder per year: the sample school's and those of
+    ``specs`` that report in that year (``first_year``: 学校代码 → the first year it reports)."""
     written = []
     sample = build_sample.COVER
     main = SchoolSpec(sample["单位名称"], sample["学校代码"], sample["所属区县"], sample["办学性质"], 0)
@@ -116,11 +128,11 @@ def _history(edition, text: dict, folder: Path) -> list[Path]:  # noqa: ANN001
         year_dir.mkdir(parents=True, exist_ok=True)
         (majors, this), (_, last) = main_years[back], main_years[back + 1]
         books = [(main, write_school(edition, main, YEAR - back, this, last, majors, text))]
-        books += [(spec, school_workbook(edition, spec, text, back)) for spec in [*SCHOOLS, *GONE]
-                  if FIRST_YEAR.get(spec.code, 0) <= YEAR - back]
+        books += [(spec, school_workbook(edition, spec, text, back)) for spec in specs
+                  if first_year.get(spec.code, 0) <= YEAR - back]
         for spec, wb in books:
             path = year_dir / _file_name(spec)
-            path.write_bytes(_bytes(wb))
+            path.write_bytes(workbook_bytes(wb))
             written.append(path)
     return written
 

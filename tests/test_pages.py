@@ -75,6 +75,8 @@ def test_combined_rows_keep_only_the_text_that_identifies_them(edition):
         ("初次就业起薪（元）", 12, ["初次就业起薪", "（元）"]),
         ("初次就业起薪（元）", 18, ["初次就业起薪（元）"]),
         ("“双师型”教师比例（%）", 8, ["“双师型”", "教师比例", "（%）"]),  # never “双师 / 型”
+        ("招生专业类别", 10, ["招生专业", "类别"]),  # not 招生专业类 / 别: no character alone on a line
+        ("开设学校数", 6, ["开设学", "校数"]),
     ],
 )
 def test_header_lines_break_only_between_runs(text, units, lines):

@@ -67,6 +67,10 @@ def test_majors_table_total_row_is_pooled(rendered):
     total = [c.text for c in table.rows[-1].cells]
     # (338 employed + 452 further) / 812 = 97.29%; 对口 Σ / 338; 起薪 weighted by 就业人数
     assert total[0] == "合计" and total[1] == "812" and total[3] == "97.29"
+    # last year's rates and salaries are typed per major, without last year's counts: no pooled 上年, and the note says why
+    assert [total[i] for i in (2, 4, 5, 7, 8, 10)] == ["—"] * 6
+    note = next(p.text for p in document.paragraphs if p.text.startswith("注：就业率 ="))
+    assert "合计行不计算就业率、对口就业率、初次就业起薪的上年值和变化（记为“—”）" in note and "没有上年的人数" in note
 
 
 def _number(text: str) -> Decimal:

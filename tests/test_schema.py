@@ -11,7 +11,6 @@ compiled once per session.
 from __future__ import annotations
 
 import shutil
-import sys
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
@@ -97,24 +96,11 @@ def district_report_with_history(folder: Path) -> list[Path]:
 
 
 def city_report(folder: Path) -> list[Path]:
-    import yaml
-
-    sys.path.insert(0, str(ROOT / "sample_inputs"))
-    from synth import SchoolSpec, region_workbook, save, school_workbook
-    from vqr_author.edition import load_edition
-
-    edition = load_edition()
-    region_text = yaml.safe_load((ROOT / "sample_inputs" / "district_text.yaml").read_text(encoding="utf-8"))
-    school_text = yaml.safe_load((ROOT / "sample_inputs" / "sample_text.yaml").read_text(encoding="utf-8"))
-    city = save(region_workbook(edition, "市", {"区域名称": "北京市", "报告年度": "2024", "发布单位": "北京市教育委员会",
-                                               "发布日期": "2025年3月", "公开网址": "https://jw.example.gov.cn"},
-                                region_text), folder / "北京市.xlsx")
-    schools = [save(school_workbook(edition, SchoolSpec(f"北京市第{i}职业学校", f"41110000{i:02d}", district, nature,
-                                                        100 + i, 6), school_text), folder / f"{i}.xlsx")
-               for i, (district, nature) in enumerate([("北京市甲区", "公办"), ("北京市甲区", "民办"),
-                                                       ("北京市乙区", "公办")], start=1)]
-    result = aggregate_report(city, schools, folder / "市报告.docx", level="city")
-    assert result.written, [p.message for p in result.errors]
+    """The sample city (two districts' schools, every office list, three years of history)."""
+    city = ROOT / "sample_inputs" / "city"
+    result = aggregate_report(city / "北京市.xlsx", sorted((city / "学校").glob("*/*.xlsx")), folder / "市报告.docx",
+                              level="city", history=city / "历年")
+    assert result.written and result.history is not None, [p.message for p in result.errors]
     return [result.output]
 
 

@@ -324,8 +324,19 @@ def record_table(layout: RecordTable, records: RecordSet, years: Years) -> Table
         number=None,
         header=header,
         rows=tuple(rows),
-        note=" ".join(n for n in (layout.note, _points_note(points)) if n) or None,
+        note=" ".join(n for n in (layout.note, _points_note(points), _unpooled_note(layout, records)) if n) or None,
     )
+
+
+def _unpooled_note(layout: RecordTable, records: RecordSet) -> str | None:
+    """Why the 合计 row has no 上年 value where the rows have one: last year's values are typed per
+    row (rates, averages) without last year's counts to weight them by, so they cannot be pooled."""
+    if not layout.total_label or not records.rows:
+        return None
+    names = [_bare(c.header) for c in layout.columns if c.compare and records.totals.get(c.compare) is None
+             and any(r.get(c.compare) is not None for r in records.rows)]
+    return (f"合计行不计算{'、'.join(names)}的上年值和变化（记为“—”）：各行的上年值是直接填写的比率或平均数，"
+            "没有上年的人数作为权数，无法合并计算。") if names else None
 
 
 def _bare(header: str) -> str:

@@ -74,7 +74,18 @@ def _fill(runs: list[str], units: int) -> list[str]:
 def header_lines(text: str, units: int) -> list[str]:
     """``text`` broken into lines of at most ``units`` half-width characters, only between runs; a
     closing bracketed unit goes on a line of its own rather than splitting the words before it
-    (初次就业起薪 / （元）, not 初次就业起 / 薪（元）)."""
+    (初次就业起薪 / （元）, not 初次就业起 / 薪（元）); a Chinese character is not left alone on the
+    last line when a narrower fill takes as many lines (招生专业 / 类别, not 招生专业类 / 别)."""
+    lines = _header_fill(text, units)
+    while len(lines) > 1 and _units(lines[-1]) == 2 and len(lines[-1]) == 1 and units > 2:
+        narrower = _header_fill(text, units - 2)
+        if len(narrower) != len(lines):
+            break
+        lines, units = narrower, units - 2
+    return lines
+
+
+def _header_fill(text: str, units: int) -> list[str]:
     runs = header_runs(text)
     lines = _fill(runs, units)
     if len(lines) > 1 and len(runs) > 1 and runs[-1][0] in "（(":
