@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, Text, create_engine, event, select
 from sqlalchemy.engine import Engine, make_url
@@ -27,8 +28,17 @@ STATES = (NOT_SUBMITTED, HAS_ERRORS, PENDING, RETURNED, APPROVED)
 QUEUED, RUNNING, DONE, FAILED = "排队中", "进行中", "已完成", "失败"
 
 
+CHINA = ZoneInfo("Asia/Shanghai")  # every time shown (pages, 汇总.xlsx); stored in UTC
+
+
 def now() -> dt.datetime:
+    """The time to store: UTC, without its zone (as every column keeps it)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def china_time(at: dt.datetime) -> str:
+    """A stored time as people in China read it (北京时间): 2026-11-24 14:05."""
+    return at.replace(tzinfo=dt.timezone.utc).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 class Base(DeclarativeBase):

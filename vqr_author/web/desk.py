@@ -25,7 +25,7 @@ from vqr_author.errors import VqrError
 from vqr_author.problems import Level, Problem
 from vqr_author.web.db import (
     APPROVED, PENDING, QUEUED, RETURNED, RUNNING, Database, Job, RegionWorkbook, School,
-    Submission, audit,
+    Submission, audit, china_time,
 )
 from vqr_author.web import photos
 from vqr_author.web.photos import Sent
@@ -318,7 +318,7 @@ def summary(session: Session, store: Store) -> bytes:
         has_report = store.report(latest.id).is_file()
         status = (OK_WARNINGS if latest.warnings else OK) if has_report else HAS_ERRORS_STATUS if latest.errors else "未生成"
         outcomes.append(Outcome(
-            f"第 {latest.version} 版（{latest.uploaded:%Y-%m-%d %H:%M}）{school.state}", status, school.name, school.code,
+            f"第 {latest.version} 版（{china_time(latest.uploaded)}）{school.state}", status, school.name, school.code,
             output=download_name(school, ".docx") if has_report else "", errors=latest.errors,
             warnings=latest.warnings, problems=json.loads(latest.problems_json)))
     return summary_workbook(outcomes, load_edition().cover_key("code"))
