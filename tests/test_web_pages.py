@@ -185,8 +185,19 @@ def test_times_are_stored_in_utc_and_shown_in_china_time(data, office, links):
 
 
 def test_blank_and_next_year_workbooks(office, links):
+    import datetime as dt
+
+    from vqr_author.web.blanks import report_year
+
     blank = office.get(links["4111099991"] + "/blank.xlsx")
-    assert "封面" in openpyxl.load_workbook(io.BytesIO(blank.content)).sheetnames
+    cover = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
+    # the school's own code and name as the office registered them, and the year being collected
+    assert (cover["学校代码"], cover["单位名称"]) == ("4111099991", "甲校")
+    assert cover["报告年度"] == str(report_year(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()))
+    assert cover["所属区县"] is None  # what the app does not know stays for the school to fill
+    other = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/blank.xlsx").content))["封面"]
+    assert ("学校代码", "4111099992") in [(r[0], r[1]) for r in other.iter_rows(values_only=True)]
+    assert report_year(dt.date(2026, 11, 24)) == 2026 and report_year(dt.date(2027, 3, 1)) == 2026
     assert "空白填报表" in blank.headers["content-disposition"] or "%E7%A9%BA%E7%99%BD" in blank.headers["content-disposition"]
     refused = office.get(links["4111099991"] + "/next-year.xlsx")  # 甲校 has only a version with errors
     assert refused.status_code == 404 and "没有错误" in refused.text
