@@ -19,6 +19,7 @@ from vqr_author.web.db import School, Submission, audit
 from vqr_author.web.desk import (
     Refused, accept_upload, download_name, latest_job, problems_of, queue, report_state,
 )
+from vqr_author.web.storage import readable
 
 router = APIRouter()
 
@@ -111,7 +112,8 @@ def version_file(request: Request, session: Session, school: School, submission:
     if what == "annotated.xlsx":
         target = store.annotated(submission.id)
         if not target.is_file():
-            api.annotate_workbook(api.check_workbook(store.workbook(submission.id)), target)
+            with readable(store.workbook(submission.id)) as workbook:
+                api.annotate_workbook(api.check_workbook(workbook), target)
         return file_response(target, download_name(school, f"-填报表第{submission.version}版-问题标注.xlsx"))
     if what == "report.docx":
         pdf_docx = store.pdf(submission.id).with_suffix(".docx")  # the PDF's .docx carries real page numbers
@@ -166,5 +168,6 @@ def next_year(request: Request, token: str) -> Response:
         source = app.store.workbook(good[-1].id)
     target = app.store.submission(good[-1].id) / "next-year.xlsx"
     if not target.is_file():
-        api.new_workbook(target, previous=source)
+        with readable(source) as previous:
+            api.new_workbook(target, previous=previous)
     return file_response(target, download_name(school, "-下一年度填报表.xlsx"))
