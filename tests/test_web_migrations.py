@@ -4,6 +4,7 @@ its rows intact, the revisions match the models, and a database newer than the c
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -15,11 +16,13 @@ from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
+from vqr_author.digest import sha256
 from vqr_author.errors import VqrError
 from vqr_author.web import migrate
 from vqr_author.web.app import create_app
 from vqr_author.web.db import Base, Database, sqlite_url
 from vqr_author.web.security import token_hash
+from vqr_author.web.storage import readable
 
 # The schema exactly as the first web app's Base.metadata.create_all wrote it in SQLite (before
 # migrations; its version "1" in the meta table), frozen here so that adopting it stays tested.
@@ -50,12 +53,17 @@ CREATE TABLE jobs (id INTEGER NOT NULL, kind VARCHAR(20) NOT NULL, submission_id
 CREATE INDEX ix_jobs_submission_id ON jobs (submission_id);
 """
 ADMIN_TOKEN = "an-admin-token-issued-by-the-first-web-app"
+PHOTO = b"\x89PNG a case photo"
 
 
 def first_web_app_folder(data: Path) -> Path:
     """A data folder as the first web app left it: its schema, an admin token, a school with a
-    version returned with a comment, the audit of it."""
+    version returned with a comment (its case photo kept where the workbook's cell said), the audit."""
     data.mkdir(parents=True)
+    version = data / "files" / "submissions" / "1"
+    (version / "照片").mkdir(parents=True)
+    (version / "填报表-1.xlsx").write_bytes(b"the workbook")
+    (version / "照片" / "案例1.png").write_bytes(PHOTO)
     with sqlite3.connect(data / "vqr.db") as db:
         db.executescript(FIRST_WEB_APP_SCHEMA)
         db.executescript(f"""
@@ -90,6 +98,12 @@ def test_a_data_folder_of_the_first_web_app_is_adopted_with_its_rows_intact(tmp_
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert stamped(data) == migrate.head() and "meta" not in tables(data)
+    # its photo now under its sha256, with the map, and still found where the cell says
+    version = data / "files" / "submissions" / "1"
+    assert not (version / "照片").exists()
+    assert json.loads((version / "photos.json").read_text(encoding="utf-8")) == {"照片/案例1.png": sha256(PHOTO) + ".png"}
+    with readable(version / "填报表-1.xlsx") as workbook:
+        assert (workbook.parent / "照片" / "案例1.png").read_bytes() == PHOTO
     with TestClient(create_app(data, worker=False)) as client:
         schools = client.get("/api/schools", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
         assert schools.status_code == 200
@@ -97,6 +111,7 @@ def test_a_data_folder_of_the_first_web_app_is_adopted_with_its_rows_intact(tmp_
         assert (school["学校代码"], school["单位名称"], school["state"]) == ("4111099902", "海川区第一职业学校", "退回修改")
         page = client.get("/s/school-token-1")
         assert "请补充案例照片" in page.text  # the office's comment of the adopted version, shown to the school
+        assert "随这一版保存的案例照片 1 张：照片/案例1.png" in page.text
     with sqlite3.connect(data / "vqr.db") as db:
         assert db.execute("SELECT actor, action FROM audit WHERE id = 1").fetchone() == ("4111099902", "上传")
         assert db.execute("SELECT count(*) FROM admin_tokens").fetchone() == (2,)  # the old one and the new one

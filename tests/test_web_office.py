@@ -53,7 +53,7 @@ def test_a_conversion_handed_to_the_kept_libreoffice_gives_the_same_pdf(tmp_path
     finally:
         office.stop()
     assert not office.running, "stopping it leaves no LibreOffice behind"
-    if os.path.isdir("/proc"):  # soffice.bin (the launcher's child) and the watchdog included
+    if os.path.isdir("/proc"):  # soffice.bin, the launcher's child, included
         assert wait_until(lambda: not processes_using(office.profile.as_uri()), 15), processes_using(office.profile.as_uri())
 
 

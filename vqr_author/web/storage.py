@@ -36,6 +36,27 @@ class Store:
     def prepare(self) -> None:
         for folder in (self.data, self.files, self.data / "cache"):
             folder.mkdir(parents=True, exist_ok=True)
+        self.adopt_photos()
+
+    def adopt_photos(self) -> None:
+        """Versions stored by the first web app kept their photos where the workbook's cells said:
+        each is moved under its sha256 with the map (once; a version then has its photos.json)."""
+        from vqr_author.web.photos import PHOTO_SUFFIXES
+
+        root = self.files / "submissions"
+        for folder in sorted(root.iterdir()) if root.is_dir() else ():
+            if not folder.name.isdigit() or (folder / PHOTO_MAP).exists():
+                continue
+            found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+                     if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES
+                     and p.relative_to(folder).parts[0] not in ("pdf", PHOTO_FOLDER) and not p.name.startswith(".")}
+            self.keep_photos(int(folder.name), {reference: path.read_bytes() for reference, path in found.items()})
+            for path in found.values():
+                path.unlink()
+            for empty in sorted({p.parent for p in found.values()}, key=lambda p: -len(p.parts)):
+                while empty != folder and not any(empty.iterdir()):
+                    empty.rmdir()
+                    empty = empty.parent
 
     @property
     def files(self) -> Path:
