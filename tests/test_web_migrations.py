@@ -5,6 +5,7 @@ its rows intact, the revisions match the models, and a database newer than the c
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -152,3 +153,14 @@ def test_tables_of_an_unknown_version_are_refused_in_chinese(tmp_path):
     with pytest.raises(VqrError, match="结构版本是“7”"):
         Database(sqlite_url(data))
     assert "alembic_version" not in tables(data)  # nothing was changed
+
+
+def test_a_database_that_cannot_be_reached_or_used_is_said_in_chinese_without_its_password(tmp_path):
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(VqrError, match="无法连接数据库") as refused:
+        Database(f"postgresql+psycopg://vqr:secret@127.0.0.1:{port}/vqr")
+    assert "secret" not in str(refused.value) and "请检查地址" in str(refused.value)
+    with pytest.raises(VqrError, match="格式不对，或缺少它的驱动"):
+        Database("nosuchdb://vqr:secret@somewhere/vqr")

@@ -175,8 +175,8 @@ class Database:
             migrate.upgrade(self.engine)
         except OperationalError as exc:
             self.engine.dispose()
-            raise VqrError(f"无法连接数据库“{_shown(url)}”：{str(exc.orig).strip().splitlines()[0]}。"
-                           "请检查地址、用户名、密码，以及数据库服务是否在运行。") from None
+            raise VqrError(f"无法连接数据库“{_shown(url)}”。请检查地址、用户名、密码，以及数据库服务是否在运行"
+                           f"（数据库驱动的原话：{str(exc.orig).strip().splitlines()[0]}）。") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -36,7 +36,7 @@ def head() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()  # type: ignore[return-value]
 
 
-def revision(connection: Connection) -> str | None:
+def _revision(connection: Connection) -> str | None:
     """The revision a database is at (None: not under Alembic)."""
     if not inspect(connection).has_table("alembic_version"):
         return None
@@ -48,7 +48,7 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         tables = set(inspect(connection).get_table_names())
         config = _config(connection)
-        current = revision(connection)
+        current = _revision(connection)
         if current is None and "schools" in tables:
             version = connection.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() \
                 if "meta" in tables else None
@@ -62,7 +62,8 @@ def upgrade(engine: Engine) -> None:
         try:
             command.upgrade(config, "head")
         except CommandError as exc:  # a revision that cannot be applied: said, never a traceback
-            raise VqrError(f"数据库结构升级失败：{exc}。请把这段说明发给技术支持。") from None
+            raise VqrError(f"数据库结构无法从版本 {current or '（新建）'} 升级到 {head()}。请把这段说明发给技术支持"
+                           f"（迁移工具 Alembic 的原话：{exc}）。") from None
 
 
 def _known() -> set[str]:

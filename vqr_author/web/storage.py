@@ -40,7 +40,7 @@ class Store:
 
     def adopt_photos(self) -> None:
         """Versions stored by the first web app kept their photos where the workbook's cells said:
-        each is moved under its sha256 with the map (once; a version then has its photos.json)."""
+        each is moved under its sha256 with the map (once: the version then has its photos.json)."""
         from vqr_author.web.photos import PHOTO_SUFFIXES
 
         root = self.files / "submissions"
@@ -50,6 +50,8 @@ class Store:
             found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
                      if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES
                      and p.relative_to(folder).parts[0] not in ("pdf", PHOTO_FOLDER) and not p.name.startswith(".")}
+            if not found:  # (a version stored since has its photos in photos/ and its map: never touched here)
+                continue
             self.keep_photos(int(folder.name), {reference: path.read_bytes() for reference, path in found.items()})
             for path in found.values():
                 path.unlink()
