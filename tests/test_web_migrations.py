@@ -164,3 +164,20 @@ def test_a_database_that_cannot_be_reached_or_used_is_said_in_chinese_without_it
     assert "secret" not in str(refused.value) and "请检查地址" in str(refused.value)
     with pytest.raises(VqrError, match="格式不对，或缺少它的驱动"):
         Database("nosuchdb://vqr:secret@somewhere/vqr")
+
+
+def test_two_programs_started_together_on_a_new_folder_migrate_it_once(tmp_path):
+    """vqr serve and vqr admin-token started at the same moment: the second waits for the first's
+    migration instead of failing on tables it finds half made."""
+    data = tmp_path / "数据"
+    command = [sys.executable, "-m", "vqr_author.cli", "admin-token", "--data", str(data)]
+    started = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in started]
+    for p in started:
+        p.stdout.close()
+        p.stderr.close()
+    assert all(code == 0 for code, _, _ in outcomes), outcomes
+    assert stamped(data) == migrate.head()
+    with sqlite3.connect(data / "vqr.db") as db:
+        assert db.execute("SELECT count(*) FROM admin_tokens").fetchone() == (3,)
+    db.close()

@@ -44,8 +44,11 @@ def _revision(connection: Connection) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest revision, adopting one made before migrations."""
+    """Bring the database to the newest revision, adopting one made before migrations: in one
+    transaction that holds the database's write lock from the start, so that two programs started
+    together on a new data folder (vqr serve and vqr admin-token) migrate it once, one after the other."""
     with engine.begin() as connection:
+        _lock(connection)
         tables = set(inspect(connection).get_table_names())
         config = _config(connection)
         current = _revision(connection)
@@ -64,6 +67,19 @@ def upgrade(engine: Engine) -> None:
         except CommandError as exc:  # a revision that cannot be applied: said, never a traceback
             raise VqrError(f"数据库结构无法从版本 {current or '（新建）'} 升级到 {head()}。请把这段说明发给技术支持"
                            f"（迁移工具 Alembic 的原话：{exc}）。") from None
+
+
+# Any fixed number: the key of PostgreSQL's transaction-level advisory lock held while migrating.
+_POSTGRES_LOCK = 0x5651_5200
+
+
+def _lock(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Python's sqlite3 begins no transaction before DDL: begin one that takes the write lock now
+        # (waiting for another migrator up to the busy timeout); the schema changes are then atomic.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRES_LOCK})
 
 
 def _known() -> set[str]:
