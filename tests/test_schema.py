@@ -190,6 +190,22 @@ def web_summary(folder: Path) -> list[Path]:
     return [folder / "汇总.xlsx"]
 
 
+def web_blank(folder: Path) -> list[Path]:
+    """The blank workbook a school downloads from its link, its 封面 filled with the school's code, name and year."""
+    import datetime as dt
+
+    from vqr_author.web.admin import open_data
+    from vqr_author.web.blanks import blank_for
+    from vqr_author.web.desk import create_school
+
+    db, store = open_data(folder / "数据")
+    with db.transaction() as session:
+        school = create_school(session, "4111099901", "北京市海川职业学校", "测试")
+        (folder / "空白填报表.xlsx").write_bytes(blank_for(store, school, dt.date(2026, 11, 24)))
+    db.dispose()
+    return [folder / "空白填报表.xlsx"]
+
+
 def template(folder: Path) -> list[Path]:
     return [ROOT / "templates" / "report.docx"]
 
@@ -211,6 +227,7 @@ KINDS: dict[str, tuple[Callable[[Path], list[Path]], set[str], set[str]]] = {
     "annotated-workbook": (annotated_workbook, set(), COMMENTED_XLSX_PARTS),
     "batch-summary-and-reports": (batch_outputs, REPORT_PARTS, SUMMARY_XLSX_PARTS),
     "web-desk-summary": (web_summary, set(), SUMMARY_XLSX_PARTS),
+    "web-school-blank-workbook": (web_blank, set(), COMMENTED_XLSX_PARTS),
 }
 
 

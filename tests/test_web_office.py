@@ -53,6 +53,8 @@ def test_a_conversion_handed_to_the_kept_libreoffice_gives_the_same_pdf(tmp_path
     finally:
         office.stop()
     assert not office.running, "stopping it leaves no LibreOffice behind"
+    if os.path.isdir("/proc"):  # soffice.bin, the launcher's child, included
+        assert wait_until(lambda: not processes_using(office.profile.as_uri()), 15), processes_using(office.profile.as_uri())
 
 
 def test_a_kept_libreoffice_that_is_gone_still_gives_the_pdf(tmp_path, document, own, monkeypatch):
@@ -70,3 +72,53 @@ def test_page_numbers_read_by_pdftotext_are_those_pypdf_reads(school_pdf, monkey
     fast = layout.anchor_pages(pdf, names)
     monkeypatch.setattr(layout.shutil, "which", lambda name: None)
     assert fast == layout.anchor_pages(pdf, names) and len(set(fast.values())) > 20
+
+
+def processes_using(folder) -> list[str]:
+    """The running processes whose command line names ``folder`` (LibreOffice names its profile as a
+    file:// URI, so ``folder`` is ASCII), as "pid command"."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    words = cmdline.read().split(b"\0")
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    zombie = stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+            except OSError:
+                continue
+            if not zombie and any(str(folder).encode() in w for w in words):
+                found.append(f"{entry} {words[0].decode(errors='replace')}")
+    return found
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return bool(condition())
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="需要 Linux 的 /proc 来查看进程")
+def test_the_kept_libreoffice_dies_with_a_server_killed_outright(tmp_path):
+    """kill -9 of vqr serve runs none of its cleanup; its LibreOffice (the launcher and soffice.bin)
+    must go all the same, and not wait for anyone to notice."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "vqr_author.cli", "serve", "--data", str(data), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    profile = data / "cache" / "libreoffice" / "profile"
+    try:
+        assert wait_until(lambda: any("soffice.bin" in p for p in processes_using(profile.as_uri())), 120), \
+            "the server keeps a LibreOffice running"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    assert wait_until(lambda: not processes_using(profile.as_uri()), 20), processes_using(profile.as_uri())

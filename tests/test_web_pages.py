@@ -161,9 +161,43 @@ def test_exports_and_the_audit_log(office, links):
         assert f"<td>{action}</td>" in log, action
 
 
+def test_times_are_stored_in_utc_and_shown_in_china_time(data, office, links):
+    """06:05 UTC is 14:05 in 北京时间: on the office's list, the school's page, the audit log and 汇总.xlsx;
+    20:30 UTC is already the next day there."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from vqr_author.web.db import Audit, Database, Submission, china_time, sqlite_url
+
+    assert china_time(dt.datetime(2026, 11, 24, 20, 30)) == "2026-11-25 04:30"
+    db = Database(sqlite_url(data))
+    with db.transaction() as session:
+        session.execute(update(Submission).values(uploaded=dt.datetime(2026, 11, 24, 6, 5)))
+        session.add(Audit(at=dt.datetime(2026, 11, 24, 20, 30), actor="测试", action="对时"))
+    db.dispose()
+    assert "2026-11-24 14:05" in office.get("/office").text.split("<tbody>")[1]
+    school_page = office.get(links["4111099992"]).text
+    assert "2026-11-24 14:05" in school_page and "06:05" not in school_page and "UTC" not in school_page
+    assert re.search(r"<td>2026-11-25 04:30</td><td>测试</td>", office.get("/office/audit").text)
+    summary = openpyxl.load_workbook(io.BytesIO(office.get("/office/summary.xlsx").content))
+    assert any("2026-11-24 14:05" in str(cell.value) for row in summary["汇总"].iter_rows(min_row=2) for cell in row)
+
+
 def test_blank_and_next_year_workbooks(office, links):
+    import datetime as dt
+
+    from vqr_author.web.blanks import report_year
+
     blank = office.get(links["4111099991"] + "/blank.xlsx")
-    assert "封面" in openpyxl.load_workbook(io.BytesIO(blank.content)).sheetnames
+    cover = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
+    # the school's own code and name as the office registered them, and the year being collected
+    assert (cover["学校代码"], cover["单位名称"]) == ("4111099991", "甲校")
+    assert cover["报告年度"] == str(report_year(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()))
+    assert cover["所属区县"] is None  # what the app does not know stays for the school to fill
+    other = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/blank.xlsx").content))["封面"]
+    assert ("学校代码", "4111099992") in [(r[0], r[1]) for r in other.iter_rows(values_only=True)]
+    assert report_year(dt.date(2026, 11, 24)) == 2026 and report_year(dt.date(2027, 3, 1)) == 2026
     assert "空白填报表" in blank.headers["content-disposition"] or "%E7%A9%BA%E7%99%BD" in blank.headers["content-disposition"]
     refused = office.get(links["4111099991"] + "/next-year.xlsx")  # 甲校 has only a version with errors
     assert refused.status_code == 404 and "没有错误" in refused.text

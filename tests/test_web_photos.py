@@ -1,11 +1,13 @@
 """Case photos through the web (docs/api.md, docs/web.md): sent beside the workbook (multipart field
 ``photos``) or in one .zip with it, matched to the cases by file name, kept with the version where
-its workbook names them, so the report has them; refused in Chinese by type, size, number and
-name clashes; never placed outside the version's folder."""
+kept under their sha256 with the map of the workbook's cells to them, shown to the library where its
+workbook names them, so the report has them; refused in Chinese by type, size, number and name
+clashes; a name the workbook gives is never a stored file's."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 
@@ -15,6 +17,7 @@ from fastapi.testclient import TestClient
 from conftest import ROOT
 from test_web_api import XLSX, admin_token, bearer, wait_for_report
 from test_web_pages import csrf
+from vqr_author.digest import sha256
 from vqr_author.web.app import create_app
 from vqr_author.web.photos import reference_ok
 
@@ -74,13 +77,25 @@ def test_photos_sent_beside_the_workbook_are_kept_and_in_the_report(client, scho
     assert body["status"] == "待审核", body["problems"]
     assert not [p for p in body["problems"] if p["code"].startswith("image-")]
     assert body["photos"] == [f"照片/案例{n}.png" for n in range(1, 7)] and body["unused_photos"] == ["多余.png"]
+    # kept under names of ours (their sha256), never where the workbook's cells say; the map beside them
     folder = data / "files" / "submissions" / str(body["id"])
-    assert sorted(p.name for p in (folder / "照片").iterdir()) == [f"案例{n}.png" for n in range(1, 7)]
-    assert (folder / "照片" / "案例3.png").read_bytes() == (SCHOOL / "照片" / "案例3.png").read_bytes()
+    assert not (folder / "照片").exists() and not [p for p in folder.rglob("*") if "案例" in p.name]
+    assert sorted(p.name for p in (folder / "photos").iterdir()) == sorted(f"{sha256(p.read_bytes())}.png" for p in PHOTOS)
+    kept = json.loads((folder / "photos.json").read_text(encoding="utf-8"))
+    assert kept["照片/案例3.png"] == sha256((SCHOOL / "照片" / "案例3.png").read_bytes()) + ".png"
     report = wait_for_report(client, body["id"], school)
     assert report.status_code == 200, report.text
     media = [n for n in zipfile.ZipFile(io.BytesIO(report.content)).namelist() if n.startswith("word/media/")]
     assert len(media) >= 6, media
+    # the annotated copy finds the photos too (no 找不到图片 among its notes), and no view is left behind
+    annotated = client.get(f"/s/{school}/v/{body['id']}/annotated.xlsx")
+    assert annotated.status_code == 200 and "找不到图片".encode() not in _comments(annotated.content)
+    assert not list(folder.glob(".view-*"))
+
+
+def _comments(xlsx: bytes) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(xlsx))
+    return b"".join(archive.read(n) for n in archive.namelist() if "comments" in n)
 
 
 def test_a_zip_of_the_workbook_and_its_photos(client, school, data):
@@ -133,8 +148,8 @@ def test_the_upload_form_takes_photos(client, school):
 
 @pytest.mark.parametrize("reference, ok", [
     ("照片/案例1.png", True), ("案例1.JPG", True), ("a/b/c/d.png", False), ("../案例1.png", False),
-    ("照片/../../x.png", False), ("pdf/pages/page-1.png", False), (".隐藏/案例1.png", False), ("C:/x.png", False),
+    ("照片/../../x.png", False), ("pdf/pages/page-1.png", True), (".隐藏/案例1.png", False), ("C:/x.png", False),
     ("案例1.docx", False), ("照片/ 案例1.png", False), ("", False),
 ])
-def test_a_photo_is_placed_only_inside_the_version_s_folder_under_ordinary_names(reference, ok):
+def test_a_photo_is_shown_to_the_library_only_under_ordinary_relative_names(reference, ok):
     assert reference_ok(reference) is ok

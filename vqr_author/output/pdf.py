@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -145,6 +146,24 @@ PLACEHOLDER = ('<?xml version="1.0" encoding="UTF-8"?><office:document '
                '<office:body><office:text><text:p/></office:text></office:body></office:document>')
 
 
+# A kept LibreOffice must not outlive its server, even one killed outright (kill -9, a crash), which
+# runs no cleanup. So it runs in a process group of its own (its launcher starts soffice.bin as a child),
+# and a small watchdog process holds a pipe from the server: each line names the group to guard ("0":
+# none); when the pipe ends without the server saying "0" first, the server has gone, and the watchdog
+# ends the group.
+WATCHDOG = """import os, signal, sys, time
+group = 0
+for line in sys.stdin:
+    group = int(line)
+for sig in (signal.SIGTERM, signal.SIGKILL) if group else ():
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        break
+    time.sleep(2)
+"""
+
+
 class KeptOffice:
     """A LibreOffice kept running on its own profile (for a server's workers, never for the CLI):
     a conversion started on the same profile is handed to it over LibreOffice's own pipe, so it
@@ -158,6 +177,7 @@ class KeptOffice:
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._pipe = f"vqr-office-{secrets.token_hex(6)}"  # its --accept pipe: there once it is up
+        self._watchdog: subprocess.Popen | None = None  # POSIX: ends LibreOffice if the server is killed
 
     @property
     def profile(self) -> Path:
@@ -187,7 +207,21 @@ class KeptOffice:
             self._process = subprocess.Popen(
                 [self.soffice, _profile_argument(self.profile), "--headless", "--norestore", "--nologo",
                  f"--accept=pipe,name={self._pipe};urp;", str(placeholder)],
-                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+            self._guard(self._process.pid)
+
+    def _guard(self, group: int) -> None:
+        """Tell the watchdog (started with the first LibreOffice) which process group to end if the
+        server goes away without stopping it (POSIX only)."""
+        if not hasattr(os, "killpg"):
+            return
+        if self._watchdog is None:
+            self._watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG], stdin=subprocess.PIPE,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                              start_new_session=True)  # Ctrl+C in the terminal is the server's
+        self._watchdog.stdin.write(f"{group}\n".encode())  # type: ignore[union-attr]
+        self._watchdog.stdin.flush()  # type: ignore[union-attr]
 
     def wait_ready(self, seconds: float) -> bool:
         deadline = time.monotonic() + seconds
@@ -205,6 +239,11 @@ class KeptOffice:
                 except subprocess.TimeoutExpired:
                     self._process.kill()  # type: ignore[union-attr]
                     self._process.wait()  # type: ignore[union-attr]
+            if self._watchdog is not None:  # stopped by the server itself: the watchdog ends, guarding none
+                self._guard(0)
+                self._watchdog.stdin.close()  # type: ignore[union-attr]
+                self._watchdog.wait(timeout=10)
+                self._watchdog = None
 
 
 def destination_name(bookmark: str) -> str:

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from vqr_author.web import json_api, office_pages, school_pages
 from vqr_author.web.common import TEMPLATES, Parts, close_forms, page
-from vqr_author.web.db import STATES, Database, sqlite_url
+from vqr_author.web.db import STATES, Database, china_time, sqlite_url
 from vqr_author.web.desk import Refused
 from vqr_author.web.jobs import Worker
 from vqr_author.web.storage import Store
@@ -37,6 +37,7 @@ def create_app(data: str | Path, database_url: str | None = None, processes: int
     db = Database(database_url or sqlite_url(store.data))
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["STATES"] = STATES
+    templates.env.filters["china_time"] = china_time
     runner = Worker(db, store, processes, warm_office)
 
     @asynccontextmanager

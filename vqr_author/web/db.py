@@ -1,7 +1,7 @@
 """The web app's database: SQLite in the data folder by default, or any SQLAlchemy URL (PostgreSQL).
 
-Schema changes: the tables are created with ``create_all`` and the schema version is kept in the
-``meta`` table; a database of another version is refused with a message (no migration tool yet).
+The schema is made and changed only by the Alembic revisions in web/migrations (web.migrate), run at
+every start; the classes here must match their newest revision (tests/test_web_migrations.py).
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, Text, create_engine, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from vqr_author.errors import VqrError
-
-SCHEMA_VERSION = "1"
+from vqr_author.web import migrate
 
 # Review states of a school (public: shown on every page and returned by GET /api/schools).
 NOT_SUBMITTED, HAS_ERRORS, PENDING, RETURNED, APPROVED = "未提交", "有错误", "待审核", "退回修改", "已通过"
@@ -27,18 +28,21 @@ STATES = (NOT_SUBMITTED, HAS_ERRORS, PENDING, RETURNED, APPROVED)
 QUEUED, RUNNING, DONE, FAILED = "排队中", "进行中", "已完成", "失败"
 
 
+CHINA = ZoneInfo("Asia/Shanghai")  # every time shown (pages, 汇总.xlsx); stored in UTC
+
+
 def now() -> dt.datetime:
+    """The time to store: UTC, without its zone (as every column keeps it)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def china_time(at: dt.datetime) -> str:
+    """A stored time as people in China read it (北京时间): 2026-11-24 14:05."""
+    return at.replace(tzinfo=dt.timezone.utc).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 class Base(DeclarativeBase):
     pass
-
-
-class Meta(Base):
-    __tablename__ = "meta"
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
 
 
 class Admin(Base):
@@ -160,18 +164,20 @@ def audit(session: Session, actor: str, action: str, detail: str = "") -> None:
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url)
+        try:
+            self.engine: Engine = create_engine(url)
+        except (ArgumentError, NoSuchModuleError, ImportError):
+            raise VqrError(f"数据库地址“{_shown(url)}”无法使用：格式不对，或缺少它的驱动。PostgreSQL 的地址形如 "
+                           "postgresql+psycopg://用户:密码@主机/库名，驱动用 pip install 'vqr_author[postgres]' 安装。") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        try:
+            migrate.upgrade(self.engine)
+        except OperationalError as exc:
+            self.engine.dispose()
+            raise VqrError(f"无法连接数据库“{_shown(url)}”。请检查地址、用户名、密码，以及数据库服务是否在运行"
+                           f"（数据库驱动的原话：{str(exc.orig).strip().splitlines()[0]}）。") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        with self.transaction() as session:
-            version = session.get(Meta, "schema_version")
-            if version is None:
-                session.add(Meta(key="schema_version", value=SCHEMA_VERSION))
-            elif version.value != SCHEMA_VERSION:
-                raise VqrError(f"数据库的结构版本为 {version.value}，本工具需要版本 {SCHEMA_VERSION}。"
-                               "请使用与该数据文件夹匹配的工具版本，或换一个新的数据文件夹。")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -181,6 +187,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _shown(url: str) -> str:
+    """The database URL without its password (for messages)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def _sqlite_pragmas(connection: object, record: object) -> None:

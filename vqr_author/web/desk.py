@@ -25,13 +25,13 @@ from vqr_author.errors import VqrError
 from vqr_author.problems import Level, Problem
 from vqr_author.web.db import (
     APPROVED, PENDING, QUEUED, RETURNED, RUNNING, Database, Job, RegionWorkbook, School,
-    Submission, audit,
+    Submission, audit, china_time,
 )
 from vqr_author.web import photos
 from vqr_author.web.photos import Sent
 from vqr_author.web.refused import Refused
 from vqr_author.web.security import new_token
-from vqr_author.web.storage import Store
+from vqr_author.web.storage import Store, readable
 from vqr_author.workbook.files import MAX_FILE_BYTES
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm")
@@ -157,7 +157,8 @@ def _changes(store: Store, previous: Submission | None, staged: Path) -> str:
     if previous is None:
         return ""
     try:
-        return json.dumps(api.diff_reports(store.workbook(previous.id), staged).as_dict(), ensure_ascii=False)
+        with readable(store.workbook(previous.id)) as old:
+            return json.dumps(api.diff_reports(old, staged).as_dict(), ensure_ascii=False)
     except VqrError:
         return ""  # the previous version could not be compared (e.g. another edition): no diff shown
 
@@ -188,8 +189,8 @@ def accept_upload(db: Database, store: Store, school_id: int, sent: Sent, actor:
                 problems_json=json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False))
             session.add(submission)
             session.flush()
-            for reference in checked.photos:
-                store.put(store.photo(submission.id, reference), (checked.staged.parent / reference).read_bytes())
+            store.keep_photos(submission.id, {reference: (checked.staged.parent / reference).read_bytes()
+                                              for reference in checked.photos})
             checked.staged.replace(store.workbook(submission.id))
             if not errors:
                 session.add(Job(kind="render", submission_id=submission.id))
@@ -318,7 +319,7 @@ def summary(session: Session, store: Store) -> bytes:
         has_report = store.report(latest.id).is_file()
         status = (OK_WARNINGS if latest.warnings else OK) if has_report else HAS_ERRORS_STATUS if latest.errors else "未生成"
         outcomes.append(Outcome(
-            f"第 {latest.version} 版（{latest.uploaded:%Y-%m-%d %H:%M}）{school.state}", status, school.name, school.code,
+            f"第 {latest.version} 版（{china_time(latest.uploaded)}）{school.state}", status, school.name, school.code,
             output=download_name(school, ".docx") if has_report else "", errors=latest.errors,
             warnings=latest.warnings, problems=json.loads(latest.problems_json)))
     return summary_workbook(outcomes, load_edition().cover_key("code"))

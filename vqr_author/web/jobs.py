@@ -19,6 +19,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from vqr_author.output.pdf import KEPT_OFFICE_VARIABLE, KeptOffice, find_soffice
 from vqr_author.web.db import DONE, FAILED, QUEUED, RUNNING, Database, Job, RegionWorkbook, audit, now
-from vqr_author.web.storage import Store
+from vqr_author.web.storage import Store, readable
 
 POLL_SECONDS = 0.3
 PAGE_IMAGES = 6  # pages shown in the preview; the whole report is in the PDF
@@ -37,7 +38,8 @@ INTERNAL = "处理时工具内部出错。请重新提交；如果再次出错�
 def render_school(workbook: str, output: str) -> dict:
     from vqr_author import api
 
-    result = api.render_report(workbook, output)
+    with readable(Path(workbook)) as path:
+        result = api.render_report(path, output)
     if not result.written:
         return {"ok": False, "message": f"填报表有 {len(result.check.errors)} 个错误，没有生成报告。"}
     return {"ok": True, "notes": result.notes}
@@ -50,7 +52,8 @@ def render_pdf(workbook: str, folder: str) -> dict:
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    result = api.render_report(workbook, target / "report.docx", pdf=True)
+    with readable(Path(workbook)) as path:
+        result = api.render_report(path, target / "report.docx", pdf=True)
     if result.pdf is None:
         return {"ok": False, "message": "；".join(result.notes) or "没有生成 PDF。"}
     pages = target / "pages"
@@ -77,7 +80,10 @@ def render_region(region: str, schools: list[str], output: str, level: str, labe
             text = text.replace(name, label)
         return text
 
-    result = api.aggregate_report(region, schools, output, level=level, history=_history(region, level, earlier))
+    with ExitStack() as views:  # each school's workbook with its photos beside it
+        schools = [str(views.enter_context(readable(Path(s)))) for s in schools]
+        earlier = [str(views.enter_context(readable(Path(s)))) for s in earlier]
+        result = api.aggregate_report(region, schools, output, level=level, history=_history(region, level, earlier))
     problems = [{k: named(v) for k, v in p.as_dict(with_file=True).items()} for p in result.problems]
     if not result.written:
         return {"ok": False, "message": f"汇总时发现 {len(result.errors)} 个错误，没有生成汇总报告。", "problems": problems}

@@ -3,10 +3,10 @@ holding the workbook and its photos.
 
 A photo is matched to a case by its file name alone (the last part of what the 图片文件 cell says:
 "照片/案例1.jpg" is matched by a photo called 案例1.jpg, wherever it was on the school's computer or in
-the .zip). The name the photo was uploaded under is used for that comparison and nothing else: the
-stored photo sits where the workbook's own cell says, inside the version's folder (checked by
-``reference_ok``), so that checking, rendering, the annotated copy and the district report all find it
-beside the workbook as the command line does.
+the .zip). The name the photo was uploaded under is used for that comparison and nothing else: the photo is
+kept under its sha256 (web.storage), and wherever the library reads the version it is shown the
+photo where the workbook's own cell says (``reference_ok``), beside the workbook as the command line
+finds it, in a temporary view (storage.readable).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from vqr_author.web.refused import Refused
-from vqr_author.web.storage import RESERVED
 from vqr_author.workbook.files import MAX_FILE_BYTES
 from vqr_author.workbook.images import MAX_IMAGE_BYTES
 
@@ -53,10 +52,10 @@ def photo_key(name: str) -> str:
 
 def reference_ok(reference: str) -> bool:
     """Whether a 图片文件 cell's text may name a stored photo's place inside a version's folder: a
-    relative path of at most three ordinary parts, with a photo's extension, not one of our own names."""
+    relative path of at most three ordinary parts, with a photo's extension."""
     parts = PurePosixPath(reference.strip().replace("\\", "/")).parts
     return (0 < len(parts) <= 3 and all(_SAFE_PART.match(p) and not p.startswith(".") and p.strip() == p for p in parts)
-            and parts[0].casefold() not in RESERVED and PurePosixPath(parts[-1]).suffix.lower() in PHOTO_SUFFIXES)
+            and PurePosixPath(parts[-1]).suffix.lower() in PHOTO_SUFFIXES)
 
 
 def check_photo_name(name: str) -> None:

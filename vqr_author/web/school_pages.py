@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 from vqr_author import api
 from vqr_author.web.common import (
     form_of,
-    check_csrf, file_response, page, parts, read_sent, refuse_large_body, school_csrf, school_of,
+    bytes_response, check_csrf, file_response, page, parts, read_sent, refuse_large_body, school_csrf, school_of,
 )
+from vqr_author.web.blanks import blank_for, today_in_china
 from vqr_author.web.db import School, Submission, audit
 from vqr_author.web.desk import (
     Refused, accept_upload, download_name, latest_job, problems_of, queue, report_state,
 )
+from vqr_author.web.storage import readable
 
 router = APIRouter()
 
@@ -110,7 +112,8 @@ def version_file(request: Request, session: Session, school: School, submission:
     if what == "annotated.xlsx":
         target = store.annotated(submission.id)
         if not target.is_file():
-            api.annotate_workbook(api.check_workbook(store.workbook(submission.id)), target)
+            with readable(store.workbook(submission.id)) as workbook:
+                api.annotate_workbook(api.check_workbook(workbook), target)
         return file_response(target, download_name(school, f"-填报表第{submission.version}版-问题标注.xlsx"))
     if what == "report.docx":
         pdf_docx = store.pdf(submission.id).with_suffix(".docx")  # the PDF's .docx carries real page numbers
@@ -146,14 +149,11 @@ def preview_image(request: Request, submission: Submission, number: int) -> Resp
 
 @router.get("/s/{token}/blank.xlsx")
 def blank(request: Request, token: str) -> Response:
-    """The blank school workbook (the same for every school; made once)."""
+    """The blank school workbook with this school's 学校代码, 单位名称 and the 报告年度 filled in."""
     app = parts(request)
     with app.db.transaction() as session:
         school = school_of(session, token)
-    target = app.store.cache("blank-school.xlsx")
-    if not target.is_file():
-        api.new_workbook(target)
-    return file_response(target, download_name(school, "-空白填报表.xlsx"))
+    return bytes_response(blank_for(app.store, school, today_in_china()), download_name(school, "-空白填报表.xlsx"))
 
 
 @router.get("/s/{token}/next-year.xlsx")
@@ -168,5 +168,6 @@ def next_year(request: Request, token: str) -> Response:
         source = app.store.workbook(good[-1].id)
     target = app.store.submission(good[-1].id) / "next-year.xlsx"
     if not target.is_file():
-        api.new_workbook(target, previous=source)
+        with readable(source) as previous:
+            api.new_workbook(target, previous=previous)
     return file_response(target, download_name(school, "-下一年度填报表.xlsx"))

@@ -1,17 +1,33 @@
-"""The data folder: where every stored file lives. Every name is made here from database ids, never
-from anything a user typed or uploaded (the one exception, case photos, are placed where the stored
-workbook's own 图片文件 cells say, inside the version's folder: see web.photos); every file is written atomically (temporary file, flushed,
-then os.replace), so a crash leaves either the old file or the new one, never half of one."""
+"""The data folder: where every stored file lives. Every name is made here, from database ids or a
+file's sha256, never from anything a user typed or uploaded; every file is written atomically
+(temporary file, flushed, then os.replace), so a crash leaves either the old file or the new one,
+never half of one.
+
+Case photos are kept as ``photos/<sha256>.<ext>`` in their version's folder, with the map from the
+workbook's 图片文件 cells to those names beside them (photos.json). The library finds a case's photo
+beside the workbook, where its cell says; ``readable`` gives it that view of a stored version, in a
+temporary folder of links, for as long as it reads it.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from vqr_author.digest import sha256
 from vqr_author.output import write_atomic
 
-RESERVED = frozenset({"pdf"})  # our own folders inside a version's folder (a photo may not be placed there)
+PHOTO_MAP = "photos.json"  # beside a version's workbook: 图片文件 cell text → stored name
+PHOTO_FOLDER = "photos"
+_STORED_PHOTO = re.compile(r"^[0-9a-f]{64}\.(jpg|jpeg|png|gif|bmp)$")
 
 @dataclass(frozen=True)
 class Store:
@@ -20,6 +36,29 @@ class Store:
     def prepare(self) -> None:
         for folder in (self.data, self.files, self.data / "cache"):
             folder.mkdir(parents=True, exist_ok=True)
+        self.adopt_photos()
+
+    def adopt_photos(self) -> None:
+        """Versions stored by the first web app kept their photos where the workbook's cells said:
+        each is moved under its sha256 with the map (once: the version then has its photos.json)."""
+        from vqr_author.web.photos import PHOTO_SUFFIXES
+
+        root = self.files / "submissions"
+        for folder in sorted(root.iterdir()) if root.is_dir() else ():
+            if not folder.name.isdigit() or (folder / PHOTO_MAP).exists():
+                continue
+            found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+                     if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES
+                     and p.relative_to(folder).parts[0] not in ("pdf", PHOTO_FOLDER) and not p.name.startswith(".")}
+            if not found:  # (a version stored since has its photos in photos/ and its map: never touched here)
+                continue
+            self.keep_photos(int(folder.name), {reference: path.read_bytes() for reference, path in found.items()})
+            for path in found.values():
+                path.unlink()
+            for empty in sorted({p.parent for p in found.values()}, key=lambda p: -len(p.parts)):
+                while empty != folder and not any(empty.iterdir()):
+                    empty.rmdir()
+                    empty = empty.parent
 
     @property
     def files(self) -> Path:
@@ -35,21 +74,18 @@ class Store:
         can say which school each is about (see jobs.render_region)."""
         return self.submission(submission_id) / f"填报表-{int(submission_id)}.xlsx"
 
-    def photo(self, submission_id: int, reference: str) -> Path:
-        """Where the case photo that the version's workbook names ``reference`` is kept (beside the
-        workbook, as the command line finds it); ``reference`` was checked by photos.reference_ok."""
+    def keep_photos(self, submission_id: int, photos: dict[str, bytes]) -> None:
+        """Keep a version's case photos (by the 图片文件 cell that names each) under their sha256."""
         folder = self.submission(submission_id)
-        path = (folder / reference.strip().replace("\\", "/")).resolve()
-        assert path.is_relative_to(folder.resolve()) and path.relative_to(folder.resolve()).parts[0] not in RESERVED
-        return path
+        names = {}
+        for reference, data in photos.items():
+            names[reference] = sha256(data) + Path(reference).suffix.lower()
+            self.put(folder / PHOTO_FOLDER / names[reference], data)
+        self.put(folder / PHOTO_MAP, json.dumps(names, ensure_ascii=False, indent=1).encode("utf-8"))
 
     def photos(self, submission_id: int) -> list[str]:
         """The case photos kept with a version, by the names its workbook gives them."""
-        from vqr_author.web.photos import PHOTO_SUFFIXES
-
-        folder = self.submission(submission_id)
-        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                      if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES and p.relative_to(folder).parts[0] not in RESERVED)
+        return sorted(_photo_map(self.submission(submission_id)))
 
     def annotated(self, submission_id: int) -> Path:
         return self.submission(submission_id) / "annotated.xlsx"
@@ -89,3 +125,41 @@ class Store:
         if not path.is_file():
             self.put(path, secrets.token_hex(32).encode())
         return path.read_bytes().strip()
+
+
+def _photo_map(folder: Path) -> dict[str, str]:
+    """A version's photos: 图片文件 cell text → stored name (only names of ours; none without a map)."""
+    path = folder / PHOTO_MAP
+    names = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {reference: name for reference, name in names.items() if _STORED_PHOTO.match(name)}
+
+
+@contextmanager
+def readable(workbook: Path) -> Iterator[Path]:
+    """A stored version's workbook as the library reads it, its case photos beside it where its
+    图片文件 cells say: links (copies where the file system has none) in a temporary folder, removed
+    afterwards. A version without photos is read where it is."""
+    from vqr_author.web.photos import reference_ok
+
+    names = _photo_map(workbook.parent)
+    if not names:
+        yield workbook
+        return
+    view = Path(tempfile.mkdtemp(prefix=".view-", dir=workbook.parent))
+    try:
+        _link(workbook, view / workbook.name)
+        for reference, name in names.items():
+            if reference_ok(reference):  # checked when it was stored, and again before it names a path
+                target = view / reference.strip().replace("\\", "/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link(workbook.parent / PHOTO_FOLDER / name, target)
+        yield view / workbook.name
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
