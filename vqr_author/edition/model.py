@@ -56,7 +56,7 @@ Parts = Literal["exhaustive", "disjoint", "subset", "detail"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on the first validation: an edition loaded from the cache (edition.loader) never needs the validators
 
 
 class Formula(_Strict):
