@@ -1,5 +1,6 @@
-"""The validated-edition cache (edition.loader): the same edition file read by the same code loads
-without YAML or validation; anything else is validated as before."""
+"""What the tool keeps in the user's cache folder to skip work in the next process: the validated
+edition (edition.loader) — the same edition file read by the same code loads without YAML or
+validation, anything else is validated as before — and compiled Jinja code (cache.jinja_code)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import sys
 
 import pytest
 
+import jinja2
+
+from vqr_author import cache as vqr_cache
 from vqr_author.edition import loader
 from vqr_author.errors import EditionError
 
@@ -80,3 +84,26 @@ def test_an_unwritable_cache_folder_only_costs_the_validation(tmp_path, monkeypa
         assert loader.load_edition().id == loader.DEFAULT_EDITION
     finally:
         loader._load_file.cache_clear()
+
+
+def test_compiled_jinja_is_reused_and_equals_a_fresh_compilation(cache):
+    env = jinja2.Environment(autoescape=True)
+    source = "{% for x in xs %}<w:t>{{ x }}</w:t>{% endfor %}"
+    first = vqr_cache.jinja_code(env, source)
+    (entry,) = (cache.parent / "jinja").glob("*.jinja")
+    again = vqr_cache.jinja_code(env, source)
+    assert again is not first and again == first  # unmarshalled from the file
+    template = env.template_class.from_code(env, again, env.make_globals(None), None)
+    assert template.render(xs=["a", "<b>"]) == env.from_string(source).render(xs=["a", "<b>"])
+    other = jinja2.Environment(autoescape=False)
+    vqr_cache.jinja_code(other, source)  # another kind of environment: its own entry
+    assert len(list((cache.parent / "jinja").glob("*.jinja"))) == 2
+    entry.write_bytes(b"damaged")
+    assert vqr_cache.jinja_code(env, source) == first
+
+
+def test_a_template_syntax_error_is_raised_not_cached(cache):
+    env = jinja2.Environment()
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        vqr_cache.jinja_code(env, "{% if %}")
+    assert not list((cache.parent / "jinja").glob("*.jinja"))
