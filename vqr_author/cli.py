@@ -17,7 +17,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -28,13 +28,16 @@ from rich.table import Table
 # Only what every command needs is imported here: `vqr --help` must not load openpyxl, docxtpl or
 # the edition model (docs/performance.md). The library API and the batch machinery load on first use.
 import vqr_author as api  # the library API, loaded on first use (see vqr_author.__init__)
-from vqr_author import batch, terminal
+from vqr_author import terminal
 from vqr_author.terminal import say
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.problems import Level, Problem, error
 from vqr_author.quiet import quiet
 from vqr_author.workbook import contract
+
+if TYPE_CHECKING:
+    from vqr_author import batch
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -280,6 +283,8 @@ def _history_summary(console: Console, result: api.AggregateResult) -> None:
 
 
 def _batch_table(result: batch.BatchResult) -> Table:
+    from vqr_author import batch
+
     table = Table(header_style="bold", expand=True)
     for name, kw in (("文件", {"overflow": "fold", "ratio": 2}), ("学校", {"overflow": "fold", "ratio": 2}),
                      ("状态", {"no_wrap": True}), ("错误", {"justify": "right"}), ("警告", {"justify": "right"}),
@@ -302,6 +307,8 @@ MAX_LISTED = 10
 
 
 def _batch_problems(result: batch.BatchResult) -> None:
+    from vqr_author import batch
+
     lines: dict[str, str] = {}  # message → line (a conflict between two files is one message)
     for o in result.outcomes:
         for p in o.problems:
@@ -319,6 +326,8 @@ def _batch_problems(result: batch.BatchResult) -> None:
 
 def _batch_summary(result: batch.BatchResult) -> str:
     """One sentence on the whole run: how many workbooks, what happened to them, where the details are."""
+    from vqr_author import batch
+
     unusable = sum(o.status == batch.SKIPPED for o in result.outcomes)
     workbooks = len(result.outcomes) - unusable
     done = sum(o.succeeded for o in result.outcomes)
@@ -356,6 +365,8 @@ def batch_command(
     def action() -> int:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from vqr_author import batch  # the batch machinery (process pool, manifest, 汇总.xlsx) only for this command
+
         if history is not None and aggregate_with is None:
             raise VqrError("--history 只用于汇总报告，请同时给出 --aggregate 区县（市）填报表。")
         exclude = [p for p in (aggregate_with, history) if p is not None]  # 往年的填报表不是本年的学校
@@ -389,9 +400,11 @@ def batch_command(
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
                            edition: Optional[str], pdf: bool, page_numbers: Optional[bool], said: list[str],
                            history: Optional[Path] = None) -> int:
+    from vqr_author import batch
+    from vqr_author.compute.report import report_title
+
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.failed]
-    from vqr_author.compute.report import report_title
 
     region_check = api.check_workbook(region, edition, level=level)
     title = report_title(region_check.edition, {k: region_check.book.cover_text(k) for k in region_check.book.cover},

@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from xml.sax.saxutils import escape, quoteattr
 
 from vqr_author.output.docx_zip import DeterministicZip
+from vqr_author.xml_text import escape, quoteattr
 
 
 class Style(IntEnum):
