@@ -674,7 +674,48 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(code) from None
 
+# `vqr render 填报表 [-o 报告.docx] [选项]`, the command a school runs most, calls the command directly
+# when its arguments are plain: typer's parsing builds a pydantic validator for each parameter, about
+# 60 ms, a tenth of the whole render (docs/performance.md). Anything else — --help, an unknown,
+# misspelt or repeated option, --option=value, a value that starts with "-" — goes through typer,
+# so its help and its (Chinese) usage errors are exactly as before.
+_RENDER_VALUES = {"-o": "output", "--output": "output", "--template": "template", "--edition": "edition"}
+_RENDER_FLAGS = {"--draft": "draft", "--pdf": "pdf", "--no-page-numbers": "no_page_numbers", "--debug": "debug"}
+_RENDER_PATHS = ("workbook", "output", "template")
+
+
+def plain_render(args: list[str]) -> dict[str, object] | None:
+    """The keyword arguments of ``render`` for ``args`` (after ``vqr``) when they are plain, else None."""
+    if not args or args[0] != "render":
+        return None
+    found: dict[str, object] = {}
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in _RENDER_FLAGS:
+            name, value = _RENDER_FLAGS[arg], True
+        elif arg in _RENDER_VALUES:
+            name, value = _RENDER_VALUES[arg], next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+        elif not arg or arg.startswith("-"):
+            return None
+        else:
+            name, value = "workbook", arg
+        if name in found:
+            return None
+        found[name] = value
+    if "workbook" not in found:
+        return None
+    return {name: Path(value) if name in _RENDER_PATHS else value for name, value in found.items()}  # type: ignore[arg-type]
+
+
 def _main(args: list[str]) -> None:
+    plain = plain_render(args)
+    if plain is not None:
+        try:
+            render(**plain)  # type: ignore[arg-type]
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None
     try:
         code = app(args=args, prog_name="vqr", standalone_mode=False)
     except typer.TyperException as exc:
