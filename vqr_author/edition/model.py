@@ -569,7 +569,7 @@ class Edition(_Strict):
     publication_note: str = ""
     case_marker: str = "【案例分享】"  # before each case's title; {number} is the case's number (案例 {number} → 案例 3-5)
     numbering: Numbering = "continuous"
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=Thresholds)
     cover_fields: tuple[CoverField, ...]
     indicators: tuple[Indicator, ...]
     record_sheets: tuple[RecordSheet, ...] = ()
