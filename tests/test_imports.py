@@ -34,6 +34,26 @@ def test_help_loads_no_rendering_library() -> None:
     assert loaded_after(code) == set()
 
 
+def test_help_loads_neither_the_batch_machinery_nor_urllib() -> None:
+    """Only `vqr batch` needs the process pool, the manifest and 汇总.xlsx's writer; XML text is escaped
+    by vqr_author.xml_text, not xml.sax.saxutils (which imports urllib.request, http and email)."""
+    code = ("import sys\nsys.argv = ['vqr', '--help']\nfrom vqr_author.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('LOADED:', *(m for m in ('vqr_author.batch', 'concurrent.futures', 'multiprocessing', "
+            "'urllib.request', 'xml.sax', 'xlsxwriter') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "LOADED:"
+
+
+def test_a_render_loads_no_xlsxwriter_and_no_urllib(tmp_path) -> None:
+    """The charts' embedded workbooks are written by output.sheets (docs/performance.md)."""
+    code = (f"from vqr_author import render_report\nrender_report({str(SAMPLE_DIR / '海川职业学校.xlsx')!r}, "
+            f"{str(tmp_path / 'a.docx')!r}, page_numbers=False)\nimport sys\n"
+            "print('LOADED:', *(m for m in ('xlsxwriter', 'openpyxl', 'urllib.request', 'xml.sax') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "LOADED:"
+
+
 def test_every_command_help_loads_no_rendering_library() -> None:
     code = ("import sys\nfrom vqr_author.cli import main\n"
             "for command in ('init', 'check', 'render', 'aggregate', 'batch', 'diff'):\n"
