@@ -73,11 +73,12 @@ def test_the_api_still_loads_on_first_use() -> None:
     assert "vqr_author.api" in loaded_after("import vqr_author\nvqr_author.render_report\n")
 
 
-def test_checking_a_workbook_does_not_load_openpyxl() -> None:
+def test_checking_a_workbook_loads_neither_openpyxl_nor_word() -> None:
     """The cell reader reads the package XML itself (workbook/xlsx.py, workbook/excel.py): openpyxl,
-    whose import runs its whole package, is only for the commands that write workbooks."""
+    whose import runs its whole package, is only for the commands that write workbooks; python-docx
+    and docxtpl only for those that render (api.produce)."""
     code = f"from vqr_author import check_workbook\nassert check_workbook({str(SAMPLE_DIR / '海川职业学校.xlsx')!r}).ok\n"
-    assert "openpyxl" not in loaded_after(code)
+    assert not {"openpyxl", "docx", "docxtpl"} & loaded_after(code)
 
 
 def test_a_batch_rerun_with_nothing_changed_loads_no_edition_model(tmp_path):
