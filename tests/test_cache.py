@@ -107,3 +107,10 @@ def test_a_template_syntax_error_is_raised_not_cached(cache):
     with pytest.raises(jinja2.TemplateSyntaxError):
         vqr_cache.jinja_code(env, "{% if %}")
     assert not list((cache.parent / "jinja").glob("*.jinja"))
+
+
+def test_an_edition_file_that_is_not_utf8_is_said_in_chinese(cache, tmp_path):
+    broken = tmp_path / "gbk.yaml"
+    broken.write_bytes("id: 版式\n".encode("gbk"))
+    with pytest.raises(EditionError, match="第 5 个字节起不是 UTF-8 编码的文字"):
+        loader.load_edition(broken)

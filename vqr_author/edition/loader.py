@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_EDITION = "zhongzhi-2024"
-KEEP = 50  # cached editions kept (each about 100 kB); the oldest go first
+KEEP = 50  # cached editions kept (each about 70 kB); the oldest go first
 
 
 def available_editions() -> list[str]:
@@ -56,8 +56,6 @@ def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
 def _load_file(path: Path) -> Edition:
     # pydantic and the model load here, not with the module: naming editions costs nothing
     import pydantic
-
-    from vqr_author.edition import model
 
     try:
         content = path.read_bytes()
@@ -115,7 +113,7 @@ def _validated(path: Path, content: bytes) -> Edition:
     try:
         raw = yaml.load(content.decode("utf-8"), Loader=safe_loader)
     except UnicodeDecodeError as exc:
-        raise EditionError(f"无法读取版式文件 {path}：不是 UTF-8 编码的文字（{exc.reason}）。") from exc
+        raise EditionError(f"无法读取版式文件 {path}：第 {exc.start + 1} 个字节起不是 UTF-8 编码的文字。请用 UTF-8 编码保存版式文件。") from exc
     except yaml.YAMLError as exc:
         raise EditionError(f"版式文件 {path} 不是有效的 YAML：{exc}") from exc
     try:
