@@ -674,9 +674,10 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(code) from None
 
+
 # `vqr render 填报表 [-o 报告.docx] [选项]`, the command a school runs most, calls the command directly
 # when its arguments are plain: typer's parsing builds a pydantic validator for each parameter, about
-# 60 ms, a tenth of the whole render (docs/performance.md). Anything else — --help, an unknown,
+# 60 ms of the 0.9 s render (docs/performance.md). Anything else — --help, an unknown,
 # misspelt or repeated option, --option=value, a value that starts with "-" — goes through typer,
 # so its help and its (Chinese) usage errors are exactly as before.
 _RENDER_VALUES = {"-o": "output", "--output": "output", "--template": "template", "--edition": "edition"}
