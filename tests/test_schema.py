@@ -45,13 +45,15 @@ DOCX_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docPro
 XLSX_PARTS = {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml", "xl/workbook.xml",
               "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml"}
 COMMENTED_XLSX_PARTS = XLSX_PARTS | {"xl/comments/comment1.xml", "xl/drawings/commentsDrawing1.vml"}
+# 汇总.xlsx and the workbook in each native chart are written by vqr_author.output.sheets (no
+# document properties, no theme)
+SHEETS_PARTS = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                "xl/styles.xml", "xl/worksheets/sheet1.xml"}
+SUMMARY_XLSX_PARTS = SHEETS_PARTS | {"xl/worksheets/sheet2.xml"}
 # A report's native charts: the chart part and every part of the workbook embedded in it.
 CHART_WORKBOOK = "word/embeddings/Microsoft_Excel_Worksheet1.xlsx"
 REPORT_PARTS = DOCX_PARTS | {"word/charts/chart1.xml", "word/charts/_rels/chart1.xml.rels",
-                             *(f"{CHART_WORKBOOK}!{part}" for part in XLSX_PARTS)}
-# 汇总.xlsx is written by vqr_author.output.sheets (no document properties, no theme)
-SUMMARY_XLSX_PARTS = {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                      "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
+                             *(f"{CHART_WORKBOOK}!{part}" for part in SHEETS_PARTS)}
 
 
 @pytest.fixture(scope="session")

@@ -48,15 +48,14 @@ from vqr_author.output.pdf import (
 )
 from vqr_author.output.pdf import note as pdf_note
 from vqr_author.output.layouts import layout_key, recalled_pages, remember_pages
-from vqr_author.render import Draft, default_template, render_docx
-from vqr_author.render.context import contents, continued_tables, row_anchors
-from vqr_author.render.template import check_template
+from vqr_author.render.template import check_template, default_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, load_workbook, sheet_order
 from vqr_author.workbook.files import MAX_FILE_BYTES
 from vqr_author.workbook.contract import KEY_EDITION, SCHOOL, SHEET_COVER, level_name
 
 if TYPE_CHECKING:
+    from vqr_author.render.context import Draft
     from vqr_author.workbook.carry import Carried
 
 
@@ -121,6 +120,10 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     broke). A document laid out before by the same LibreOffice gets its remembered pages without a
     pass (output.layouts). Without LibreOffice, or when it fails, the .docx has no numbers (and no
     PDF is made), and one note says why."""
+    # Word, docxtpl and Jinja load here, not with the module: `vqr check` does not render
+    from vqr_author.render.context import contents, continued_tables, row_anchors
+    from vqr_author.render.docx import render_docx
+
     document = render_docx(report, template, draft)
     notes: list[str] = []
     if not (pdf or wants_page_numbers(page_numbers)):
@@ -207,6 +210,8 @@ def school_report_files(
     check_report_outputs(output, [*_inputs(result), (template, "模板")], pdf=pdf, record=True)
     report = result.report
     assert report is not None
+    from vqr_author.render.context import Draft
+
     produced = produce(report, template, Draft(result.problems) if draft else None, pdf, page_numbers)
     digest = sha256(produced.docx)
     record = manifest_bytes(result.path, result.edition, take_snapshot(result.edition, result.book, report), template,
@@ -487,6 +492,8 @@ def aggregate_report(
     books = {y: [r.book for r in results] for y, results in found.years.items()} if found else None
     source = region_source(region.edition, region.book, [s.school() for s in schools], books)
     report = build_report(region.edition, source)
+    from vqr_author.render.context import Draft
+
     produced = produce(report, template_path, Draft(result.problems) if draft else None, pdf, page_numbers)
     files = {output: produced.docx, **({output.with_suffix(".pdf"): produced.pdf} if produced.pdf is not None else {})}
     write_together(files)

@@ -791,8 +791,11 @@ def run_batch(
             progress(earlier)
         else:
             tasks.append(Task(str(folder), relative, str(template_path), edition_arg, str(out_dir), pdf, page_numbers))
-    if tasks and isinstance(edition, str):
-        load_edition(edition_path)  # a broken edition file is said once, here, not by every worker
+    if tasks and (edition is None or isinstance(edition, str)):
+        # Before the workers start: a broken edition file is said once, here, not by every worker; the
+        # workers (forked) inherit the loaded model instead of each loading it; and the names for
+        # 汇总.xlsx (_cover_names) need it after the pool anyway.
+        load_edition(edition_path or DEFAULT_EDITION)
     for outcome in _run_pool(tasks, jobs or os.cpu_count() or 1, progress):
         if outcome.status == CRASHED:  # a file that vanished or became unreadable mid-run is the folder's doing, not a bug
             outcome = unusable(folder / outcome.input, outcome.input) or outcome

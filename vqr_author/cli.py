@@ -17,7 +17,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -28,13 +28,16 @@ from rich.table import Table
 # Only what every command needs is imported here: `vqr --help` must not load openpyxl, docxtpl or
 # the edition model (docs/performance.md). The library API and the batch machinery load on first use.
 import vqr_author as api  # the library API, loaded on first use (see vqr_author.__init__)
-from vqr_author import batch, terminal
+from vqr_author import terminal
 from vqr_author.terminal import say
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
 from vqr_author.errors import VqrError, WorkbookUnreadable
 from vqr_author.problems import Level, Problem, error
 from vqr_author.quiet import quiet
 from vqr_author.workbook import contract
+
+if TYPE_CHECKING:
+    from vqr_author import batch
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -280,6 +283,8 @@ def _history_summary(console: Console, result: api.AggregateResult) -> None:
 
 
 def _batch_table(result: batch.BatchResult) -> Table:
+    from vqr_author import batch
+
     table = Table(header_style="bold", expand=True)
     for name, kw in (("文件", {"overflow": "fold", "ratio": 2}), ("学校", {"overflow": "fold", "ratio": 2}),
                      ("状态", {"no_wrap": True}), ("错误", {"justify": "right"}), ("警告", {"justify": "right"}),
@@ -302,6 +307,8 @@ MAX_LISTED = 10
 
 
 def _batch_problems(result: batch.BatchResult) -> None:
+    from vqr_author import batch
+
     lines: dict[str, str] = {}  # message → line (a conflict between two files is one message)
     for o in result.outcomes:
         for p in o.problems:
@@ -319,6 +326,8 @@ def _batch_problems(result: batch.BatchResult) -> None:
 
 def _batch_summary(result: batch.BatchResult) -> str:
     """One sentence on the whole run: how many workbooks, what happened to them, where the details are."""
+    from vqr_author import batch
+
     unusable = sum(o.status == batch.SKIPPED for o in result.outcomes)
     workbooks = len(result.outcomes) - unusable
     done = sum(o.succeeded for o in result.outcomes)
@@ -356,6 +365,8 @@ def batch_command(
     def action() -> int:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        from vqr_author import batch  # the batch machinery (process pool, manifest, 汇总.xlsx) only for this command
+
         if history is not None and aggregate_with is None:
             raise VqrError("--history 只用于汇总报告，请同时给出 --aggregate 区县（市）填报表。")
         exclude = [p for p in (aggregate_with, history) if p is not None]  # 往年的填报表不是本年的学校
@@ -389,9 +400,11 @@ def batch_command(
 def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, template: Optional[Path],
                            edition: Optional[str], pdf: bool, page_numbers: Optional[bool], said: list[str],
                            history: Optional[Path] = None) -> int:
+    from vqr_author import batch
+    from vqr_author.compute.report import report_title
+
     good = [result.folder / o.input for o in result.outcomes if o.succeeded]
     left_out = [o.input for o in result.failed]
-    from vqr_author.compute.report import report_title
 
     region_check = api.check_workbook(region, edition, level=level)
     title = report_title(region_check.edition, {k: region_check.book.cover_text(k) for k in region_check.book.cover},
@@ -661,7 +674,49 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(code) from None
 
+
+# `vqr render 填报表 [-o 报告.docx] [选项]`, the command a school runs most, calls the command directly
+# when its arguments are plain: typer's parsing builds a pydantic validator for each parameter, about
+# 60 ms of the 0.9 s render (docs/performance.md). Anything else — --help, an unknown,
+# misspelt or repeated option, --option=value, a value that starts with "-" — goes through typer,
+# so its help and its (Chinese) usage errors are exactly as before.
+_RENDER_VALUES = {"-o": "output", "--output": "output", "--template": "template", "--edition": "edition"}
+_RENDER_FLAGS = {"--draft": "draft", "--pdf": "pdf", "--no-page-numbers": "no_page_numbers", "--debug": "debug"}
+_RENDER_PATHS = ("workbook", "output", "template")
+
+
+def plain_render(args: list[str]) -> dict[str, object] | None:
+    """The keyword arguments of ``render`` for ``args`` (after ``vqr``) when they are plain, else None."""
+    if not args or args[0] != "render":
+        return None
+    found: dict[str, object] = {}
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in _RENDER_FLAGS:
+            name, value = _RENDER_FLAGS[arg], True
+        elif arg in _RENDER_VALUES:
+            name, value = _RENDER_VALUES[arg], next(rest, "")
+            if not value or value.startswith("-"):
+                return None
+        elif not arg or arg.startswith("-"):
+            return None
+        else:
+            name, value = "workbook", arg
+        if name in found:
+            return None
+        found[name] = value
+    if "workbook" not in found:
+        return None
+    return {name: Path(value) if name in _RENDER_PATHS else value for name, value in found.items()}  # type: ignore[arg-type]
+
+
 def _main(args: list[str]) -> None:
+    plain = plain_render(args)
+    if plain is not None:
+        try:
+            render(**plain)  # type: ignore[arg-type]
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None
     try:
         code = app(args=args, prog_name="vqr", standalone_mode=False)
     except typer.TyperException as exc:

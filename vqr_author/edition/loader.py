@@ -1,12 +1,26 @@
-"""Find and load edition files (YAML) and validate them against the edition model."""
+"""Find and load edition files (YAML) and validate them against the edition model.
+
+Parsing the YAML and validating it (and building the model's validators, which pydantic defers to
+the first validation) is a tenth of a one-school `vqr render`. An edition that validated is kept in
+the user's cache folder (vqr_author.cache, editions/) as a pickle, under a key made of the edition
+file's bytes, the model's source (edition/model.py, edition/templates.py), Python's and pydantic's
+versions: the same file read by the same code loads from there without YAML or validation. Any
+change to one of them is another key; a cache file that cannot be read, written or unpickled is
+ignored and the file is validated as before. The cache folder is the user's own (like the
+installed package's .pyc files, its contents run as code); deleting it is always safe.
+"""
 
 from __future__ import annotations
 
+import pickle
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vqr_author.errors import EditionError, os_error_text
+from vqr_author import cache
+from vqr_author.digest import sha256
+from vqr_author.errors import EditionError, VqrError, os_error_text
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -15,6 +29,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_EDITION = "zhongzhi-2024"
+KEEP = 50  # cached editions kept (each about 70 kB); the oldest go first
 
 
 def available_editions() -> list[str]:
@@ -39,7 +54,56 @@ def load_edition(name_or_path: str | Path = DEFAULT_EDITION) -> Edition:
 
 @lru_cache(maxsize=8)
 def _load_file(path: Path) -> Edition:
-    # YAML, pydantic and the model load here, not with the module: naming editions costs nothing
+    # pydantic and the model load here, not with the module: naming editions costs nothing
+    import pydantic
+
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise EditionError(f"无法读取版式文件 {path}：{os_error_text(exc)}。") from exc
+    key = sha256(b"\0".join((content, *_model_sources(), sys.version.encode(), pydantic.VERSION.encode())))
+    edition = _cached(key)
+    if edition is None:
+        edition = _validated(path, content)
+        _keep(key, edition)
+    edition._source = path
+    return edition
+
+
+def _model_sources() -> tuple[bytes, ...]:
+    folder = Path(__file__).parent
+    return tuple((folder / name).read_bytes() for name in ("model.py", "templates.py"))
+
+
+def _cache_file(key: str) -> Path:
+    return cache.cache_folder("editions") / f"{key}.pickle"
+
+
+def _cached(key: str) -> Edition | None:
+    from vqr_author.edition.model import Edition
+
+    try:
+        edition = pickle.loads(_cache_file(key).read_bytes())
+    except Exception:  # noqa: BLE001 — missing, unreadable, truncated or from other code: validate instead
+        return None
+    return edition if isinstance(edition, Edition) else None
+
+
+def _keep(key: str, edition: Edition) -> None:
+    from vqr_author.output.atomic import write_atomic
+
+    try:
+        folder = cache.cache_folder("editions")
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(_cache_file(key), pickle.dumps(edition, protocol=pickle.HIGHEST_PROTOCOL))
+        kept = sorted(folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime_ns)
+        for stale in kept[:-KEEP]:  # older versions of edition files or of the code
+            stale.unlink(missing_ok=True)
+    except (OSError, RuntimeError, VqrError):  # a full disk or a read-only home: validate again next time
+        pass
+
+
+def _validated(path: Path, content: bytes) -> Edition:
     import yaml
     from pydantic import ValidationError
 
@@ -47,18 +111,16 @@ def _load_file(path: Path) -> Edition:
 
     safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ten times faster
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader)
-    except OSError as exc:
-        raise EditionError(f"无法读取版式文件 {path}：{os_error_text(exc)}。") from exc
+        raw = yaml.load(content.decode("utf-8"), Loader=safe_loader)
+    except UnicodeDecodeError as exc:
+        raise EditionError(f"无法读取版式文件 {path}：第 {exc.start + 1} 个字节起不是 UTF-8 编码的文字。请用 UTF-8 编码保存版式文件。") from exc
     except yaml.YAMLError as exc:
         raise EditionError(f"版式文件 {path} 不是有效的 YAML：{exc}") from exc
     try:
-        edition = Edition.model_validate(raw)
+        return Edition.model_validate(raw)
     except ValidationError as exc:
         details = "；".join(f"{'.'.join(map(str, e['loc'])) or '（根）'}：{_explain(e)}" for e in exc.errors())
         raise EditionError(f"版式文件 {path} 有误：{details}") from exc
-    edition._source = path
-    return edition
 
 
 def _explain(error: ErrorDetails) -> str:

@@ -56,7 +56,7 @@ Parts = Literal["exhaustive", "disjoint", "subset", "detail"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on the first validation: an edition loaded from the cache (edition.loader) never needs the validators
 
 
 class Formula(_Strict):
@@ -635,7 +635,7 @@ class Edition(_Strict):
     annex_caption: str = "附表"  # the word before an annex table's number (seed 000 writes 表 1 计分卡)
     case_marker: str = "【案例分享】"  # before each case's title; {number} is the case's number (案例 {number} → 案例 3-5)
     numbering: Numbering = "continuous"
-    thresholds: Thresholds = Thresholds()
+    thresholds: Thresholds = Field(default_factory=Thresholds)
     cover_fields: tuple[CoverField, ...]
     indicators: tuple[Indicator, ...]
     record_sheets: tuple[RecordSheet, ...] = ()

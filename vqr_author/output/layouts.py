@@ -10,7 +10,7 @@ installed (fontconfig's list, where there is one); the same
 document laid out by the same LibreOffice gets the same pages without running it. A different
 LibreOffice or alias table, or any change to the document, is a different key.
 
-The memory is a small JSON file per key in the user's cache folder (VQR_CACHE_DIR, else
+The memory is a small JSON file per key in the user's cache folder (vqr_author.cache: VQR_CACHE_DIR, else
 $XDG_CACHE_HOME/vqr_author or ~/.cache/vqr_author, layouts/); deleting it is always safe. A file
 that cannot be read or written is ignored: the pass then simply runs.
 """
@@ -18,25 +18,21 @@ that cannot be read or written is ignored: the pass then simply runs.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
+from vqr_author import cache
 from vqr_author.digest import sha256
 from vqr_author.errors import VqrError
 from vqr_author.output.atomic import write_atomic
 
-CACHE_VARIABLE = "VQR_CACHE_DIR"
 KEEP = 2000  # files kept (each a few kB); the oldest go first
 
 
 def cache_folder() -> Path:
-    explicit = os.environ.get(CACHE_VARIABLE)
-    if explicit:
-        return Path(explicit) / "layouts"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")  # RuntimeError without a home
-    return Path(base) / "vqr_author" / "layouts"
+    return cache.cache_folder("layouts")  # RuntimeError without a home
 
 
 def layout_key(document: bytes, soffice: str, aliases: str) -> str:
@@ -49,8 +45,10 @@ def layout_key(document: bytes, soffice: str, aliases: str) -> str:
     return sha256("|".join(parts).encode("utf-8"))
 
 
+@lru_cache(maxsize=1)
 def _installed_fonts() -> str:
-    """The installed fonts as fontconfig lists them (a new or removed font can move pages)."""
+    """The installed fonts as fontconfig lists them (a new or removed font can move pages); listed
+    once per process (fc-list takes tens of milliseconds, a batch worker lays out many reports)."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return ""

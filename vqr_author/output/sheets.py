@@ -1,9 +1,12 @@
-"""A small .xlsx writer for the tables the tool reports in (汇总.xlsx): text and numbers in rows, a
-bold frozen header row, a fill or wrapped text per cell, column widths.
+"""A small .xlsx writer for the tables the tool reports in (汇总.xlsx) and the data workbook embedded
+in each native chart (render.charts): text and numbers in rows, a bold frozen header row, a fill,
+wrapped text or a number format per cell, column widths.
 
 `vqr batch` writes 汇总.xlsx on every run, also when nothing changed and nothing else is done; with
-openpyxl, importing it and saving took most of such a run (about 0.25 s of 0.5 s, docs/performance.md).
-The workbooks `vqr init` and `vqr check --annotate` write (validation lists, comments) stay with openpyxl.
+openpyxl, importing it and saving took most of such a run (about 0.25 s of 0.5 s, docs/performance.md),
+and importing XlsxWriter costs 70–90 ms, a tenth of a one-school `vqr render` (measured on this
+project's machine; docs/performance.md). The workbooks `vqr init` and `vqr check --annotate` write
+(validation lists, comments) stay with openpyxl.
 The bytes are reproducible (fixed zip timestamps) and every part validates against the ECMA-376
 Transitional schemas (tests/test_schema.py).
 """
@@ -15,9 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from xml.sax.saxutils import escape, quoteattr
 
 from vqr_author.output.docx_zip import DeterministicZip
+from vqr_author.xml_text import escape, quoteattr
 
 
 class Style(IntEnum):
@@ -28,9 +31,10 @@ class Style(IntEnum):
     GREEN = 2  # a good outcome
     RED = 3  # a failed one
     WRAPPED = 4  # long text, wrapped, aligned to the top
+    NUMBER = 5  # a number in the workbook's number format (workbook_bytes)
 
 
-Value = str | int | float
+Value = str | int | float | None  # None: no cell
 
 
 @dataclass
@@ -85,18 +89,20 @@ _FILL = '<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/><bgColor
 _STYLES = (  # cellXfs in the order of Style
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode={number_format}/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     + _FILL.format(rgb="C6EFCE") + _FILL.format(rgb="FFC7CE") + "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/>'
     '<xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 _SHEET = (
@@ -120,6 +126,8 @@ def _column(index: int) -> str:
 
 
 def _cell(ref: str, value: Value, style: Style) -> str:
+    if value is None:
+        return ""
     s = f' s="{int(style)}"' if style else ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
@@ -138,8 +146,9 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> str:
     return _SHEET.format(selected=' tabSelected="1"' if selected else "", cols=cols, rows="".join(rows))
 
 
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The .xlsx file holding ``sheets`` (the first one selected), the same bytes for the same sheets."""
+def workbook_bytes(sheets: Sequence[Sheet], number_format: str = "0") -> bytes:
+    """The .xlsx file holding ``sheets`` (the first one selected), the same bytes for the same sheets;
+    cells of the NUMBER style show ``number_format`` (a spreadsheet format code such as ``0.00``)."""
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=n)
                                                                     for n in range(1, len(sheets) + 1))),
@@ -148,7 +157,7 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             f'<sheet name={quoteattr(s.name)} sheetId="{n}" r:id="rId{n}"/>' for n, s in enumerate(sheets, 1))),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS.format(sheets="".join(_SHEET_REL.format(n=n)
                                                                            for n in range(1, len(sheets) + 1))),
-        "xl/styles.xml": _STYLES,
+        "xl/styles.xml": _STYLES.format(number_format=quoteattr(number_format)),
         **{f"xl/worksheets/sheet{n}.xml": _sheet_xml(s, n == 1) for n, s in enumerate(sheets, 1)},
     }
     buffer = io.BytesIO()

@@ -5,20 +5,18 @@ fonts (黑体 for Chinese, as the captions and table headers; Times New Roman fo
 by whatever program opens the report, like the body text: generating a report needs no font.
 
 How it is built, and why (measured for issue 11 on the sample school's three charts, this machine):
-the chart XML is written here (render.drawingml) and the workbook with XlsxWriter. python-pptx's
-ChartXmlWriter + CategoryChartData (the same XlsxWriter inside) was measured against it: importing
-python-pptx costs ~170 ms on top of the libraries a render already loads, its XML fails dml-chart.xsd
-(negative c:axId values), its workbook carries the time of writing (the report would no longer be
-byte-identical), and the data labels' fonts, the East Asian font, the top-down category order and
-the c:externalData link would still be patched in by hand through its non-public classes. openpyxl
-(already loaded) writes the workbook in ~7 ms against XlsxWriter's ~2.5 ms and stamps it with the
-current time, which only its non-public writer can avoid; XlsxWriter costs ~35 ms to import, once.
+the chart XML is written here (render.drawingml) and the workbook by output.sheets, the small writer
+汇总.xlsx uses too (reproducible bytes, no import cost). python-pptx's ChartXmlWriter +
+CategoryChartData was measured against it: importing python-pptx costs ~170 ms on top of the
+libraries a render already loads, its XML fails dml-chart.xsd (negative c:axId values), its workbook
+carries the time of writing (the report would no longer be byte-identical), and the data labels'
+fonts, the East Asian font, the top-down category order and the c:externalData link would still be
+patched in by hand through its non-public classes. openpyxl writes the workbook in ~7 ms and stamps
+it with the current time, which only its non-public writer can avoid; XlsxWriter, used here before,
+costs 70–90 ms to import in every process that renders (docs/performance.md).
 """
 
 from __future__ import annotations
-
-import io
-from datetime import datetime
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -27,6 +25,7 @@ from docx.opc.part import Part
 from docxtpl import DocxTemplate
 
 from vqr_author.compute.charts import ChartModel
+from vqr_author.output.sheets import Sheet, Style, workbook_bytes
 from vqr_author.render.drawingml import SHEET, chart_space, inline, number_format
 
 WIDTH_CM, HEIGHT_CM = 15.0, 7.6
@@ -36,8 +35,6 @@ PALETTE = ("1F4E79", "C55A11", "548235", "7F6000", "7030A0")
 EAST_ASIAN_FONT, LATIN_FONT = "黑体", "Times New Roman"
 CHART_PART = "/word/charts/chart%d.xml"
 WORKBOOK_PART = "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"
-# The embedded workbook's creation date is fixed: the same report is always the same bytes.
-WORKBOOK_DATE = datetime(2000, 1, 1)
 
 
 def height_cm(chart: ChartModel) -> float:
@@ -52,24 +49,12 @@ def height_cm(chart: ChartModel) -> float:
 def workbook(chart: ChartModel) -> bytes:
     """The chart's data as an .xlsx: categories down column A, a column per series (name in row 1),
     the values as numbers in the tables' format — the cells the chart part refers to."""
-    import xlsxwriter  # only a render needs it (not `vqr check` or `--help`)
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    book.set_properties({"created": WORKBOOK_DATE})
-    sheet = book.add_worksheet(SHEET)
-    numbers = book.add_format({"num_format": number_format(chart.decimals)})
-    sheet.set_column(0, 0, 2 + 2 * max((len(c) for c in chart.categories), default=4))
-    sheet.set_column(1, len(chart.series), 12)
-    for row, category in enumerate(chart.categories, start=1):
-        sheet.write_string(row, 0, category)  # write_string: a name such as "=1+1" stays text, never a formula
-    for column, series in enumerate(chart.series, start=1):
-        sheet.write_string(0, column, series.name)
-        for row, value in enumerate(series.values, start=1):
-            if value is not None:
-                sheet.write_number(row, column, float(value), numbers)
-    book.close()
-    return buffer.getvalue()
+    sheet = Sheet(SHEET, (2 + 2 * max((len(c) for c in chart.categories), default=4), *(12,) * len(chart.series)))
+    sheet.append([None, *(series.name for series in chart.series)])  # text cells: a name such as "=1+1" stays text
+    for row, category in enumerate(chart.categories):
+        numbers = (None if series.values[row] is None else float(series.values[row]) for series in chart.series)
+        sheet.append([category, *numbers], {column: Style.NUMBER for column in range(1, len(chart.series) + 1)})
+    return workbook_bytes([sheet], number_format(chart.decimals))
 
 
 class ChartPart(Part):

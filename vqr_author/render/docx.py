@@ -3,7 +3,8 @@
 docxtpl re-reads, re-patches and re-compiles its template on every render; a batch renders the
 same template hundreds of times. ReportTemplate keeps the template's bytes, its patched XML and the
 compiled Jinja templates for the life of the process (the template is parsed once per worker), and
-the document is written in one deterministic pass (see output.docx_zip).
+the document is written in one deterministic pass (see output.docx_zip). The compiled code is also
+kept across processes in the user's cache folder (vqr_author.cache.jinja_code).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import jinja2
 from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 
+from vqr_author import cache
 from vqr_author.compute.report import Report
 from vqr_author.errors import TemplateError
 from vqr_author.output.docx_zip import DeterministicZip
@@ -24,7 +26,8 @@ from vqr_author.render.context import Draft, build_context
 
 
 class _CompiledOnce(jinja2.Environment):
-    """docxtpl calls from_string for every part on every render; compile each source once."""
+    """docxtpl calls from_string for every part on every render; compile each source once, and
+    reuse the code compiled by an earlier process."""
 
     def __init__(self) -> None:
         super().__init__(autoescape=True)
@@ -35,7 +38,8 @@ class _CompiledOnce(jinja2.Environment):
             return super().from_string(source, globals, template_class)
         compiled = self._compiled.get(source)
         if compiled is None:
-            compiled = self._compiled[source] = super().from_string(source)
+            compiled = self._compiled[source] = self.template_class.from_code(
+                self, cache.jinja_code(self, source), self.make_globals(None), None)
         return compiled
 
 

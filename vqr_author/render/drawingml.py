@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
 
 from vqr_author.compute.charts import ChartModel
+from vqr_author.xml_text import escape, quoteattr
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"

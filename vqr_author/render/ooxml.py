@@ -7,7 +7,8 @@ markup. Paragraph styles are referred to by the ids the Word template defines.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
+
+from vqr_author.xml_text import escape, quoteattr
 
 if TYPE_CHECKING:
     from vqr_author.compute.numbering import Number
