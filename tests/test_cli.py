@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from conftest import unwrapped
 
 def vqr(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
+                          env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "COLUMNS": "160", "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
 
 
 def test_init_writes_a_blank_workbook_and_refuses_to_overwrite(tmp_path):
@@ -157,7 +158,7 @@ def test_usage_error_messages_say_what_to_do(capsys, monkeypatch):
 def test_a_reader_that_stops_early_gets_no_traceback(args, code):
     """`vqr … | head -1`: the pipe closes while vqr still writes; that is no error of the tool."""
     proc = subprocess.Popen([sys.executable, "-m", "vqr_author.cli", *args], cwd=Path(__file__).resolve().parent.parent,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "COLUMNS": "80", "PATH": "/usr/bin:/bin"})
     proc.stdout.close()  # the reader has gone before vqr writes (head -1 that already has its line)
     stderr = proc.stderr.read().decode("utf-8")
     proc.stderr.close()

@@ -4,6 +4,7 @@ edition; a level the edition has no report for is refused cleanly; an aggregate 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ DISTRICT = ROOT / "sample_inputs" / "district"
 
 def vqr(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "vqr_author.cli", *args], capture_output=True, text=True,
-                          env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+                          env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "COLUMNS": "80", "PATH": "/usr/bin:/bin"})
 
 
 def test_editions_lists_every_bundled_edition_with_type_and_levels():

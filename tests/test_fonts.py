@@ -48,7 +48,7 @@ def test_a_machine_without_any_font_writes_the_whole_report(tmp_path):
     workbook = _sample_school(tmp_path / "学校")
     out = tmp_path / "报告.docx"
     run = _vqr("render", str(workbook), "-o", str(out), cwd=tmp_path,
-               env={"FONTCONFIG_FILE": str(tmp_path / "fonts.conf"), "FONTCONFIG_PATH": str(tmp_path)})
+               env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"), "FONTCONFIG_PATH": str(tmp_path)})
     assert run.returncode == 0, run.stdout + run.stderr
     assert "字体" not in run.stdout + run.stderr
     with zipfile.ZipFile(out) as zf:

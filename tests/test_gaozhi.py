@@ -6,6 +6,7 @@ outline numbering (一、 and （一）)."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -178,7 +179,7 @@ def test_gaozhi_has_no_district_report(tmp_path):
     edition = load_edition("gaozhi-2020")
     assert edition.levels == ("学校", "市") and edition.school_type == "高职"
     done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "init", "--edition", "gaozhi-2020", "--level", "district",
-                           "-o", str(tmp_path / "区.xlsx")], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+                           "-o", str(tmp_path / "区.xlsx")], capture_output=True, text=True, env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "PATH": "/usr/bin:/bin"})
     assert done.returncode == 2 and "没有区县层级的报告" in done.stderr.replace("\n", "") and "Traceback" not in done.stderr
 
 

@@ -9,6 +9,7 @@ itself is typer's: typer ≥ 0.29 coerces a command's parameters with it.)
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -117,7 +118,7 @@ def test_plain_render_arguments_are_read_directly_and_anything_else_goes_to_type
 
 def _vqr(*args: str, cwd) -> subprocess.CompletedProcess:  # noqa: ANN001
     return subprocess.run([sys.executable, "-c", "from vqr_author.cli import main; main()", *args], capture_output=True,
-                          text=True, cwd=cwd, env={"COLUMNS": "120", "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
+                          text=True, cwd=cwd, env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "COLUMNS": "120", "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
 
 
 @pytest.mark.parametrize("case", ["clean", "errors", "draft", "missing"])
@@ -145,6 +146,6 @@ def test_a_plain_render_does_not_build_typer_s_validators(tmp_path):
             "from vqr_author.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('LOADED:', 'typer._adapters' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env={"PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
+                          env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "PATH": "/usr/bin:/bin", "VQR_PAGE_NUMBERS": "0"})
     assert done.stdout.splitlines()[-1] == "LOADED: False"
     assert (tmp_path / "a.docx").is_file()

@@ -7,6 +7,7 @@ soffice is missing they are skipped with that reason — except the test of what
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -264,7 +265,7 @@ def test_a_batch_without_libreoffice_says_so_in_one_line(tmp_path):
     nowhere.mkdir()
     done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(inbox), "-o", str(tmp_path / "输出"),
                            "--jobs", "2", "--aggregate", str(DISTRICT / "海川区.xlsx")], capture_output=True, text=True,
-                          env={"COLUMNS": "80", "PATH": str(nowhere), "VQR_PAGE_NUMBERS": "1"})
+                          env={"VQR_CACHE_DIR": os.environ["VQR_CACHE_DIR"], "COLUMNS": "80", "PATH": str(nowhere), "VQR_PAGE_NUMBERS": "1"})
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(list((tmp_path / "输出").glob("*.docx"))) == 6
     said = re.sub(r"\s+", "", done.stderr)
