@@ -5,6 +5,7 @@ XML, since that is what Word and LibreOffice lay out."""
 from __future__ import annotations
 
 import re
+import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -253,3 +254,48 @@ def test_a_continuation_caption_takes_as_many_lines_as_the_caption():
     assert continued_caption("附表", 2, "满意度调查表") == "续附表 2 满意度调查表"
     full_line = "长" * ((CAPTION_LINE_UNITS - 5) // 2)  # "表 5 " is 5 half-widths: 表 5 … just fits one line
     assert continued_caption("表", 5, full_line) == "续表 5"  # 续 would wrap it onto a second line
+
+
+def test_horizontal_bar_series_are_written_last_to_first_with_their_plotting_order():
+    """Word plots and lists series by c:order, LibreOffice in document order (and a horizontal bar
+    chart's legend backwards): written last to first, both legends read in the table's order."""
+    from lxml import etree
+
+    from vqr_author.compute.charts import ChartModel, Series
+    from vqr_author.render.drawingml import chart_space
+
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    for kind, written in (("hbar", ["对口就业率", "就业率"]), ("bar", ["就业率", "对口就业率"])):
+        model = ChartModel("x", "标题", kind, ("甲", "乙"), (Series("就业率", (D(98), D(97))),
+                                                          Series("对口就业率", (D(90), D(91)))), "%", 2, 1)
+        xml = etree.fromstring(chart_space(model, "rId1", palette=("000000", "FFFFFF"), east_asian="黑体",
+                                           latin="Times New Roman").encode())
+        series = xml.findall(".//c:barChart/c:ser", ns)
+        assert [s.findtext(".//c:tx//c:v", namespaces=ns) for s in series] == written
+        by_order = sorted(series, key=lambda s: int(s.find("c:order", ns).get("val")))
+        assert [s.findtext(".//c:tx//c:v", namespaces=ns) for s in by_order] == ["就业率", "对口就业率"]
+
+
+def _words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    """The words of a PDF page (1-based) as poppler's pdftotext -bbox places them: (x, y, text)."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(x), float(y), w) for x, y, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
+def test_legend_of_a_horizontal_bar_chart_reads_in_the_tables_order_in_libreoffice(school_pdf):
+    from pypdf import PdfReader
+
+    pages = [i + 1 for i, p in enumerate(PdfReader(school_pdf).pages) if "对口就业率" in (p.extract_text() or "")
+             and "汽车运用与维修" in (p.extract_text() or "")]
+    legends = []
+    for page in pages:
+        words = _words(school_pdf, page)
+        found = {w: (y, x) for x, y, w in reversed(words) if w in ("就业率", "对口就业率")}  # the topmost of each
+        if len(found) == 2 and abs(found["就业率"][0] - found["对口就业率"][0]) < 1:  # side by side: the legend
+            legends.append(found["就业率"][1] < found["对口就业率"][1])
+    assert legends == [True]
