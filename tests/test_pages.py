@@ -14,6 +14,8 @@ import pytest
 
 from conftest import SAMPLE, table_after
 from vqr_author import render_report
+from vqr_author.output.pdf import find_soffice
+from vqr_author.render import default_template
 from vqr_author.compute.numbers import year_change
 from vqr_author.compute.phrases import change_phrase, quantity
 from vqr_author.compute.records import RecordRow, combine_rows
@@ -232,19 +234,42 @@ def test_tables_keep_their_first_and_last_rows_together(rendered):
     assert long_tables >= 5
 
 
-def test_case_photos_are_low_enough_that_a_moved_one_leaves_under_a_quarter_page(rendered):
-    """A photo that does not fit under its case text moves to the next page with its caption (one
-    24 pt line, ~10 mm with spacing); the gap it leaves is under their height, kept below a quarter
-    of the 225 mm text block."""
-    from vqr_author.render.context import IMAGE_MAX_HEIGHT_MM
+def test_case_photos_are_at_most_45_mm_high(rendered):
+    from vqr_author.render.photos import MAX_HEIGHT_MM
 
-    assert IMAGE_MAX_HEIGHT_MM + 10 < 0.25 * (297 - 37 - 35)
     document = docx.Document(str(rendered))
     photos = [p for p in document.paragraphs if p.style.style_id == "CaseFigure"]
     assert photos
     for p in photos:
         extent = p._p.xpath(".//wp:extent")[0]
-        assert int(extent.get("cy")) <= IMAGE_MAX_HEIGHT_MM * 36000 + 1  # EMU per mm
+        assert int(extent.get("cy")) <= MAX_HEIGHT_MM * 36000 + 1  # EMU per mm
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed on this machine")
+def test_no_case_photo_leaves_more_than_a_few_lines_blank_at_a_page_foot(school_pdf):
+    """Measured in the laid-out PDF: where a case's photo is on a later page than its last line, the
+    room under that line is under four lines of case text (a photo fitted smaller than 25 mm would
+    be too small to read); photos that did fit there were set smaller, never below 25 mm."""
+    from vqr_author import check_workbook
+    from vqr_author.output.pdf import anchor_places
+    from vqr_author.render.context import anchor
+    from vqr_author.render.photos import MIN_HEIGHT_MM, case_end, geometry, photo_anchors, photo_cases
+
+    report = check_workbook(SAMPLE).report
+    page = geometry(default_template())
+    places = anchor_places(school_pdf.read_bytes(), photo_anchors(report))
+    blocks = list(photo_cases(report))
+    assert len(blocks) >= 5 and len(places) == 2 * len(blocks)
+    for block in blocks:
+        (end_page, end_top), (caption_page, _) = places[case_end(block.number)["name"]], \
+            places[anchor("figure", block.figure_number)["name"]]
+        if caption_page != end_page:
+            assert end_page + 1 == caption_page
+            assert end_top - page.body_line - page.text_bottom < 4 * page.body_line, block.heading
+    heights = [int(e.get("cy")) / 36000 for e in docx.Document(str(school_pdf.with_suffix(".docx"))).element.body
+               .xpath(".//w:p[w:pPr/w:pStyle/@w:val='CaseFigure']//wp:extent")]
+    assert len(heights) == len(blocks) and all(h >= MIN_HEIGHT_MM - 0.1 for h in heights)
+    assert min(heights) < 45  # the sample's first case photo is fitted under its text
 
 
 def test_a_continuation_caption_takes_as_many_lines_as_the_caption():
