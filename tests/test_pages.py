@@ -324,3 +324,42 @@ def test_legend_of_a_horizontal_bar_chart_reads_in_the_tables_order_in_libreoffi
         if len(found) == 2 and abs(found["就业率"][0] - found["对口就业率"][0]) < 1:  # side by side: the legend
             legends.append(found["就业率"][1] < found["对口就业率"][1])
     assert legends == [True]
+
+
+def test_school_names_in_a_wide_table_break_only_between_their_parts():
+    """The district's 各学校主要指标: nine columns at 小五 leave the name column too narrow for
+    北京市海川区现代农业职业学校; it breaks after the place names, never inside a word."""
+    from lxml import etree
+
+    from vqr_author.compute.tables import Cell, HeaderCell, TableModel
+    from vqr_author.render.tables import table_block, table_layout, text_parts
+
+    names = ("北京市海川职业学校", "北京市海川区第一职业学校", "北京市海川区现代农业职业学校", "北京海川艺术职业学校")
+    header = (tuple(HeaderCell(h) for h in ("学校", "办学性质", "全日制在校生人数（人）", "毕业生人数（人）",
+                                            "毕业去向落实率（%）", "升学率（%）", "“双师型”教师比例（%）", "生师比",
+                                            "在校生满意度（%）")),)
+    rows = tuple((Cell(n), Cell("公办", "center"), *(Cell(v, "right") for v in
+                                                     ("2580", "812", "100.00", "55.67", "85.71", "13.2:1", "97.85")))
+                 for n in names)
+    model = TableModel("schools", "2024年各学校主要指标", False, None, header, rows)
+    widths, metrics = table_layout(model)
+    assert metrics.text_style == "TableTextSmall"
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    table = etree.fromstring(f'<root xmlns:w="{w[1:-1]}">{table_block(model)}</root>').find(f"{w}tbl")
+    body = [tr for tr in table.findall(f"{w}tr") if tr.find(f"{w}trPr/{w}tblHeader") is None]
+    broken = 0
+    for tr, name in zip(body, names):
+        run = tr.find(f"{w}tc").find(f".//{w}r")
+        lines = [t.text for t in run.findall(f"{w}t")]
+        assert "".join(lines) == name
+        parts, place = text_parts(name), 0
+        for line in lines:  # each line is whole parts
+            joined = ""
+            while joined != line:
+                joined += parts[place]
+                place += 1
+                assert len(joined) <= len(line)
+        assert sum(1 if ord(ch) < 0x2E80 else 2 for ch in max(lines, key=len)) * metrics.half_em + metrics.padding \
+            <= widths[0]
+        broken += len(lines) > 1
+    assert broken  # the longest names did need two lines
