@@ -251,7 +251,7 @@ def _entry(members: list[Problem], middles: list[str], margin: int = 0) -> Para:
     first = members[0]
     indicator = first.indicator if first.indicator and first.indicator not in first.message else ""
     level = ("错误", "red") if first.level is Level.ERROR else ("警告", "yellow")
-    text = Text.assemble(level, " ", (first.place, Style(bold=True) + KEEP), (f" {indicator}：", KEEP) if indicator else "  ")
+    text = Text.assemble(level, " ", (first.place, Style(bold=True) + KEEP), (f" {indicator}：", KEEP) if indicator else " ")
     text.append(first.message)
     if len(members) > 1:
         text.append(f"（同样的问题共 {len(members)} 处：")
