@@ -63,22 +63,20 @@ class Geometry:
 
 
 @lru_cache(maxsize=8)
-def _geometry(path: Path, mtime_ns: int) -> Geometry:
+def _geometry(path: Path, mtime_ns: int) -> Geometry | None:
     import docx
 
     document = docx.Document(str(path))
     section = document.sections[-1]
     styles = {s.style_id: s for s in document.styles}
-
-    def line(style_id: str) -> float:
-        spacing = styles[style_id].paragraph_format.line_spacing
-        return spacing.pt if hasattr(spacing, "pt") else 28.0
-
-    return Geometry(section.page_height.pt - section.top_margin.pt, section.bottom_margin.pt,
-                    line("CaseBody"), line("CaseCaption"))
+    lines = [getattr(styles[s].paragraph_format.line_spacing, "pt", None) if s in styles else None
+             for s in ("CaseBody", "CaseCaption")]
+    if None in lines:  # a custom template without the case styles' exact line heights: photos are not fitted
+        return None
+    return Geometry(section.page_height.pt - section.top_margin.pt, section.bottom_margin.pt, *lines)
 
 
-def geometry(template: Path) -> Geometry:
+def geometry(template: Path) -> Geometry | None:
     return _geometry(template, template.stat().st_mtime_ns)
 
 
@@ -108,6 +106,8 @@ def fitted_photos(report: Report, template: Path, places: Mapping[str, tuple[int
 
     page = geometry(template)
     found: dict[str, str] = {}
+    if page is None:
+        return found
     for block in photo_cases(report):
         end, caption = places.get(case_end(block.number)["name"]), places.get(anchor("figure", block.figure_number)["name"])
         if end is None or caption is None or caption[0] <= end[0]:
