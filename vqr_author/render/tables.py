@@ -156,8 +156,9 @@ def column_widths(
                 unbreakable[col] = max(unbreakable[col], _header_need(hc.text, 1000))
     text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -body[c])
     preferred = [max(b, h) * metrics.half_em + metrics.padding for b, h in zip(body, header)]
-    narrowest = {"all": [0] * ncols, "parts": part}.get(squeeze, body)
-    minimal = [max(MIN_TEXT_COLUMN, n * metrics.half_em + metrics.padding) if c in text_cols and squeeze in ("parts", "all")
+    wraps = squeeze in ("parts", "all")  # text columns narrowed: to their widest part, or to MIN_TEXT_COLUMN
+    narrowest = part if squeeze == "parts" else [0] * ncols
+    minimal = [max(MIN_TEXT_COLUMN, n * metrics.half_em + metrics.padding) if wraps and c in text_cols
                else b * metrics.half_em + metrics.padding for c, (b, n) in enumerate(zip(body, narrowest))]
     minimal = [max(min(m, p), u * metrics.half_em + metrics.padding) for m, p, u in zip(minimal, preferred, unbreakable)]
     spare = total - sum(preferred)
@@ -177,7 +178,8 @@ def column_widths(
 def table_layout(model: TableModel, flagged_refs: Collection[str] = ()) -> tuple[list[int], Metrics]:
     """Widths and type size: the largest type (五号, 小五, then tighter) at which no cell has to wrap
     — a smaller type reads better than school names and headers broken over lines — else at which
-    only headers wrap, else the largest at which the columns can be narrowed to fit."""
+    only headers wrap, else at which text wraps only between its parts, else the largest at which
+    the columns can be narrowed to fit."""
     for squeeze in SQUEEZES:
         for metrics in (NORMAL, COMPACT, TIGHT):
             widths = column_widths(model, TEXT_WIDTH, metrics, flagged_refs, squeeze)
