@@ -254,7 +254,7 @@ def _entry(members: list[Problem], middles: list[str], margin: int = 0) -> Para:
     text = Text.assemble(level, " ", (first.place, Style(bold=True) + KEEP), (f" {indicator}：", KEEP) if indicator else " ")
     text.append(first.message)
     if len(members) > 1:
-        text.append(f"（同样的问题共 {len(members)} 处：")
+        text.append(f"（同样的问题共 {len(members)} 处：", KEEP)  # one phrase, never split
         for i, p in enumerate(members):
             text.append("、" if i else "")
             label = _label(p, with_sheet=not i or p.sheet != members[i - 1].sheet)
