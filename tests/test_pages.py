@@ -363,3 +363,13 @@ def test_school_names_in_a_wide_table_break_only_between_their_parts():
             <= widths[0]
         broken += len(lines) > 1
     assert broken  # the longest names did need two lines
+
+
+def test_each_item_of_a_list_in_a_narrow_cell_begins_a_line_when_it_does_not_fit():
+    from vqr_author.render.tables import cell_lines
+
+    two = "北京市海川区城建职业学校、北京市海川区机电工程学校"
+    assert cell_lines(two, 22) == ["北京市海川区", "城建职业学校、", "北京市海川区", "机电工程学校"]
+    assert cell_lines("省级 2所、行业或企业 1所", 14) == ["省级 2所、", "行业或企业 1所"]
+    assert cell_lines(two, 60) == [two]  # it fits
+    assert cell_lines("北京市海川区第一职业学校", 10) == ["北京市海川区第一职业学校"]  # a part is wider: Word wraps

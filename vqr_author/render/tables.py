@@ -108,13 +108,27 @@ def text_parts(text: str) -> list[str]:
     return [part for part in _PART_END.split(text) if part]
 
 
+_ITEM_END = re.compile(r"(?<=[，、：；。])")  # the items of a list: 北京市海川区城建职业学校、北京市…
+
+
 def cell_lines(text: str, units: int) -> list[str]:
-    """``text`` in lines of at most ``units`` half-width characters broken only between its parts;
-    as one line (for Word to wrap) when it fits, or when a part alone is wider than ``units``."""
-    parts = text_parts(text)
-    if _units(text) <= units or max(_units(p) for p in parts) > units:
+    """``text`` in lines of at most ``units`` half-width characters broken only between its parts,
+    each item of a list beginning a line when it does not fit on the one before; as one line (for
+    Word to wrap) when it fits, or when a part alone is wider than ``units``."""
+    if _units(text) <= units or max(_units(p) for p in text_parts(text)) > units:
         return [text]
-    return _fill(parts, units)
+    lines: list[str] = []
+    line = ""
+    for item in filter(None, _ITEM_END.split(text)):
+        if line and _units(line + item) > units:
+            lines.append(line)
+            line = ""
+        if _units(line + item) <= units:
+            line += item
+            continue
+        *whole, line = _fill(text_parts(item), units)  # an item wider than a line: between its parts
+        lines += whole
+    return [*lines, line] if line else lines
 
 
 def _is_text_column(model: TableModel, col: int) -> bool:
