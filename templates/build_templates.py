@@ -311,7 +311,11 @@ def cases(doc, container: str) -> None:
     caption 图 N (numbered on with the charts)."""
     para(doc, f"{{%p for case in {container}.cases %}}", "Normal")
     bookmarked(para(doc, "{{ case.heading }}", "CaseTitle"), "case.anchor")
-    loop(doc, "text in case.paragraphs", "{{ text }}", "CaseBody")
+    # the last paragraph ends in an empty bookmark: the layout pass reads where the case text ends
+    # on its page, and fits a photo that moved on to the room left there (render.photos)
+    para(doc, "{%p for text in case.paragraphs %}", "Normal")
+    runs(para(doc, "{{ text }}", "CaseBody"), '<w:r><w:t>{{r case.end if loop.last else "" }}</w:t></w:r>')
+    para(doc, "{%p endfor %}", "Normal")
     para(doc, "{%p if case.image %}", "Normal")
     para(doc, "{{ case.image }}", "CaseFigure")
     p = bookmarked(para(doc, "", "CaseCaption"), "case.figure_anchor")

@@ -110,10 +110,11 @@ def table_after(document, caption: str):
 
 
 def rows_by_label(table, label_col: int = 0) -> dict[str, list[str]]:
-    """Body rows of a one-header-row table, keyed by the text of ``label_col`` (first occurrence)."""
+    """Body rows of a one-header-row table, keyed by the text of ``label_col`` (first occurrence); a
+    cell's text as one line (a narrow column's text is set in lines: render.tables.cell_lines)."""
     rows: dict[str, list[str]] = {}
     for row in table.rows[1:]:
-        cells = [c.text for c in row.cells]
+        cells = [c.text.replace("\n", "") for c in row.cells]
         rows.setdefault(cells[label_col], cells)
     return rows
 

@@ -119,7 +119,8 @@ def read_charts(path: Path) -> list[ReadChart]:
             assert kind == CHART_TYPE
             xml = etree.fromstring(zf.read(part))
             bar = xml.find("c:chart/c:plotArea/c:barChart", NS)
-            sers = bar.findall("c:ser", NS)
+            # in plotting order (c:order), as Word reads it; LibreOffice reads document order
+            sers = sorted(bar.findall("c:ser", NS), key=lambda s: int(s.find("c:order", NS).get("val")))
             series = []
             for ser in sers:
                 cache = ser.find("c:val/c:numRef/c:numCache", NS)

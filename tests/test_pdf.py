@@ -20,6 +20,7 @@ from PIL import Image, ImageStat
 from pypdf import PdfReader
 
 from conftest import ROOT
+import vqr_author.api as api
 from vqr_author import aggregate_report, render_report
 from vqr_author.output import pdf as pdf_module
 
@@ -195,14 +196,25 @@ def test_entries_on_the_preface_pages_show_the_number_printed_there(school_pdf):
 
 
 @needs_soffice
-def test_render_without_pdf_fills_the_page_numbers_in_one_pass(sample, tmp_path, monkeypatch, school_pdf):
+def test_render_without_pdf_fills_the_page_numbers_in_one_pass_and_one_per_round_of_fitted_photos(
+        sample, tmp_path, monkeypatch, school_pdf):
     monkeypatch.setenv("VQR_CACHE_DIR", str(tmp_path / "cache"))  # nothing remembered: the pass runs
     calls = []
     convert = pdf_module.docx_to_pdf
     monkeypatch.setattr("vqr_author.api.docx_to_pdf", lambda *a: calls.append(1) or convert(*a))
+    fit, rounds = api.fitted_photos, []
+
+    def counted(*args):  # noqa: ANN002, ANN202
+        found = fit(*args)
+        if found:
+            rounds.append(found)
+        return found
+
+    monkeypatch.setattr("vqr_author.api.fitted_photos", counted)
     result = render_report(sample, tmp_path / "报告.docx", page_numbers=True)
     assert result.notes == [] and result.pdf is None and not (tmp_path / "报告.pdf").exists()
-    assert len(calls) == 1
+    assert 1 <= len(rounds) <= api.FIT_PASSES  # the sample's first case photo is fitted (render.photos)
+    assert len(calls) == 1 + len(rounds)
     assert docx_entries(tmp_path / "报告.docx") == docx_entries(school_pdf.with_suffix(".docx"))
 
 

@@ -185,3 +185,43 @@ def test_diff_of_a_paragraph_shows_old_and_new_text_within_80_columns(sample, ed
     lines = lines_of(vqr80("diff", str(before), str(sample)))
     assert_fits_and_breaks_well(lines, {"正文!B2", "24.9人/班", "指标!F150"})
     assert any(line.strip().startswith("原值：") for line in lines) and any("新值：" in line for line in lines)
+
+
+def test_a_problem_without_an_indicator_is_separated_from_its_cell_by_one_space():
+    lines = lines_of(vqr80("check", str(WITH_ERRORS)))
+    entries = [line for line in lines if line.startswith(("错误 ", "警告 "))]
+    assert entries and all(re.match(r"^(错误|警告) \S+ \S", line) for line in entries), entries
+    assert not any("  " in line.strip() for line in lines)
+
+
+def test_demo_password_is_on_one_line_within_80_columns(tmp_path):
+    """`vqr serve --demo` prints the admin's password before it starts; with its port taken it stops there."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = vqr80("serve", "--demo", "--data", str(tmp_path / "示例"), "--port", str(taken.getsockname()[1]))
+    lines = lines_of(result)
+    assert result.returncode != 0 and "端口已被其他程序占用" in result.stderr
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    login = next(line for line in lines if line.startswith("教育局登录："))
+    assert re.fullmatch(r"教育局登录：用户名 admin，密码 \S{12}", login), login
+
+
+def test_an_internal_error_says_where_its_details_are_never_the_exception(monkeypatch):
+    from vqr_author import batch
+    from vqr_author.web import jobs
+
+    def crash(path):  # noqa: ANN001, ANN202
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(batch, "signature", crash)
+    outcome = batch.render_one(batch.Task(str(SCHOOL.parent), SCHOOL.name, "report.docx", None, "输出"))
+    monkeypatch.setattr(jobs, "crash", lambda: 1 / 0, raising=False)
+    web = jobs._run("crash")["message"]
+    for message in (outcome.problems[0]["message"], web):
+        assert "ZeroDivisionError" not in message and "division" not in message
+        log = Path(re.search(r"日志文件：(\S+?\.log)", message).group(1))
+        assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
+        log.unlink()

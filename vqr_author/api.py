@@ -42,6 +42,7 @@ from vqr_author.output.pdf import (
     INSTALL_HINT,
     PdfError,
     anchor_pages,
+    anchor_places,
     docx_to_pdf,
     find_soffice,
     wants_page_numbers,
@@ -115,7 +116,9 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     cases itself (PAGEREF fields), and the page of each heading, caption and table row is read
     from that layout. The numbers are written into the .docx as the numbers Word and WPS show, and
     each table that ran onto another page is split there under a 续表 caption — in the space the
-    layout already gave its repeated caption row, so the pages do not move. The PDF, which must
+    layout already gave its repeated caption row, so the pages do not move. A case photo that the
+    layout moved to the page after its text is set to the height of the room left there, and the
+    report laid out again with it (_fit_photos). The PDF, which must
     show the 续表 captions too, is then laid out from that .docx (a second pass, only when a table
     broke). A document laid out before by the same LibreOffice gets its remembered pages without a
     pass (output.layouts). Without LibreOffice, or when it fails, the .docx has no numbers (and no
@@ -142,7 +145,8 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     except PdfError as exc:
         return Produced(document, None, [*notes, pdf_note(str(exc), pdf)])
     try:
-        pages = anchor_pages(laid_out, anchors | rows)
+        photos, laid_out = _fit_photos(report, template, draft, soffice, laid_out)
+        pages = anchor_pages(laid_out, anchors | rows) | photos
         if anchors - pages.keys():
             raise PdfError(f"LibreOffice 排出的 PDF 中找不到目录所指的 {len(anchors - pages.keys())} 处标题或图表"
                            "（需要 LibreOffice 7.4 或更新的版本）")
@@ -160,6 +164,31 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     if any(again.get(a) != pages[a] for a in anchors):  # the split moved a page: the PDF's own numbers
         finished = render_docx(report, template, draft, {**pages, **again})
     return Produced(finished, continued, notes)
+
+
+FIT_PASSES = 2  # layouts after the first that fit case photos: each smaller photo moves the pages after it
+
+
+def _fit_photos(report: Report, template: Path, draft: Draft | None, soffice: str,
+                laid_out: bytes) -> tuple[dict[str, str], bytes]:
+    """The heights of the case photos that moved past their text's page in ``laid_out``, set to the
+    room that text left (render.photos), and the layout of the report with them; again when that
+    moved a later photo on, at most FIT_PASSES times. A failed pass keeps the last layout."""
+    from vqr_author.render.docx import render_docx
+    from vqr_author.render.photos import fitted_photos, photo_anchors
+
+    fitted: dict[str, str] = {}
+    anchors = photo_anchors(report)
+    for _ in range(FIT_PASSES):
+        more = fitted_photos(report, template, anchor_places(laid_out, anchors), fitted)
+        if not more:
+            break
+        try:
+            refitted = docx_to_pdf(render_docx(report, template, draft, fitted | more), soffice)
+        except PdfError:
+            break
+        fitted, laid_out = fitted | more, refitted
+    return fitted, laid_out
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from vqr_author import __version__
 from vqr_author.digest import file_sha256, sha256
 from vqr_author.edition.loader import DATA_DIR, DEFAULT_EDITION, available_editions, edition_file, load_edition
 from vqr_author.edition.names import CoverNames
-from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text
+from vqr_author.errors import InputFolderError, OutputError, VqrError, os_error_text, trace_note
 from vqr_author.output import write_atomic
 from vqr_author.output.atomic import TEMP_PREFIX, process_alive, remove_stale_temporaries, stage
 from vqr_author.output.pdf import find_soffice, wants_page_numbers
@@ -289,8 +289,9 @@ def render_one(task: Task) -> Outcome:
     except Exception as exc:  # noqa: BLE001 — one bad workbook must never stop the others
         outcome.status = CRASHED
         outcome.errors = 1
-        outcome.problems = [error("internal-error", f"处理该文件时工具内部出错（{type(exc).__name__}）。"
-                                  "请用 vqr check 单独检查该文件，并加 --debug 把日志发给技术支持。").as_dict()]
+        note = trace_note(exc)
+        outcome.problems = [error("internal-error", f"处理该文件时工具内部出错。{note}请用 vqr check 单独检查该文件，"
+                                  f"并把{'该日志' if note else '该文件'}发给技术支持。").as_dict()]
     outcome.seconds = round(time.perf_counter() - started, 2)
     return outcome
 

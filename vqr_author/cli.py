@@ -7,14 +7,11 @@ edition problem; 3 an internal error of the tool; 130 interrupted.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import signal
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -31,7 +28,7 @@ import vqr_author as api  # the library API, loaded on first use (see vqr_author
 from vqr_author import terminal
 from vqr_author.terminal import say
 from vqr_author.edition import DEFAULT_EDITION, available_editions, load_edition
-from vqr_author.errors import VqrError, WorkbookUnreadable
+from vqr_author.errors import VqrError, WorkbookUnreadable, trace_note
 from vqr_author.problems import Level, Problem, error
 from vqr_author.quiet import quiet
 from vqr_author.workbook import contract
@@ -84,13 +81,12 @@ def _run(action: Callable[[], int], debug: bool) -> None:
     except KeyboardInterrupt:
         say(err, "已中断。之前生成的文件保持不变。")
         code = EXIT_INTERRUPTED
-    except Exception:  # a bug in the tool: say so plainly, keep the details for support
+    except Exception as exc:  # a bug in the tool: say so plainly, keep the details for support
         detail = "请加 --debug 重新运行以生成日志文件，并把日志发给技术支持。"
         if debug:
-            log = Path(tempfile.gettempdir()) / f"vqr-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            detail = f"详细信息已写入日志文件：{log}。请把该文件发给技术支持。"
-        say(err, f"[bold red]工具内部错误：[/]处理过程中出现了意外情况。{detail}")
+            note = trace_note(exc)
+            detail = f"{note}请把该文件发给技术支持。" if note else "日志文件无法写入临时文件夹，请检查磁盘空间。"
+        say(err, f"[bold red]工具内部错误：[/]处理过程中出现了意外情况。{escape(detail)}")
         code = EXIT_INTERNAL
     raise typer.Exit(code)
 
@@ -512,9 +508,11 @@ def serve(
             password = admin.prepare_demo(folder)
             if password is not None:
                 say(out, f"已用示例区县填好数据文件夹：{escape(str(folder))}")
-                say(out, f"教育局登录：用户名 {admin.DEMO_ADMIN}，密码 {password}（请记下；可用 vqr admin-password 修改）")
+                say(out, f"教育局登录：用户名 {admin.DEMO_ADMIN}，密码 {password}")  # on one line, whole
+                say(out, "（请记下密码；可用 vqr admin-password 修改。）")
             else:
-                say(out, f"使用已有的示例数据文件夹：{escape(str(folder))}（管理员密码同上次；忘记时运行 vqr admin-password --data {escape(str(folder))}）")
+                say(out, f"使用已有的示例数据文件夹：{escape(str(folder))}")
+                say(out, f"（管理员密码同上次；忘记时运行 vqr admin-password --data {escape(str(folder))}）")
         import uvicorn
 
         from vqr_author.web.app import create_app

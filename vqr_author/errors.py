@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import tempfile
+import traceback
+from pathlib import Path
 
 from vqr_author.problems import PROBLEM_CODES
 
@@ -94,3 +98,21 @@ class InputFolderError(VqrError):
     """The folder of workbooks given to `vqr batch` cannot be used (missing, not a folder, unreadable)."""
 
     exit_code = 2
+
+
+def write_trace(exc: BaseException) -> Path | None:
+    """A bug's details (the traceback of ``exc``) in a new log file in the temporary folder, for
+    technical support; None when it cannot be written. The user is told where, never the details."""
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix=f"vqr-{dt.datetime.now():%Y%m%d-%H%M%S}-",
+                                         suffix=".log", delete=False) as log:
+            log.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    except (OSError, RuntimeError):
+        return None
+    return Path(log.name)
+
+
+def trace_note(exc: BaseException) -> str:
+    """"详细信息已写入日志文件：…。" after writing the log (write_trace), or "" when it could not be."""
+    log = write_trace(exc)
+    return f"详细信息已写入日志文件：{log}。" if log else ""

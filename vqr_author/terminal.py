@@ -251,10 +251,10 @@ def _entry(members: list[Problem], middles: list[str], margin: int = 0) -> Para:
     first = members[0]
     indicator = first.indicator if first.indicator and first.indicator not in first.message else ""
     level = ("错误", "red") if first.level is Level.ERROR else ("警告", "yellow")
-    text = Text.assemble(level, " ", (first.place, Style(bold=True) + KEEP), (f" {indicator}：", KEEP) if indicator else "  ")
+    text = Text.assemble(level, " ", (first.place, Style(bold=True) + KEEP), (f" {indicator}：", KEEP) if indicator else " ")
     text.append(first.message)
     if len(members) > 1:
-        text.append(f"（同样的问题共 {len(members)} 处：")
+        text.append(f"（同样的问题共 {len(members)} 处：", KEEP)  # one phrase, never split
         for i, p in enumerate(members):
             text.append("、" if i else "")
             label = _label(p, with_sheet=not i or p.sheet != members[i - 1].sheet)

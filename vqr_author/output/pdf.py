@@ -18,10 +18,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vqr_author.errors import VqrError, os_error_text
 
@@ -268,24 +268,37 @@ def _page_texts(pdf: bytes, reader: PdfReader) -> list[str]:
     return [page.extract_text() or "" for page in reader.pages]
 
 
-def anchor_pages(pdf: bytes, bookmarks: Collection[str]) -> dict[str, str]:
-    """The printed page number (the footer "- N -" of its page) of each of ``bookmarks`` found among
-    the named destinations of ``pdf``; a bookmark on a page without a number is left out."""
+def _destinations(reader: PdfReader, bookmarks: Collection[str]) -> Iterator[tuple[str, int, float]]:
+    """Each of ``bookmarks`` found among the named destinations of ``reader``: its page index and
+    the height (points from the page's foot) of the top of its line."""
+    wanted = {destination_name(b): b for b in bookmarks} | {b: b for b in bookmarks}
+    for name, destination in reader.named_destinations.items():
+        bookmark = wanted.get(name.lstrip("/"))
+        if bookmark is not None:
+            yield bookmark, reader.get_destination_page_number(destination), float(destination.get("/Top") or 0)
+
+
+def _read(pdf: bytes, read: Callable[[PdfReader], dict[str, Any]]) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(BytesIO(pdf))
-        printed = [numbers[-1] if numbers else None for numbers in map(_FOOTER.findall, _page_texts(pdf, reader))]
-        destinations = reader.named_destinations
-        wanted = {destination_name(b): b for b in bookmarks} | {b: b for b in bookmarks}
-        found = {}
-        for name, destination in destinations.items():
-            bookmark = wanted.get(name.lstrip("/"))
-            if bookmark is not None:
-                number = printed[reader.get_destination_page_number(destination)]
-                if number:
-                    found[bookmark] = number
-    except (PyPdfError, ValueError, KeyError, IndexError) as exc:
+        return read(PdfReader(BytesIO(pdf)))
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise PdfError(f"无法读取 LibreOffice 排出的 PDF（{type(exc).__name__}）") from exc
-    return found
+
+
+def anchor_pages(pdf: bytes, bookmarks: Collection[str]) -> dict[str, str]:
+    """The printed page number (the footer "- N -" of its page) of each of ``bookmarks`` found among
+    the named destinations of ``pdf``; a bookmark on a page without a number is left out."""
+    def read(reader: PdfReader) -> dict[str, str]:
+        printed = [numbers[-1] if numbers else None for numbers in map(_FOOTER.findall, _page_texts(pdf, reader))]
+        return {bookmark: printed[page] for bookmark, page, _ in _destinations(reader, bookmarks) if printed[page]}
+
+    return _read(pdf, read)
+
+
+def anchor_places(pdf: bytes, bookmarks: Collection[str]) -> dict[str, tuple[int, float]]:
+    """Where each of ``bookmarks`` found in ``pdf`` is: its page index and the height of its line's
+    top (points from the page's foot), as LibreOffice exported it."""
+    return _read(pdf, lambda reader: {b: (page, top) for b, page, top in _destinations(reader, bookmarks)})

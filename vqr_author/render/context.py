@@ -21,13 +21,8 @@ from vqr_author.compute.tables import Cell, HeaderCell, TableModel
 from vqr_author.problems import Level, Problem
 from vqr_author.render import ooxml
 from vqr_author.render.charts import NativeChart
+from vqr_author.render.photos import MAX_HEIGHT_MM, case_end, photo_key, photo_size_mm
 from vqr_author.render.tables import breakable, row_anchor, table_block, table_breaks
-
-IMAGE_MAX_WIDTH_MM = 110
-# A case photo that does not fit at the foot of a page moves to the next one with its caption and
-# leaves that gap; at 45 mm it is at most photo and caption, under a quarter of the 225 mm text block.
-IMAGE_MAX_HEIGHT_MM = 45
-
 
 @dataclass(frozen=True)
 class Draft:
@@ -49,22 +44,23 @@ def problems_table(problems: Sequence[Problem]) -> TableModel:
     return TableModel("draft_problems", "待修正的问题", False, None, header, rows)
 
 
-def _image(tpl: DocxTemplate, path: Path, pixels: tuple[int, int]) -> InlineImage:
-    """The photo scaled to the text width, or less when it is tall."""
-    px_width, px_height = pixels
-    width_mm = min(IMAGE_MAX_WIDTH_MM, IMAGE_MAX_HEIGHT_MM * px_width / px_height)
-    return InlineImage(tpl, str(path), width=Mm(width_mm))
+def _image(tpl: DocxTemplate, path: Path, pixels: tuple[int, int], height_mm: str | None) -> InlineImage:
+    """The photo scaled to the text width, or less when it is tall or fitted to a page (``height_mm``)."""
+    width, _ = photo_size_mm(pixels, float(height_mm) if height_mm else MAX_HEIGHT_MM)
+    return InlineImage(tpl, str(path), width=Mm(width))
 
 
-def _case(tpl: DocxTemplate, block: CaseBlock, draft: Draft | None) -> dict[str, Any]:
+def _case(tpl: DocxTemplate, block: CaseBlock, draft: Draft | None, pages: Mapping[str, str] | None) -> dict[str, Any]:
     case = block.case
+    height = (pages or {}).get(photo_key(block.number))
     problems = []
     if draft is not None:
         problems = [p.message for p in draft.problems if p.sheet == case.sheet and p.row == case.row]
     return {
         "heading": block.heading,
         "paragraphs": list(case.paragraphs),
-        "image": _image(tpl, case.image, case.image_pixels) if case.image and case.image_pixels else None,
+        "image": _image(tpl, case.image, case.image_pixels, height) if case.image and case.image_pixels else None,
+        "end": case_end(block.number)["mark"],
         "figure_number": Markup(ooxml.number_runs("图", block.figure_number)) if block.figure_number is not None else None,
         "anchor": anchor("case", block.number),
         "figure_anchor": anchor("figure", block.figure_number) if block.figure_number is not None else None,
@@ -187,8 +183,9 @@ def build_context(
     draft: Draft | None = None,
     pages: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """``pages``: the printed page number of each bookmark (anchor name), when the layout is known:
-    the 目录's numbers, and the rows where tables break (then continued under a 续表 caption)."""
+    """``pages``: what the layout pass found, when the layout is known: the printed page number of
+    each bookmark (anchor name) — the 目录's numbers, and the rows where tables break (then
+    continued under a 续表 caption) — and the heights case photos are fitted to (render.photos)."""
     flagged = draft.refs if draft else frozenset()
     listed = contents(report)
     sections = [
@@ -201,7 +198,7 @@ def build_context(
             "paragraphs": [p.text for p in c.paragraphs],
             "tables": _tables(c, flagged, pages),
             "charts": _charts(tpl, c),
-            "cases": [_case(tpl, b, draft) for b in c.cases],
+            "cases": [_case(tpl, b, draft, pages) for b in c.cases],
         }
         for number, c in enumerate(report.sections, start=1)
     ]
@@ -229,7 +226,7 @@ def build_context(
             "paragraphs": [p.text for p in report.preface.paragraphs],
             "tables": _tables(report.preface, flagged, pages),
             "charts": _charts(tpl, report.preface),
-            "cases": [_case(tpl, b, draft) for b in report.preface.cases],
+            "cases": [_case(tpl, b, draft, pages) for b in report.preface.cases],
         },
         "toc": _entries(listed["toc"], pages),
         "lists": [

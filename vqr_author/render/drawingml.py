@@ -105,6 +105,11 @@ def chart_space(chart: ChartModel, workbook_rel: str, *, palette: Sequence[str],
             f"<c:cat>{_strings(categories, chart.categories)}</c:cat>"
             f'<c:val>{_numbers(f"{SHEET}!${column}$2:${column}${count + 1}", s.values, code)}</c:val></c:ser>')
     horizontal = chart.kind == "hbar"
+    if horizontal:
+        # Word plots and lists series by c:order; LibreOffice takes them in document order and lists
+        # a horizontal bar chart's legend backwards. Written last to first, both legends read in the
+        # table's column order (c:order is unchanged, so Word's bars and legend are as before).
+        series.reverse()
     values = [v for s in chart.series for v in s.values if v is not None]
     from_zero = '<c:min val="0"/>' if all(v >= 0 for v in values) else ""  # bars start at 0, as readers expect
     legend = (f'<c:legend><c:legendPos val="t"/><c:overlay val="0"/>{_text_properties(9, fonts)}</c:legend>'

@@ -23,10 +23,10 @@ def text_run(text: str, *, bold: bool = False, color: str | None = None) -> str:
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def lines_run(lines: list[str]) -> str:
+def lines_run(lines: list[str], *, bold: bool = False) -> str:
     """One run of text set in the given lines (explicit line breaks between them)."""
     body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in lines)
-    return f"<w:r>{body}</w:r>"
+    return f"<w:r>{'<w:rPr><w:b/><w:bCs/></w:rPr>' if bold else ''}{body}</w:r>"
 
 
 def field_runs(instruction: str, cached: str) -> str:

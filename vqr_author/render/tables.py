@@ -108,6 +108,40 @@ def _header_need(text: str, max_lines: int) -> int:
         width += 1
 
 
+# Where the text of a body cell may break when its column is narrower than the text: after the
+# place names of a school's name (北京市 / 海川区 / 第一职业学校), after a comma or colon, before a
+# bracket — between the parts a reader takes in at once, never inside one.
+_PART_END = re.compile(r"(?<=[省市区县州旗盟，、：；。）)])(?=[^，、：；。）)])|(?=[（(])")
+
+
+def text_parts(text: str) -> list[str]:
+    """``text`` cut into the parts a line of a narrow cell may end after (see _PART_END)."""
+    return [part for part in _PART_END.split(text) if part]
+
+
+_ITEM_END = re.compile(r"(?<=[，、：；。])")  # the items of a list: 北京市海川区城建职业学校、北京市…
+
+
+def cell_lines(text: str, units: int) -> list[str]:
+    """``text`` in lines of at most ``units`` half-width characters broken only between its parts,
+    each item of a list beginning a line when it does not fit on the one before; as one line (for
+    Word to wrap) when it fits, or when a part alone is wider than ``units``."""
+    if _units(text) <= units or max(_units(p) for p in text_parts(text)) > units:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for item in filter(None, _ITEM_END.split(text)):
+        if line and _units(line + item) > units:
+            lines.append(line)
+            line = ""
+        if _units(line + item) <= units:
+            line += item
+            continue
+        *whole, line = _fill(text_parts(item), units)  # an item wider than a line: between its parts
+        lines += whole
+    return [*lines, line] if line else lines
+
+
 def _is_text_column(model: TableModel, col: int) -> bool:
     return any(_units(row[col].text) > len(row[col].text) for row in model.rows if col < len(row))
 
@@ -116,20 +150,28 @@ def _flagged(cell: Cell, flagged_refs: Collection[str]) -> bool:
     return bool(flagged_refs) and not cell.refs.isdisjoint(flagged_refs)
 
 
+SQUEEZES = ("none", "headers", "parts", "all")
+
+
 def column_widths(
     model: TableModel, total: int = TEXT_WIDTH, metrics: Metrics = NORMAL, flagged_refs: Collection[str] = (),
-    squeeze: bool = True,
+    squeeze: str = "all",
 ) -> list[int] | None:
     """Widths from content. Numbers never wrap; headers may wrap onto two lines; text columns take
-    what is left, the main one (the longest) first. Without ``squeeze`` None unless every column
-    gets its preferred width (no cell text wrapped); with it, columns are narrowed towards their
-    minimum (text wraps, a header never inside a number or bracket); None when even that does not fit."""
+    what is left, the main one (the longest) first. With ``squeeze`` "none", None unless every
+    column gets its preferred width (no cell text wrapped); else columns are narrowed towards their
+    minimum: with "headers" only headers wrap, onto as many lines as they need (never inside a
+    number or bracket), and no body cell — a school's name stays on one line; with "parts" text
+    wraps between its parts (text_parts: 北京市海川区 / 第一职业学校); with "all" anywhere. None
+    when even that does not fit."""
     ncols = len(model.rows[0]) if model.rows else sum(h.colspan for h in model.header[0])
     body = [0] * ncols
+    part = [0] * ncols  # the widest part of a text cell: the narrowest a text column gets with "parts"
     for row in model.rows:
         for c, cell in enumerate(row):
             shown = cell.text + (DRAFT_MARK if _flagged(cell, flagged_refs) else "")
             body[c] = max(body[c], _units(shown) + 4 * cell.indent)
+            part[c] = max(part[c], max((_units(p) for p in text_parts(shown)), default=0) + 4 * cell.indent)
     header = [0] * ncols  # two lines at most when there is room
     unbreakable = [0] * ncols  # the longest run of a header: 2023年, （百分点）, 单位
     for row in _header_grid(model, ncols):
@@ -139,13 +181,16 @@ def column_widths(
                 unbreakable[col] = max(unbreakable[col], _header_need(hc.text, 1000))
     text_cols = sorted((c for c in range(ncols) if _is_text_column(model, c)), key=lambda c: -body[c])
     preferred = [max(b, h) * metrics.half_em + metrics.padding for b, h in zip(body, header)]
-    minimal = [MIN_TEXT_COLUMN if c in text_cols else b * metrics.half_em + metrics.padding for c, b in enumerate(body)]
+    wraps = squeeze in ("parts", "all")  # text columns narrowed: to their widest part, or to MIN_TEXT_COLUMN
+    narrowest = part if squeeze == "parts" else [0] * ncols
+    minimal = [max(MIN_TEXT_COLUMN, n * metrics.half_em + metrics.padding) if wraps and c in text_cols
+               else b * metrics.half_em + metrics.padding for c, (b, n) in enumerate(zip(body, narrowest))]
     minimal = [max(min(m, p), u * metrics.half_em + metrics.padding) for m, p, u in zip(minimal, preferred, unbreakable)]
     spare = total - sum(preferred)
     if spare >= 0:
         widths = preferred
         widths[text_cols[0] if text_cols else ncols - 1] += spare  # the main text column takes the room
-    elif squeeze and sum(minimal) <= total:
+    elif squeeze != "none" and sum(minimal) <= total:
         room = total - sum(minimal)
         wanted = sum(p - m for p, m in zip(preferred, minimal))
         widths = [m + (p - m) * room // wanted for p, m in zip(preferred, minimal)]
@@ -157,9 +202,10 @@ def column_widths(
 
 def table_layout(model: TableModel, flagged_refs: Collection[str] = ()) -> tuple[list[int], Metrics]:
     """Widths and type size: the largest type (五号, 小五, then tighter) at which no cell has to wrap
-    — a smaller type reads better than school names and headers broken over lines — else the
-    largest at which the columns can be narrowed to fit."""
-    for squeeze in (False, True):
+    — a smaller type reads better than school names and headers broken over lines — else at which
+    only headers wrap, else at which text wraps only between its parts, else the largest at which
+    the columns can be narrowed to fit."""
+    for squeeze in SQUEEZES:
         for metrics in (NORMAL, COMPACT, TIGHT):
             widths = column_widths(model, TEXT_WIDTH, metrics, flagged_refs, squeeze)
             if widths is not None:
@@ -282,7 +328,8 @@ def _body_rows(model: TableModel, widths: list[int], metrics: Metrics, flagged_r
                 vmerge = "restart"
             flagged = _flagged(cell, flagged_refs)
             text = cell.text + (DRAFT_MARK if flagged else "")
-            run = ooxml.text_run(text, bold=cell.bold)
+            run = ooxml.lines_run(cell_lines(text, (widths[c] - metrics.padding) // metrics.half_em - 4 * cell.indent),
+                                  bold=cell.bold)
             if not marked:
                 start, end = _row_mark(model, r, first_mark + r)
                 run, marked = start + run + end, True

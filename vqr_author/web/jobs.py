@@ -121,7 +121,7 @@ def _use_office(profile: str) -> None:
 
 def _run(function_name: str, *args: object) -> dict:
     """Every failure of a job becomes a Chinese message (never a traceback on a page)."""
-    from vqr_author.errors import VqrError
+    from vqr_author.errors import VqrError, trace_note
     from vqr_author.quiet import quiet
 
     quiet()
@@ -130,7 +130,8 @@ def _run(function_name: str, *args: object) -> dict:
     except VqrError as exc:
         return {"ok": False, "message": str(exc)}
     except Exception as exc:  # noqa: BLE001 — a job never takes the worker down
-        return {"ok": False, "message": f"{INTERNAL}（{type(exc).__name__}）"}
+        note = trace_note(exc)
+        return {"ok": False, "message": f"{INTERNAL}{note and f'（服务器上的{note[:-1]}）'}"}
 
 
 # -- the dispatcher (in the server process) ------------------------------------------------------
