@@ -202,7 +202,9 @@ def test_render_without_pdf_fills_the_page_numbers_in_one_pass_and_one_per_round
     calls = []
     convert = pdf_module.docx_to_pdf
     monkeypatch.setattr("vqr_author.api.docx_to_pdf", lambda *a: calls.append(1) or convert(*a))
-    fit, rounds = api.fitted_photos, []
+    from vqr_author.render import photos
+
+    fit, rounds = photos.fitted_photos, []
 
     def counted(*args):  # noqa: ANN002, ANN202
         found = fit(*args)
@@ -210,7 +212,7 @@ def test_render_without_pdf_fills_the_page_numbers_in_one_pass_and_one_per_round
             rounds.append(found)
         return found
 
-    monkeypatch.setattr("vqr_author.api.fitted_photos", counted)
+    monkeypatch.setattr(photos, "fitted_photos", counted)  # api imports it when it renders
     result = render_report(sample, tmp_path / "报告.docx", page_numbers=True)
     assert result.notes == [] and result.pdf is None and not (tmp_path / "报告.pdf").exists()
     assert 1 <= len(rounds) <= api.FIT_PASSES  # the sample's first case photo is fitted (render.photos)
