@@ -219,3 +219,94 @@ def test_repeated_wrong_passwords_pause_the_sign_in(tmp_path):
             assert wrong.status_code == 401
         paused = client.post("/office/login", data={"username": "admin", "password": PASSWORD, "csrf": token})
         assert paused.status_code == 429 and "暂停登录" in paused.text and "vqr admin-password" in paused.text
+
+
+# -- vqr serve itself: a relative data folder, and a start that fails ------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_demo_with_a_relative_data_folder_serves_its_pages(tmp_path):
+    """`vqr serve --demo --data 数据` run where the README says (a relative folder): it starts, says
+    so only once it listens, serves the desk, and keeps its LibreOffice (when installed) on the
+    folder's absolute profile."""
+    import signal
+    import urllib.request
+
+    from vqr_author.output.pdf import find_soffice
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "vqr_author.cli", "serve", "--demo", "--data", "数据", "--port", str(port)],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**__import__("os").environ, "COLUMNS": "200"})
+    try:
+        said = ""
+        deadline = time.monotonic() + 180
+        while "网页版已启动" not in said and server.poll() is None and time.monotonic() < deadline:
+            said += server.stdout.readline()
+        assert server.poll() is None, (said, server.stderr.read())
+        assert "✓ 网页版已启动" in said
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/office/login", timeout=30) as answer:
+            assert answer.status == 200 and "登录" in answer.read().decode("utf-8")
+        if find_soffice():  # the kept LibreOffice runs on the data folder's profile, however it was named
+            profile = tmp_path / "数据" / "cache" / "libreoffice" / "profile"
+            deadline = time.monotonic() + 120
+            while not (profile / "user").is_dir() and server.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert (profile / "user").is_dir()
+            assert server.poll() is None
+        assert "Traceback" not in (tmp_path / "数据" / "server.log").read_text(encoding="utf-8")
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=60)
+    assert "Traceback" not in out + err
+
+
+def test_a_start_that_fails_is_said_in_chinese_never_announced(tmp_path, monkeypatch):
+    """The app cannot start (here: its background processes): no ✓, a Chinese message naming what
+    failed and the log, and an error for the command line (exit code ≠ 0)."""
+    from vqr_author.errors import VqrError
+    from vqr_author.web import jobs
+    from vqr_author.web.admin import log_to_file, run_server
+
+    def broken(self) -> None:
+        raise OSError("no processes")
+
+    monkeypatch.setattr(jobs.Worker, "start", broken)
+    web = create_app(tmp_path / "数据", warm_office=False)
+    log = log_to_file(tmp_path / "数据")
+    announced = []
+    with pytest.raises(VqrError) as refused:
+        run_server(web, "127.0.0.1", free_port(), log, lambda: announced.append(True))
+    assert not announced
+    message = str(refused.value)
+    assert message.startswith("网页版没有启动：启动后台生成报告的进程") and str(log) in message
+    assert refused.value.exit_code != 0
+    assert "no processes" in log.read_text(encoding="utf-8")  # the details: in the log, not the terminal
+
+
+def test_serve_exits_with_an_error_when_its_start_fails(tmp_path):
+    """The command line: a data folder whose LibreOffice folder cannot be made (a file is in its
+    place) — or, without LibreOffice, a port that is taken — ends with a Chinese error and code ≠ 0."""
+    import socket
+
+    from vqr_author.output.pdf import find_soffice
+
+    data = tmp_path / "数据"
+    (data / "cache").mkdir(parents=True)
+    (data / "cache" / "libreoffice").write_text("", encoding="utf-8")
+    port = free_port()
+    with socket.socket() as taken:
+        if not find_soffice():
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+        done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "serve", "--data", "数据", "--port", str(port)],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=180,
+                              env={**__import__("os").environ, "COLUMNS": "200"})
+    assert done.returncode != 0
+    assert "✓" not in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert "网页版没有启动" in done.stderr or "无法在" in done.stderr, done.stderr

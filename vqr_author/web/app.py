@@ -43,7 +43,12 @@ def create_app(data: str | Path, database_url: str | None = None, processes: int
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if worker:
-            runner.start()
+            try:
+                runner.start()
+            except Exception:  # the details go to the server's log (uvicorn logs it); vqr serve says what failed
+                app.state.startup_problem = "启动后台生成报告的进程（及排版 PDF 用的 LibreOffice）时出错"
+                runner.stop()
+                raise
         try:
             yield
         finally:
