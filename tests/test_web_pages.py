@@ -141,6 +141,12 @@ def test_review_states_from_upload_to_approval(office, links):
     assert "退回修改" in office.get("/office?state=退回修改").text.split("<tbody>")[1]
     office.post(review, data={"csrf": csrf(detail), "decision": "已通过", "comment": ""})
     assert "已通过" in office.get(link).text
+    # a decision that changes nothing: no button for it, and the server refuses it (one audit line)
+    approved = office.get(f"/office/schools/{school_id}").text
+    assert 'id="approve"' not in approved and 'id="return"' in approved
+    again = office.post(review, data={"csrf": csrf(approved), "decision": "已通过", "comment": ""})
+    assert again.status_code == 409 and "已经是“已通过”" in again.text
+    assert office.get("/office/audit").text.count("：已通过") == 1
     # the re-upload is compared with the version before it
     assert upload(office, link, OTHER, code="4111099992").status_code == 303
     assert "改动的单元格" in office.get(link).text

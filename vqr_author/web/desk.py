@@ -234,6 +234,9 @@ def review(session: Session, submission: Submission, decision: str, comment: str
         raise Refused(422, "审核结果只能是“已通过”或“退回修改”。")
     if decision == RETURNED and not comment.strip():
         raise Refused(422, "退回修改时请写明需要学校修改什么（会显示给学校）。")
+    if decision == submission.review and (decision != RETURNED or comment.strip() == submission.comment):
+        raise Refused(409, f"第 {submission.version} 版已经是“{decision}”，没有再次记录。"
+                           + ("要修改给学校的意见，请改写意见后再退回。" if decision == RETURNED else ""))
     submission.review, submission.comment = decision, comment.strip() if decision == RETURNED else ""
     audit(session, actor, "审核", f"{submission.school.code} 第 {submission.version} 版：{decision}"
                                   + (f"（{submission.comment}）" if submission.comment else ""))
