@@ -152,6 +152,21 @@ def test_review_states_from_upload_to_approval(office, links):
     assert "改动的单元格" in office.get(link).text
 
 
+def test_links_come_with_a_copy_button_and_versions_stay_on_one_line(office, links):
+    """Each school's 专用链接 (the desk's list and the school's page) is a whole field with its 复制
+    button; the 历次上传 table keeps 第 N 版 and the time on one line."""
+    desk = office.get("/office").text
+    for link in links.values():
+        assert re.search(rf'value="http://testserver{link}"[^>]*>\s*<button type="button" class="copy" data-copy', desk)
+    school_id = re.search(r'href="/office/schools/(\d+)">甲校', desk).group(1)
+    page = office.get(f"/office/schools/{school_id}").text
+    assert 'class="copy-field"' in page and "data-copy" in page
+    if 'id="versions"' in page:
+        assert re.search(r'<td class="nowrap">第 \d+ 版</td>', page)
+    script = office.get("/static/app.js").text
+    assert "[data-copy]" in script and "clipboard" in script
+
+
 def test_exports_and_the_audit_log(office, links):
     deadline = time.monotonic() + 120
     while "下载 Word 报告" not in office.get(links["4111099992"]).text and time.monotonic() < deadline:
