@@ -210,11 +210,17 @@ def test_blank_and_next_year_workbooks(office, links):
 
     from vqr_author.web.blanks import report_year
 
+    def blank_cover(link: str) -> dict:
+        blank = office.get(link + "/blank.xlsx")
+        return {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
+
     blank = office.get(links["4111099991"] + "/blank.xlsx")
-    cover = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
-    # the school's own code and name as the office registered them, and the year being collected
-    assert (cover["学校代码"], cover["单位名称"]) == ("4111099991", "甲校")
-    assert cover["报告年度"] == str(report_year(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()))
+    cover = blank_cover(links["4111099991"])
+    # the school's own code and name as the office registered them, itself as 发布单位, and the year
+    # being collected: until the office sets it, the year of the latest upload (the samples' 2024)
+    assert (cover["学校代码"], cover["单位名称"], cover["发布单位"]) == ("4111099991", "甲校", "甲校")
+    assert cover["报告年度"] == "2024"
+    assert "2024 年度空白填报表" in office.get(links["4111099991"]).text
     assert cover["所属区县"] is None  # what the app does not know stays for the school to fill
     other = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/blank.xlsx").content))["封面"]
     assert ("学校代码", "4111099992") in [(r[0], r[1]) for r in other.iter_rows(values_only=True)]
@@ -225,6 +231,19 @@ def test_blank_and_next_year_workbooks(office, links):
     carried = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/next-year.xlsx").content))
     cover = {r[0].value: r[1].value for r in carried["封面"].iter_rows(min_row=1) if r[0].value}
     assert cover.get("学校代码") == "4111099992"  # carried over from 乙校's latest good version
+    assert "2025 年度填报表（带入 2024 年度数据）" in office.get(links["4111099992"]).text
+    # the office sets the year it collects: every blank workbook follows; a non-year or no change is refused
+    desk = office.get("/office").text
+    assert re.search(r'name="year" value="2024"', desk)
+    for wrong, status in (("二〇二五", 422), ("25", 422)):
+        refused = office.post("/office/year", data={"csrf": csrf(desk), "year": wrong})
+        assert refused.status_code == status and "四位数字的年份" in refused.text
+    assert office.post("/office/year", data={"csrf": csrf(desk), "year": "2025"}).status_code == 303
+    same = office.post("/office/year", data={"csrf": csrf(desk), "year": "2025"})
+    assert same.status_code == 409 and "已经是 2025 年" in same.text
+    assert blank_cover(links["4111099992"])["报告年度"] == "2025"
+    assert "2025 年度空白填报表" in office.get(links["4111099991"]).text
+    assert "设置收集年度" in office.get("/office/audit").text
 
 
 def test_repeated_wrong_passwords_pause_the_sign_in(tmp_path):
@@ -331,3 +350,27 @@ def test_serve_exits_with_an_error_when_its_start_fails(tmp_path):
     assert done.returncode != 0
     assert "✓" not in done.stdout and "Traceback" not in done.stdout + done.stderr
     assert "网页版没有启动" in done.stderr or "无法在" in done.stderr, done.stderr
+
+
+def test_a_data_folder_from_before_the_collection_year_gets_its_default_from_the_newest_upload(tmp_path):
+    """Versions stored before the 收集年度 existed have no year: the newest one's is read from its
+    workbook at start, so the blank workbooks carry the year being collected, not today's."""
+    from sqlalchemy import update
+
+    from vqr_author.web.admin import open_data
+    from vqr_author.web.blanks import adopt_year, collection_year
+    from vqr_author.web.db import Submission
+    from vqr_author.web.desk import accept_upload, create_school
+    from vqr_author.web.photos import Sent
+
+    db, store = open_data(tmp_path / "数据")
+    with db.transaction() as session:
+        school_id = create_school(session, "4111099902", "海川区第一职业学校", "测试").id
+    accept_upload(db, store, school_id, Sent(GOOD.read_bytes()), "测试")
+    with db.transaction() as session:
+        assert collection_year(session) == 2024  # stored with the upload
+        session.execute(update(Submission).values(year=""))  # as revision 0003 found it
+    adopt_year(db, store)
+    with db.transaction() as session:
+        assert collection_year(session) == 2024
+    db.dispose()
