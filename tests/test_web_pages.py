@@ -141,9 +141,30 @@ def test_review_states_from_upload_to_approval(office, links):
     assert "退回修改" in office.get("/office?state=退回修改").text.split("<tbody>")[1]
     office.post(review, data={"csrf": csrf(detail), "decision": "已通过", "comment": ""})
     assert "已通过" in office.get(link).text
+    # a decision that changes nothing: no button for it, and the server refuses it (one audit line)
+    approved = office.get(f"/office/schools/{school_id}").text
+    assert 'id="approve"' not in approved and 'id="return"' in approved
+    again = office.post(review, data={"csrf": csrf(approved), "decision": "已通过", "comment": ""})
+    assert again.status_code == 409 and "已经是“已通过”" in again.text
+    assert office.get("/office/audit").text.count("：已通过") == 1
     # the re-upload is compared with the version before it
     assert upload(office, link, OTHER, code="4111099992").status_code == 303
     assert "改动的单元格" in office.get(link).text
+
+
+def test_links_come_with_a_copy_button_and_versions_stay_on_one_line(office, links):
+    """Each school's 专用链接 (the desk's list and the school's page) is a whole field with its 复制
+    button; the 历次上传 table keeps 第 N 版 and the time on one line."""
+    desk = office.get("/office").text
+    for link in links.values():
+        assert re.search(rf'value="http://testserver{link}"[^>]*>\s*<button type="button" class="copy" data-copy', desk)
+    school_id = re.search(r'href="/office/schools/(\d+)">甲校', desk).group(1)
+    page = office.get(f"/office/schools/{school_id}").text
+    assert 'class="copy-field"' in page and "data-copy" in page
+    if 'id="versions"' in page:
+        assert re.search(r'<td class="nowrap">第 \d+ 版</td>', page)
+    script = office.get("/static/app.js").text
+    assert "[data-copy]" in script and "clipboard" in script
 
 
 def test_exports_and_the_audit_log(office, links):
@@ -189,11 +210,17 @@ def test_blank_and_next_year_workbooks(office, links):
 
     from vqr_author.web.blanks import report_year
 
+    def blank_cover(link: str) -> dict:
+        blank = office.get(link + "/blank.xlsx")
+        return {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
+
     blank = office.get(links["4111099991"] + "/blank.xlsx")
-    cover = {r[0]: r[1] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
-    # the school's own code and name as the office registered them, and the year being collected
-    assert (cover["学校代码"], cover["单位名称"]) == ("4111099991", "甲校")
-    assert cover["报告年度"] == str(report_year(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()))
+    cover = blank_cover(links["4111099991"])
+    # the school's own code and name as the office registered them, itself as 发布单位, and the year
+    # being collected: until the office sets it, the year of the latest upload (the samples' 2024)
+    assert (cover["学校代码"], cover["单位名称"], cover["发布单位"]) == ("4111099991", "甲校", "甲校")
+    assert cover["报告年度"] == "2024"
+    assert "2024 年度空白填报表" in office.get(links["4111099991"]).text
     assert cover["所属区县"] is None  # what the app does not know stays for the school to fill
     other = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/blank.xlsx").content))["封面"]
     assert ("学校代码", "4111099992") in [(r[0], r[1]) for r in other.iter_rows(values_only=True)]
@@ -204,6 +231,19 @@ def test_blank_and_next_year_workbooks(office, links):
     carried = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/next-year.xlsx").content))
     cover = {r[0].value: r[1].value for r in carried["封面"].iter_rows(min_row=1) if r[0].value}
     assert cover.get("学校代码") == "4111099992"  # carried over from 乙校's latest good version
+    assert "2025 年度填报表（带入 2024 年度数据）" in office.get(links["4111099992"]).text
+    # the office sets the year it collects: every blank workbook follows; a non-year or no change is refused
+    desk = office.get("/office").text
+    assert re.search(r'name="year" value="2024"', desk)
+    for wrong, status in (("二〇二五", 422), ("25", 422)):
+        refused = office.post("/office/year", data={"csrf": csrf(desk), "year": wrong})
+        assert refused.status_code == status and "四位数字的年份" in refused.text
+    assert office.post("/office/year", data={"csrf": csrf(desk), "year": "2025"}).status_code == 303
+    same = office.post("/office/year", data={"csrf": csrf(desk), "year": "2025"})
+    assert same.status_code == 409 and "已经是 2025 年" in same.text
+    assert blank_cover(links["4111099992"])["报告年度"] == "2025"
+    assert "2025 年度空白填报表" in office.get(links["4111099991"]).text
+    assert "设置收集年度" in office.get("/office/audit").text
 
 
 def test_repeated_wrong_passwords_pause_the_sign_in(tmp_path):
@@ -219,3 +259,118 @@ def test_repeated_wrong_passwords_pause_the_sign_in(tmp_path):
             assert wrong.status_code == 401
         paused = client.post("/office/login", data={"username": "admin", "password": PASSWORD, "csrf": token})
         assert paused.status_code == 429 and "暂停登录" in paused.text and "vqr admin-password" in paused.text
+
+
+# -- vqr serve itself: a relative data folder, and a start that fails ------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_demo_with_a_relative_data_folder_serves_its_pages(tmp_path):
+    """`vqr serve --demo --data 数据` run where the README says (a relative folder): it starts, says
+    so only once it listens, serves the desk, and keeps its LibreOffice (when installed) on the
+    folder's absolute profile."""
+    import signal
+    import urllib.request
+
+    from vqr_author.output.pdf import find_soffice
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "vqr_author.cli", "serve", "--demo", "--data", "数据", "--port", str(port)],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**__import__("os").environ, "COLUMNS": "200"})
+    try:
+        said = ""
+        deadline = time.monotonic() + 180
+        while "网页版已启动" not in said and server.poll() is None and time.monotonic() < deadline:
+            said += server.stdout.readline()
+        assert server.poll() is None, (said, server.stderr.read())
+        assert "✓ 网页版已启动" in said
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/office/login", timeout=30) as answer:
+            assert answer.status == 200 and "登录" in answer.read().decode("utf-8")
+        if find_soffice():  # the kept LibreOffice runs on the data folder's profile, however it was named
+            profile = tmp_path / "数据" / "cache" / "libreoffice" / "profile"
+            deadline = time.monotonic() + 120
+            while not (profile / "user").is_dir() and server.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert (profile / "user").is_dir()
+            assert server.poll() is None
+        assert "Traceback" not in (tmp_path / "数据" / "server.log").read_text(encoding="utf-8")
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=60)
+    assert "Traceback" not in out + err
+
+
+def test_a_start_that_fails_is_said_in_chinese_never_announced(tmp_path, monkeypatch):
+    """The app cannot start (here: its background processes): no ✓, a Chinese message naming what
+    failed and the log, and an error for the command line (exit code ≠ 0)."""
+    from vqr_author.errors import VqrError
+    from vqr_author.web import jobs
+    from vqr_author.web.admin import log_to_file, run_server
+
+    def broken(self) -> None:
+        raise OSError("no processes")
+
+    monkeypatch.setattr(jobs.Worker, "start", broken)
+    web = create_app(tmp_path / "数据", warm_office=False)
+    log = log_to_file(tmp_path / "数据")
+    announced = []
+    with pytest.raises(VqrError) as refused:
+        run_server(web, "127.0.0.1", free_port(), log, lambda: announced.append(True))
+    assert not announced
+    message = str(refused.value)
+    assert message.startswith("网页版没有启动：启动后台生成报告的进程") and str(log) in message
+    assert refused.value.exit_code != 0
+    assert "no processes" in log.read_text(encoding="utf-8")  # the details: in the log, not the terminal
+
+
+def test_serve_exits_with_an_error_when_its_start_fails(tmp_path):
+    """The command line: a data folder whose LibreOffice folder cannot be made (a file is in its
+    place) — or, without LibreOffice, a port that is taken — ends with a Chinese error and code ≠ 0."""
+    import socket
+
+    from vqr_author.output.pdf import find_soffice
+
+    data = tmp_path / "数据"
+    (data / "cache").mkdir(parents=True)
+    (data / "cache" / "libreoffice").write_text("", encoding="utf-8")
+    port = free_port()
+    with socket.socket() as taken:
+        if not find_soffice():
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+        done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "serve", "--data", "数据", "--port", str(port)],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=180,
+                              env={**__import__("os").environ, "COLUMNS": "200"})
+    assert done.returncode != 0
+    assert "✓" not in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert "网页版没有启动" in done.stderr or "无法在" in done.stderr, done.stderr
+
+
+def test_a_data_folder_from_before_the_collection_year_gets_its_default_from_the_newest_upload(tmp_path):
+    """Versions stored before the 收集年度 existed have no year: the newest one's is read from its
+    workbook at start, so the blank workbooks carry the year being collected, not today's."""
+    from sqlalchemy import update
+
+    from vqr_author.web.admin import open_data
+    from vqr_author.web.blanks import adopt_year, collection_year
+    from vqr_author.web.db import Submission
+    from vqr_author.web.desk import accept_upload, create_school
+    from vqr_author.web.photos import Sent
+
+    db, store = open_data(tmp_path / "数据")
+    with db.transaction() as session:
+        school_id = create_school(session, "4111099902", "海川区第一职业学校", "测试").id
+    accept_upload(db, store, school_id, Sent(GOOD.read_bytes()), "测试")
+    with db.transaction() as session:
+        assert collection_year(session) == 2024  # stored with the upload
+        session.execute(update(Submission).values(year=""))  # as revision 0003 found it
+    adopt_year(db, store)
+    with db.transaction() as session:
+        assert collection_year(session) == 2024
+    db.dispose()

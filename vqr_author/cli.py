@@ -503,7 +503,7 @@ def serve(
     def action() -> int:
         from vqr_author.web import admin
 
-        folder = data or (DEMO_DATA if demo else Path("vqr-数据"))
+        folder = (data or (DEMO_DATA if demo else Path("vqr-数据"))).resolve()  # absolute from the start
         if demo:
             password = admin.prepare_demo(folder)
             if password is not None:
@@ -513,18 +513,16 @@ def serve(
             else:
                 say(out, f"使用已有的示例数据文件夹：{escape(str(folder))}")
                 say(out, f"（管理员密码同上次；忘记时运行 vqr admin-password --data {escape(str(folder))}）")
-        import uvicorn
-
         from vqr_author.web.app import create_app
-        from vqr_author.web.admin import check_port, log_to_file
+        from vqr_author.web.admin import check_port, log_to_file, run_server
 
         check_port(host, port)
         web = create_app(folder, database, processes=workers)
         log = log_to_file(folder)
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        say(out, f"[green]✓[/] 网页版已启动：请在浏览器中打开 http://{shown}:{port}/office （按 Ctrl+C 停止）。"
-                 f"运行记录写在 {escape(str(log))}。")
-        uvicorn.run(web, host=host, port=port, log_config=None)
+        run_server(web, host, port, log, lambda: say(
+            out, f"[green]✓[/] 网页版已启动：请在浏览器中打开 http://{shown}:{port}/office （按 Ctrl+C 停止）。"
+                 f"运行记录写在 {escape(str(log))}。"))
         return EXIT_OK
 
     _run(action, debug)

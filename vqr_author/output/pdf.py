@@ -116,7 +116,8 @@ def docx_to_pdf(docx: bytes, soffice: str) -> bytes:
 
 
 def _profile_argument(profile: Path) -> str:
-    return f"-env:UserInstallation={profile.as_uri()}"
+    """LibreOffice takes its profile as a file URI, which only an absolute path has."""
+    return f"-env:UserInstallation={profile.resolve().as_uri()}"
 
 
 def _convert(folder: Path, docx: bytes, soffice: str, profile: Path | None = None,
@@ -173,7 +174,7 @@ class KeptOffice:
     conversion that finds none falls back to a LibreOffice of its own (docx_to_pdf)."""
 
     def __init__(self, soffice: str, folder: Path) -> None:
-        self.soffice, self.folder = soffice, folder
+        self.soffice, self.folder = soffice, folder.resolve()  # absolute: the server's folder may be given relative
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._pipe = f"vqr-office-{secrets.token_hex(6)}"  # its --accept pipe: there once it is up

@@ -3,6 +3,7 @@ folder filled with the sample district (vqr serve --demo)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -54,6 +55,29 @@ def log_to_file(data: Path) -> Path:
         logger.handlers, logger.propagate = [handler], False
         logger.setLevel(logging.WARNING if name == "uvicorn.access" else logging.INFO)
     return path
+
+
+def run_server(web: object, host: str, port: int, log: Path, announce: Callable[[], None]) -> None:
+    """Serve ``web`` until Ctrl+C. ``announce`` is called only once the app has started and listens;
+    a start that fails raises a Chinese VqrError naming what failed and the log with the details
+    (uvicorn itself would only exit with code 3 after the caller had already said all was well)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                announce()
+
+    server = Server(uvicorn.Config(web, host=host, port=port, log_config=None))  # type: ignore[arg-type]
+    try:
+        server.run()
+    except SystemExit:
+        pass  # uvicorn's way of saying the start failed: told below
+    if not server.started:
+        what = getattr(getattr(web, "state", None), "startup_problem", "") or f"无法在 {host}:{port} 上监听"
+        raise VqrError(f"网页版没有启动：{what}。详细原因写在运行记录 {log} 中；"
+                       "处理后请重新运行。如果无法解决，请把该文件发给技术支持。")
 
 
 def issue_admin_token(data: Path, database_url: str | None = None) -> str:

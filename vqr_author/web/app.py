@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from vqr_author.web import json_api, office_pages, school_pages
+from vqr_author.web.blanks import adopt_year
 from vqr_author.web.common import TEMPLATES, Parts, close_forms, page
 from vqr_author.web.db import STATES, Database, china_time, sqlite_url
 from vqr_author.web.desk import Refused
@@ -35,6 +36,7 @@ def create_app(data: str | Path, database_url: str | None = None, processes: int
     store = Store(Path(data))
     store.prepare()
     db = Database(database_url or sqlite_url(store.data))
+    adopt_year(db, store)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["STATES"] = STATES
     templates.env.filters["china_time"] = china_time
@@ -43,7 +45,12 @@ def create_app(data: str | Path, database_url: str | None = None, processes: int
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if worker:
-            runner.start()
+            try:
+                runner.start()
+            except Exception:  # the details go to the server's log (uvicorn logs it); vqr serve says what failed
+                app.state.startup_problem = "启动后台生成报告的进程（及排版 PDF 用的 LibreOffice）时出错"
+                runner.stop()
+                raise
         try:
             yield
         finally:

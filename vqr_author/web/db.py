@@ -109,11 +109,20 @@ class Submission(Base):
     diff_json: Mapped[str] = mapped_column(Text, default="")  # changes from the previous version ("" = none)
     review: Mapped[str] = mapped_column(String(20), default=PENDING)
     comment: Mapped[str] = mapped_column(Text, default="")
+    year: Mapped[str] = mapped_column(String(10), default="")  # its 封面 报告年度 ("" before revision 0003)
     school: Mapped[School] = relationship(back_populates="submissions")
 
     @property
     def status(self) -> str:
         return HAS_ERRORS if self.errors else self.review
+
+
+class Setting(Base):
+    """The office's settings of the desk (the 收集年度), one row each."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
 
 
 class RegionWorkbook(Base):

@@ -28,6 +28,7 @@ from vqr_author.web.db import (
     Submission, audit, china_time,
 )
 from vqr_author.web import photos
+from vqr_author.web.blanks import cover_year
 from vqr_author.web.photos import Sent
 from vqr_author.web.refused import Refused
 from vqr_author.web.security import new_token
@@ -105,6 +106,7 @@ class Checked:
     problems: list[Problem]
     code: str  # the workbook's own code on its 封面 ("" when blank)
     code_label: str  # what the edition calls that field (学校代码)
+    year: str = ""  # its 封面 报告年度 (2024; "" when it names none)
     photos: tuple[str, ...] = ()  # the case photos staged beside the workbook, as its cells name them
     unused: tuple[str, ...] = ()  # photos sent that no case names (not kept)
 
@@ -128,7 +130,8 @@ def check_upload(store: Store, sent: Sent, level: str = "school") -> Checked:
         raise Refused(422, str(exc)) from None
     label = result.edition.cover_key("code", result.book.level)
     return Checked(staged, sha256(sent.workbook), len(sent.workbook), [_for_the_web(p) for p in result.problems],
-                   result.book.cover_text(label) if label else "", label, tuple(placed),
+                   result.book.cover_text(label) if label else "", label,
+                   cover_year(result), tuple(placed),
                    tuple(photos.unused(sent.photos, placed)))
 
 
@@ -184,7 +187,7 @@ def accept_upload(db: Database, store: Store, school_id: int, sent: Sent, actor:
             version = (session.scalar(select(func.max(Submission.version)).where(Submission.school_id == school_id)) or 0) + 1
             errors = sum(p.level is Level.ERROR for p in checked.problems)
             submission = Submission(
-                school_id=school_id, version=version, sha256=checked.digest, size=checked.size, errors=errors,
+                school_id=school_id, version=version, sha256=checked.digest, size=checked.size, errors=errors, year=checked.year,
                 warnings=len(checked.problems) - errors, diff_json=diff,
                 problems_json=json.dumps([p.as_dict() for p in checked.problems], ensure_ascii=False))
             session.add(submission)
@@ -234,6 +237,9 @@ def review(session: Session, submission: Submission, decision: str, comment: str
         raise Refused(422, "审核结果只能是“已通过”或“退回修改”。")
     if decision == RETURNED and not comment.strip():
         raise Refused(422, "退回修改时请写明需要学校修改什么（会显示给学校）。")
+    if decision == submission.review and (decision != RETURNED or comment.strip() == submission.comment):
+        raise Refused(409, f"第 {submission.version} 版已经是“{decision}”，没有再次记录。"
+                           + ("要修改给学校的意见，请改写意见后再退回。" if decision == RETURNED else ""))
     submission.review, submission.comment = decision, comment.strip() if decision == RETURNED else ""
     audit(session, actor, "审核", f"{submission.school.code} 第 {submission.version} 版：{decision}"
                                   + (f"（{submission.comment}）" if submission.comment else ""))

@@ -18,6 +18,7 @@ from vqr_author.web.common import (
     COOKIE, LOGIN_COOKIE, bytes_response, check_csrf, file_response, office_csrf, page, parts, read_upload,
     refuse_large_body, sign_in_expiry, signed_in,
 )
+from vqr_author.web.blanks import collection_year, set_collection_year
 from vqr_author.web.db import STATES, Admin, Audit, Job, RegionWorkbook, School, SignIn, Submission, audit, now
 from vqr_author.web.desk import (
     Refused, accept_region, approved, create_school, latest_job, queue, reports_zip, review, schools_from_list,
@@ -145,7 +146,8 @@ def dashboard(request: Request, state: str = "", q: str = "", message: str = "")
         return page(request, "office.html", admin=admin, schools=shown, total=len(schools), counts=counts,
                     state=state, q=q, csrf=office_csrf(request), message=message, region=region,
                     region_problems=json.loads(region.problems_json) if region else [], job=job,
-                    job_detail=job_detail(job), approved=len(approved(session)), levels=LEVELS)
+                    job_detail=job_detail(job), approved=len(approved(session)), levels=LEVELS,
+                    year=collection_year(session))
 
     return as_office(request, show)
 
@@ -175,6 +177,18 @@ async def add_school(request: Request) -> Response:
         return back(f"已创建学校 {school.code}（{school.name}）。")
 
     return as_office(request, add)
+
+
+@router.post("/office/year")
+async def set_year(request: Request) -> Response:
+    """The 收集年度: the 报告年度 of the blank workbooks the schools download, and of this collection."""
+    form = await office_form(request)
+
+    def set_it(session: Session, admin: Admin) -> Response:
+        year = set_collection_year(session, str(form.get("year", "")), admin.username)
+        return back(f"收集年度已设为 {year} 年；学校下载的空白填报表从现在起填好 {year} 年度。")
+
+    return as_office(request, set_it)
 
 
 @router.post("/office/schools/import")

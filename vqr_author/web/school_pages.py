@@ -14,7 +14,7 @@ from vqr_author.web.common import (
     form_of,
     bytes_response, check_csrf, file_response, page, parts, read_sent, refuse_large_body, school_csrf, school_of,
 )
-from vqr_author.web.blanks import blank_for, today_in_china
+from vqr_author.web.blanks import blank_for, collection_year
 from vqr_author.web.db import School, Submission, audit
 from vqr_author.web.desk import (
     Refused, accept_upload, download_name, latest_job, problems_of, queue, report_state,
@@ -53,7 +53,9 @@ def school_page(request: Request, token: str, error: str = "", unused: int = 0) 
     with parts(request).db.transaction() as session:
         school = school_of(session, token)
         latest = school.latest
+        good = [s for s in school.submissions if not s.errors]
         return page(request, "school.html", school=school, csrf=school_csrf(request, school), error=error, unused=unused,
+                    year=collection_year(session), carried=good[-1].year if good else None,
                     files=f"/s/{token}/v", view=submission_view(request, session, latest) if latest else None,
                     versions=list(reversed(school.submissions)))
 
@@ -149,11 +151,13 @@ def preview_image(request: Request, submission: Submission, number: int) -> Resp
 
 @router.get("/s/{token}/blank.xlsx")
 def blank(request: Request, token: str) -> Response:
-    """The blank school workbook with this school's 学校代码, 单位名称 and the 报告年度 filled in."""
+    """The blank school workbook with this school's 学校代码, 单位名称, 发布单位 and the office's 收集年度
+    as its 报告年度 filled in."""
     app = parts(request)
     with app.db.transaction() as session:
         school = school_of(session, token)
-    return bytes_response(blank_for(app.store, school, today_in_china()), download_name(school, "-空白填报表.xlsx"))
+        year = collection_year(session)
+    return bytes_response(blank_for(app.store, school, year), download_name(school, f"-{year}年度空白填报表.xlsx"))
 
 
 @router.get("/s/{token}/next-year.xlsx")

@@ -33,6 +33,11 @@ _STORED_PHOTO = re.compile(r"^[0-9a-f]{64}\.(jpg|jpeg|png|gif|bmp)$")
 class Store:
     data: Path
 
+    def __post_init__(self) -> None:
+        """The folder as an absolute path from the start: every path made from it (for the worker
+        processes, LibreOffice's profile URI, the database) then stays right whatever the working folder."""
+        object.__setattr__(self, "data", Path(self.data).resolve())
+
     def prepare(self) -> None:
         for folder in (self.data, self.files, self.data / "cache"):
             folder.mkdir(parents=True, exist_ok=True)

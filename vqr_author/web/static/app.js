@@ -1,7 +1,8 @@
-// The two behaviours the pages need, without a build step: drop zones for the upload (a workbook and
+// The behaviours the pages need, without a build step: drop zones for the upload (a workbook and
 // its photos dropped together go to their own fields), and panels
 // that refresh themselves while work runs in the background (an element with data-poll="URL" is
-// replaced by that URL's HTML every second until the new one has no data-poll).
+// replaced by that URL's HTML every second until the new one has no data-poll), and the 复制 button
+// beside a school's link.
 (function () {
   function poll(el) {
     setTimeout(function () {
@@ -17,8 +18,26 @@
       }).catch(function () { poll(el); });
     }, 1000);
   }
+  function copy(button) {  // a school's link to the clipboard (the Clipboard API where the page is
+    var input = button.parentNode.querySelector("input");  // secure, else the selection's copy)
+    function done(ok) {
+      button.textContent = ok ? "已复制" : "请按 Ctrl+C 复制";
+      setTimeout(function () { button.textContent = "复制"; }, 2000);
+    }
+    input.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(function () { done(true); }, function () { done(false); });
+    } else {
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      done(ok);
+    }
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll]").forEach(poll);
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.addEventListener("click", function () { copy(button); });
+    });
     function put(input, files) {  // a FileList cannot be built directly; a DataTransfer makes one
       var list = new DataTransfer();
       files.forEach(function (f) { list.items.add(f); });
