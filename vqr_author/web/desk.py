@@ -288,6 +288,21 @@ def approved(session: Session) -> list[Submission]:
     return [s.latest for s in session.scalars(select(School).order_by(School.code)) if s.state == APPROVED]
 
 
+def left_out(session: Session) -> dict[str, str]:
+    """The registered schools a district report made now leaves out, each with its state (未提交,
+    有错误, 待审核, 退回修改): api.aggregate_report makes the report a draft that names them."""
+    return {s.name: s.state for s in session.scalars(select(School).order_by(School.code)) if s.state != APPROVED}
+
+
+def draft_note(left: dict[str, str]) -> str:
+    """What the office page says of a district report made while schools are left out."""
+    if not left:
+        return ""
+    named = "、".join(f"{name}（{state}）" for name, state in left.items())
+    return (f"汇总报告按草稿生成：{len(left)} 所登记的学校没有计入汇总：{named}。"
+            "这些学校的填报表通过审核后，请重新生成汇总报告。")
+
+
 def earlier_approved(session: Session) -> list[Submission]:
     """Approved versions that are not their school's latest (its workbooks of earlier years, and
     versions since replaced), newest first: the district report's history is picked from them."""
