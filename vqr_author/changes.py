@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from vqr_author import __version__
 from vqr_author.compute.display import format_change_amount, format_change_percent, format_value
@@ -61,7 +61,7 @@ def _inputs(edition: Edition, book: ReportWorkbook) -> dict[str, dict[str, str]]
         found[place] = {"item": f"正文·{p.section}", "value": f"{previous}\n{p.text}" if previous else p.text}
     for case in book.cases:
         for item, value in (("标题", case.title), ("正文", "\n".join(case.paragraphs)),
-                            ("图片", case.image.name if case.image else ""), ("图片说明", case.caption)):
+                            ("图片", PureWindowsPath(case.image_text.strip()).name), ("图片说明", case.caption)):
             found[f"{case.sheet}!第 {case.row} 行·{item}"] = {"item": f"案例·{item}", "value": value}
     return found
 

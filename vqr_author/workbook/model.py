@@ -68,6 +68,7 @@ class Case:
     sheet: str
     row: int
     source: str = ""  # in district and city reports: the school the case comes from
+    image_text: str = ""  # the 图片文件 cell as typed (also when the photo was not found)
 
 
 @dataclass(frozen=True)

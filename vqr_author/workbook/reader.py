@@ -580,5 +580,6 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
         if not ok:
             continue
         paragraphs = tuple(line.strip() for line in values["正文"].split("\n") if line.strip())
-        cases.append(Case(section, values["标题"], paragraphs, image, pixels, values.get("图片说明") or "", ws.title, row))
+        cases.append(Case(section, values["标题"], paragraphs, image, pixels, values.get("图片说明") or "", ws.title, row,
+                          image_text=values.get("图片文件") or ""))
     return tuple(cases)
