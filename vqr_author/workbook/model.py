@@ -21,6 +21,7 @@ class Entry:
     cell: str = ""
     percent_marked: bool = False
     unreadable: bool = False
+    typed: str = ""  # an unreadable cell's text as typed (约2700), for showing what the cell holds
 
     @property
     def ref(self) -> str:
