@@ -191,6 +191,21 @@ def test_the_web_district_report_made_while_schools_are_not_approved_is_a_draft_
     assert {p["code"] for p in outcome["problems"]} >= {"school-left-out", "list-unknown-school"}
     assert not [p for p in outcome["problems"] if "请改为" in p["message"] and "北京市海川职业学校”" in p["message"]]
     assert "（草稿）" in "".join(p.text for s in docx.Document(call[3]).sections for p in s.header.paragraphs)
+    # the office page shows it where the report is offered for download (as the worker stores the outcome)
+    import json
+
+    from jinja2 import Environment, FileSystemLoader
+
+    from vqr_author.web.app import TEMPLATES
+    from vqr_author.web.db import DONE, Job
+    from vqr_author.web.office_pages import job_detail
+
+    job = Job(kind="region", state=DONE, progress="用时 3 秒",
+              message=json.dumps({"message": outcome["message"], "problems": outcome["problems"]}, ensure_ascii=False))
+    html = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True).get_template("_region_job.html").render(
+        job=job, job_detail=job_detail(job))
+    shown = html.split('id="region-draft">')[1].split("</p>")[0]
+    assert "汇总报告按草稿生成" in shown and "北京市海川职业学校（未提交）" in shown and "汇总报告已生成" not in html
 
 
 def test_the_sample_district_workbook_has_lists_with_one_misspelt_school():
