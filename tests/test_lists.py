@@ -151,11 +151,19 @@ def test_a_listed_school_left_out_is_said_to_be_left_out_and_no_other_school_is_
 
 def test_a_school_of_the_history_is_known_but_not_aggregated(tmp_path):
     """vqr aggregate --history: a listed school found only in earlier years is said to be left out."""
-    history = DISTRICT / "历年"
-    others = [p for p in SCHOOLS if p.name != "海川职业学校.xlsx"]
-    result = aggregate_report(DISTRICT / "海川区.xlsx", others, tmp_path / "报告.docx", history=history)
-    about = [p.message for p in result.problems if p.code == "list-unknown-school" and "“北京市海川职业学校”" in p.message]
-    assert about and all("该校不在本次汇总的学校中" in m and "往年有该校的填报表" in m for m in about)
+    import json
+    import subprocess
+    import sys
+
+    others = [str(p) for p in SCHOOLS if p.name != "海川职业学校.xlsx"]
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "aggregate", str(DISTRICT / "海川区.xlsx"), *others,
+                           "-o", str(tmp_path / "报告.docx"), "--history", str(DISTRICT / "历年"), "--json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    about = [p["message"] for p in json.loads(done.stdout)
+             if p["code"] == "list-unknown-school" and "“北京市海川职业学校”" in p["message"]]
+    assert len(about) == 4 and all("该校不在本次汇总的学校中" in m and "往年有该校的填报表" in m for m in about)
+    assert not [m for m in about if "请改为" in m]
 
 
 def test_the_web_district_report_made_while_schools_are_not_approved_is_a_draft_naming_them(tmp_path):

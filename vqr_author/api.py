@@ -501,6 +501,7 @@ def aggregate_report(
             unreadable.append((path, exc))
     if not schools:
         raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
+    given = schools
     schools, mixed = _one_edition(region, schools)
     if not schools:
         raise VqrError(f"没有与“{region.path.name}”同一版式（{region.edition.id}）的学校填报表，无法汇总。{mixed[0].message}")
@@ -513,7 +514,7 @@ def aggregate_report(
         found = (read_history(history, region.edition, year) if isinstance(history, (str, Path))
                  else read_history_workbooks(history, region.edition, year))
         found = replace(found, problems=[*found.problems, *_restated(found, schools, year, region.edition)])
-    elsewhere = {**_earlier_schools(found), **(left_out or {})}
+    elsewhere = {**_earlier_schools(found), **_other_edition(given, schools), **(left_out or {})}
     listed = unknown_schools(region.edition.lists_for(level), region.book.lists, [s.school().name for s in schools],
                              elsewhere)
     identity += [replace(p, file=region.path.name) for p in (*_left_out(left_out or {}), *listed)]
@@ -534,6 +535,13 @@ def aggregate_report(
     write_together(files)
     pdf_path = output.with_suffix(".pdf") if produced.pdf is not None else None
     return replace(result, output=output, pdf=pdf_path, notes=produced.notes)
+
+
+def _other_edition(given: list[CheckResult], kept: list[CheckResult]) -> dict[str, str]:
+    """The schools given whose workbooks were left out for their edition (edition-mixed)."""
+    used = {id(s) for s in kept}
+    names = (s.book.cover_text(s.edition.cover_key("name")) for s in given if id(s) not in used)
+    return {name: "其填报表与本报告的版式不同，没有汇总" for name in names if name}
 
 
 def _earlier_schools(found: HistoryFolder | None) -> dict[str, str]:
