@@ -159,7 +159,7 @@ def place(folder: Path, result: CheckResult, photos: dict[str, tuple[str, bytes]
 
 
 def with_earlier(photos: dict[str, tuple[str, bytes]], earlier: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
-    """The photos sent, completed by those kept with the school's previous version (by the 图片文件
+    """The photos sent, completed by those kept with the school's earlier versions (by the 图片文件
     text that named each): a photo sent again replaces the earlier one of the same name."""
     found = {photo_key(reference): (PurePosixPath(reference.replace("\\", "/")).name, data)
              for reference, data in earlier.items()}
@@ -167,19 +167,19 @@ def with_earlier(photos: dict[str, tuple[str, bytes]], earlier: dict[str, bytes]
 
 
 def reused(photos: dict[str, tuple[str, bytes]], placed: list[str]) -> list[str]:
-    """The placed photos that were not sent but taken from the previous version."""
+    """The placed photos that were not sent but taken from an earlier version."""
     return [reference for reference in placed if photo_key(reference) not in photos]
 
 
 def missing_in_one(problems: list[Problem]) -> list[Problem]:
-    """The photos named by cases but neither sent nor kept with the previous version, as one error
+    """The photos named by cases but neither sent nor kept with an earlier version, as one error
     naming each photo and its cell (a school fixes them together: send the photos, or clear the cells)."""
     missing = [p for p in problems if p.code == "image-not-found"]
     if not missing:
         return problems
     named = "、".join(f"“{_named_photo(p)}”（{p.sheet}!{p.cell}）" if p.cell else f"“{_named_photo(p)}”" for p in missing)
     grouped = replace(missing[0], message=(
-        f"找不到 {len(missing)} 张案例照片：{named}。上传时没有一起发来，上一版中也没有同名的照片。请在上传填报表时同时选择"
+        f"找不到 {len(missing)} 张案例照片：{named}。上传时没有一起发来，以前上传的版本中也没有同名的照片。请在上传填报表时同时选择"
         "这些照片文件（或上传装有填报表和照片的 .zip 压缩包），照片按文件名与“图片文件”一格对应；不需要照片时，"
         "删去这些格中的图片文件名后重新上传。"))
     at = problems.index(missing[0])
