@@ -101,7 +101,7 @@ NOTES: dict[str, str] = {
     "TextColumn.hint": "填写说明",
     "TextColumn.required": "必填：有内容的行缺少此列时报错",
     "TextColumn.choices": "可选值（下拉列表）；不在其中则报错",
-    "SchoolColumn.kind": "`school`：学校名称；不是本报告汇总的学校时警告，并给出名称最接近的汇总学校",
+    "SchoolColumn.kind": "`school`：学校名称；不是本报告汇总的学校时警告，是同一学校的不同写法时给出汇总学校中的名称",
     "SchoolColumn.header": "列名",
     "SchoolColumn.hint": "填写说明",
     "SchoolColumn.required": "必填",

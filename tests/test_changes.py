@@ -131,3 +131,40 @@ def test_next_years_report_compares_with_last_year_without_retyping(tmp_path):
     majors = table_after(document, "2025年分专业就业质量")
     first = [c.text for c in majors.rows[2].cells]
     assert first[2] == first[3] and first[4] == "0.00"  # last year's rate carried, same data this year
+
+
+def _edited(sample, target, cells: dict[tuple[str, int], object]):
+    """The sample workbook with 本年 (column F) of the given indicators typed anew, saved as ``target``."""
+    wb = openpyxl.load_workbook(sample)
+    rows = {}
+    for (code, column), value in cells.items():
+        rows[code] = indicator_row(wb["指标"], code)
+        wb["指标"].cell(row=rows[code], column=column).value = value
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return rows
+
+
+def test_an_unreadable_cell_shows_what_was_typed_never_an_empty_cell(sample, tmp_path):
+    """The QA case: 约2700 typed for 在校生人数 showed as “2688 → （空）”."""
+    new = sample.parent / "新.xlsx"
+    rows = _edited(sample, new, {("SZ01", 6): "约2700"})
+    (change,) = [c for c in diff_reports(sample, new).inputs if c["place"] == f"指标!F{rows['SZ01']}"]
+    assert change["old"] == "168" and change["new"] == "约2700（不是数值）"
+
+
+def test_a_percentage_typed_as_a_fraction_shows_the_fraction_and_how_it_is_read(sample, tmp_path):
+    new = sample.parent / "新.xlsx"
+    rows = _edited(sample, new, {("F2-01", 6): 0.9345})
+    (change,) = [c for c in diff_reports(sample, new).inputs if c["place"] == f"指标!F{rows['F2-01']}"]
+    assert change["new"] == "0.9345（按 0.9345% 读取）" and "（" not in change["old"]
+
+
+def test_a_photo_not_found_is_not_an_emptied_cell(sample, tmp_path):
+    """The 图片文件 text is compared as typed: a workbook away from its photos changes nothing there
+    (that the photo is missing is the check's error, not a change of the cell)."""
+    elsewhere = tmp_path / "别处" / "新.xlsx"
+    _edited(sample, elsewhere, {})
+    changes = diff_reports(sample, elsewhere)
+    assert not [c for c in changes.inputs if c["item"] == "案例·图片"]
+    assert changes.new_errors  # the photos are not found: the check says so

@@ -1,7 +1,7 @@
 """The office's own lists (issue 14, item 1): an edition's `lists` become sheets of the district and
 city workbooks, are read with every problem located, and each list with rows becomes a numbered
 table (序号) in its section; a school a list names that the report does not aggregate is warned
-about, with the closest aggregated name."""
+about, with an aggregated name only when it is plausibly the same school."""
 
 from __future__ import annotations
 
@@ -111,9 +111,109 @@ def test_a_school_not_aggregated_is_warned_about_with_its_cell_and_the_closest_n
     found = [p for p in result.problems if p.code == "list-unknown-school"]
     sheet = lists["labour_cases"].sheet
     assert [(p.sheet, p.cell, p.file) for p in found] == [(sheet, "A3", "区县.xlsx"), (sheet, "A4", "区县.xlsx")]
-    assert "最接近的汇总学校是“北京市海川区旅游商贸学校”" in found[0].message
-    assert "没有名称相近的学校" in found[1].message
+    assert "汇总的学校中有“北京市海川区旅游商贸学校”：如是同一所学校的不同写法，请改为该名称" in found[0].message
+    assert "请改为" not in found[1].message and "没有该校名称的其他写法" in found[1].message
     assert result.written  # a warning: the report is still written
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("北京市海川区旅游商贸职业学校", "北京市海川区旅游商贸学校", True),  # 职业/学校 wording
+    ("海川区第一职业学校", "北京市海川区第一职业学校", True),  # a prefix
+    ("北京市海川职业学校", "北京海川艺术职业学校", False),  # similar strings, two schools
+    ("北京市海川区第一职业学校", "北京市海川区第二职业学校", False),
+    ("职业学校", "北京市海川职业学校", False),  # only wording in common
+])
+def test_a_name_is_plausibly_the_same_school_only_when_written_differently(a, b, same):
+    from vqr_author.compute.lists import plausible_same
+
+    assert plausible_same(a, b) is same and plausible_same(b, a) is same
+
+
+def test_a_listed_school_left_out_is_said_to_be_left_out_and_no_other_school_is_suggested(tmp_path):
+    """The QA case: 北京市海川职业学校 is not aggregated (its workbook had errors); the lists name it.
+    Never “请改为 北京海川艺术职业学校” — that is another, real school."""
+    others = [p for p in SCHOOLS if p.name != "海川职业学校.xlsx"]
+    region = DISTRICT / "海川区.xlsx"
+    plain = aggregate_report(region, others, tmp_path / "报告.docx")
+    left = aggregate_report(region, others, tmp_path / "草稿.docx", left_out={"北京市海川职业学校": "有错误"})
+    for result in (plain, left):
+        about = [p.message for p in result.problems if p.code == "list-unknown-school" and "“北京市海川职业学校”" in p.message]
+        assert len(about) == 4 and not [m for m in about if "请改为" in m or "北京海川艺术职业学校" in m]
+    assert all("该校不在本次汇总的学校中：“北京市海川职业学校”（有错误）没有计入本报告" in p.message
+               for p in left.problems if p.code == "list-unknown-school" and "“北京市海川职业学校”" in p.message)
+    named = [p for p in left.problems if p.code == "school-left-out"]
+    assert [p.message[:24] for p in named] == ["“北京市海川职业学校”没有计入本次汇总：有错误。"[:24]]
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "草稿.docx")).paragraphs)
+    assert "草稿" in text and "北京市海川职业学校”没有计入本次汇总" in "\n".join(
+        c.text for t in docx.Document(str(tmp_path / "草稿.docx")).tables for row in t.rows for c in row.cells)
+    assert not [p for p in plain.problems if p.code == "school-left-out"]
+
+
+def test_a_school_of_the_history_is_known_but_not_aggregated(tmp_path):
+    """vqr aggregate --history: a listed school found only in earlier years is said to be left out."""
+    import json
+    import subprocess
+    import sys
+
+    others = [str(p) for p in SCHOOLS if p.name != "海川职业学校.xlsx"]
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "aggregate", str(DISTRICT / "海川区.xlsx"), *others,
+                           "-o", str(tmp_path / "报告.docx"), "--history", str(DISTRICT / "历年"), "--json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    about = [p["message"] for p in json.loads(done.stdout)
+             if p["code"] == "list-unknown-school" and "“北京市海川职业学校”" in p["message"]]
+    assert len(about) == 4 and all("该校不在本次汇总的学校中" in m and "往年有该校的填报表" in m for m in about)
+    assert not [m for m in about if "请改为" in m]
+
+
+def test_the_web_district_report_made_while_schools_are_not_approved_is_a_draft_naming_them(tmp_path):
+    """The web desk follows vqr batch --aggregate: every registered school not approved is left out by
+    name and state, the report is a draft, and the page says so."""
+    from fastapi.testclient import TestClient
+
+    from vqr_author.web.admin import open_data
+    from vqr_author.web.db import APPROVED, RETURNED
+    from vqr_author.web.desk import accept_region, accept_upload, create_school, queue, review
+    from vqr_author.web.jobs import Worker, render_region
+    from vqr_author.web.photos import Sent
+
+    db, store = open_data(tmp_path / "数据")
+    with db.transaction() as session:
+        first = create_school(session, "4111099902", "北京市海川区第一职业学校", "测试").id
+        farm = create_school(session, "4111099904", "北京市海川区现代农业职业学校", "测试").id
+        create_school(session, "4111099901", "北京市海川职业学校", "测试")
+    for school_id, path, decision in ((first, "海川区第一职业学校.xlsx", APPROVED),
+                                      (farm, "海川区现代农业职业学校.xlsx", RETURNED)):
+        submission = accept_upload(db, store, school_id, Sent((DISTRICT / "学校" / path).read_bytes()), "测试").submission
+        with db.transaction() as session:
+            review(session, session.merge(submission), decision, "请核对" if decision == RETURNED else "", "测试")
+    region = accept_region(db, store, (DISTRICT / "海川区.xlsx").read_bytes(), "区县", "测试")
+    with db.transaction() as session:
+        job = queue(session, "region", "测试", region_id=region.id)
+        call, _ = Worker(db, store)._call(session, job)
+    db.dispose()
+    outcome = render_region(*call[1:])
+    assert outcome["ok"], outcome
+    assert "北京市海川区现代农业职业学校（退回修改）" in outcome["message"]
+    assert "北京市海川职业学校（未提交）" in outcome["message"] and "草稿" in outcome["message"]
+    assert {p["code"] for p in outcome["problems"]} >= {"school-left-out", "list-unknown-school"}
+    assert not [p for p in outcome["problems"] if "请改为" in p["message"] and "北京市海川职业学校”" in p["message"]]
+    assert "（草稿）" in "".join(p.text for s in docx.Document(call[3]).sections for p in s.header.paragraphs)
+    # the office page shows it where the report is offered for download (as the worker stores the outcome)
+    import json
+
+    from jinja2 import Environment, FileSystemLoader
+
+    from vqr_author.web.app import TEMPLATES
+    from vqr_author.web.db import DONE, Job
+    from vqr_author.web.office_pages import job_detail
+
+    job = Job(kind="region", state=DONE, progress="用时 3 秒",
+              message=json.dumps({"message": outcome["message"], "problems": outcome["problems"]}, ensure_ascii=False))
+    html = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True).get_template("_region_job.html").render(
+        job=job, job_detail=job_detail(job))
+    shown = html.split('id="region-draft">')[1].split("</p>")[0]
+    assert "汇总报告按草稿生成" in shown and "北京市海川职业学校（未提交）" in shown and "汇总报告已生成" not in html
 
 
 def test_the_sample_district_workbook_has_lists_with_one_misspelt_school():

@@ -143,7 +143,9 @@ def test_a_workbook_with_errors_gets_its_problems_as_vqr_check_json(client, scho
     alone.write_bytes(mine)
     expected = json.loads(subprocess.run([sys.executable, "-m", "vqr_author.cli", "check", "--json", str(alone)],
                                          capture_output=True, text=True).stdout)
-    assert [p["code"] for p in body["problems"]] == [p["code"] for p in expected]
+    codes = [p["code"] for p in expected]  # the photos not sent are one problem on the web (web.photos.missing_in_one)
+    assert [p["code"] for p in body["problems"]] == [c for i, c in enumerate(codes)
+                                                      if c != "image-not-found" or codes.index(c) == i]
     assert all(list(p) == PROBLEM_KEYS for p in body["problems"])
     assert any(p["level"] == "error" and p["sheet"] and p["cell"] for p in body["problems"])
     # no report for a version with errors, and saying so is not "wait"

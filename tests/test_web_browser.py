@@ -146,7 +146,7 @@ def test_school_flow(server, browser, tmp_path):
     wait_for(browser, "#problems")
     rows = find_all(browser, "#problems tbody tr")
     places = [r.find_elements("css selector", "td")[1].text for r in rows]
-    assert len(rows) > 5 and all("!" in p for p in places if p != "（文件）")
+    assert len(rows) >= 5 and all("!" in p for p in places if p != "（文件）")  # the missing photos are one row
     assert "有错误" in find(browser, "#school-state").text
     assert "个错误" in find(browser, "#counts").text
     screenshot(browser, "school-problems")

@@ -66,9 +66,11 @@ def school(client) -> str:
 def test_without_its_photos_the_workbook_says_how_to_send_them(client, school):
     body = send(client, school).json()
     missing = [p for p in body["problems"] if p["code"] == "image-not-found"]
-    assert body["status"] == "有错误" and len(missing) == 6 and body["photos"] == []
-    assert all(".zip" in p["message"] and "同时选择照片" in p["message"] for p in missing)
-    assert all("/" not in p["message"].split("照片按文件名")[0].split("”")[1] for p in missing)  # no server folder named
+    assert body["status"] == "有错误" and len(missing) == 1 and body["photos"] == []  # one message for the six
+    message = missing[0]["message"]
+    assert "找不到 6 张案例照片" in message and all(f"“照片/案例{n}.png”" in message for n in range(1, 7))
+    assert "案例!D2" in message and ".zip" in message and "同时选择" in message
+    assert "在 " not in message.split("。")[0]  # no server folder named
 
 
 def test_photos_sent_beside_the_workbook_are_kept_and_in_the_report(client, school, data):
@@ -91,6 +93,48 @@ def test_photos_sent_beside_the_workbook_are_kept_and_in_the_report(client, scho
     annotated = client.get(f"/s/{school}/v/{body['id']}/annotated.xlsx")
     assert annotated.status_code == 200 and "找不到图片".encode() not in _comments(annotated.content)
     assert not list(folder.glob(".view-*"))
+
+
+def _retyped(changes: dict[tuple[str, str], str]) -> bytes:
+    """The sample workbook with some cells of 案例 typed anew."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(WORKBOOK)
+    for (sheet, cell), value in changes.items():
+        wb[sheet][cell] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_corrected_workbook_sent_alone_keeps_the_previous_version_s_photos(client, school, data):
+    """The QA case: version with 6 photos, then the corrected .xlsx alone: the photos of the same
+    names are reused (said once), the diff never says a photo cell was emptied, and a photo really
+    missing is one message."""
+    first = send(client, school, photo_fields()).json()
+    assert first["status"] == "待审核", first["problems"]
+    fixed = _retyped({("案例", "E2"): "修改后的图片说明"})
+    body = send(client, school, file=("海川职业学校.xlsx", fixed, XLSX)).json()
+    assert body["status"] == "待审核", body["problems"]
+    assert body["photos"] == [f"照片/案例{n}.png" for n in range(1, 7)] and body["reused_photos"] == body["photos"]
+    kept = json.loads((data / "files" / "submissions" / str(body["id"]) / "photos.json").read_text(encoding="utf-8"))
+    assert kept["照片/案例3.png"] == sha256((SCHOOL / "照片" / "案例3.png").read_bytes()) + ".png"
+    page = client.get(f"/s/{school}").text
+    changes = re.sub(r"\s+", " ", page.split('id="changes"')[-1] if 'id="changes"' in page else page)
+    assert "修改后的图片说明" in changes and "案例2.png → （空）" not in changes and "图片 案例" not in changes
+    # one photo really missing (renamed in its cell, not sent): one error, the others still reused
+    renamed = send(client, school, file=("海川职业学校.xlsx", _retyped({("案例", "D3"): "照片/新照片.png"}), XLSX)).json()
+    missing = [p for p in renamed["problems"] if p["code"] == "image-not-found"]
+    assert len(missing) == 1 and "找不到 1 张案例照片：“照片/新照片.png”（案例!D3）" in missing[0]["message"]
+    assert len(renamed["reused_photos"]) == 5
+    # the school's page says it once, right after the upload
+    form = client.get(f"/s/{school}").text
+    answer = client.post(f"/s/{school}/upload", data={"csrf": csrf(form)},
+                         files=[("file", ("海川职业学校.xlsx", fixed, XLSX))])
+    assert answer.status_code == 303 and "reused=6" in answer.headers["location"]
+    shown = re.sub(r"\s+", " ", client.get(answer.headers["location"]).text)
+    assert shown.count("沿用了上一版中文件名相同的照片") == 1 and "6 张案例照片" in shown
+    assert "沿用了上一版" not in client.get(f"/s/{school}").text
 
 
 def _comments(xlsx: bytes) -> bytes:

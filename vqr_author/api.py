@@ -11,7 +11,7 @@ The CLI is a thin shell over these functions; other programs can import them dir
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -475,13 +475,16 @@ def aggregate_report(
     pdf: bool = False,
     history: str | Path | Sequence[str | Path] | None = None,
     page_numbers: bool | None = None,
+    left_out: Mapping[str, str] | None = None,
 ) -> AggregateResult:
     """The district (or city) report: the region workbook supplies 封面, 正文 and 案例, the school
     workbooks the data. Nothing is written when any workbook has errors, unless ``draft``. With
     ``history`` (a folder of earlier years' school workbooks, or those workbooks listed one by one)
     the report also shows the edition's
     series over every year found and the count of schools, and each school's 上年 values are
-    checked against its own workbook of last year."""
+    checked against its own workbook of last year. ``left_out`` names the schools that belong in the
+    report but are not given (school name → why: 有错误, 未提交 …): the report is then a draft that
+    lists them (school-left-out), and a list naming one of them says it is left out."""
     level = _level(level)
     if level == SCHOOL:
         raise UsageError("汇总报告的层级应为 district（区县）或 city（市）。")
@@ -498,20 +501,24 @@ def aggregate_report(
             unreadable.append((path, exc))
     if not schools:
         raise VqrError("没有可以汇总的学校填报表。请在区县（市）填报表之后列出各学校的填报表。")
+    given = schools
     schools, mixed = _one_edition(region, schools)
     if not schools:
         raise VqrError(f"没有与“{region.path.name}”同一版式（{region.edition.id}）的学校填报表，无法汇总。{mixed[0].message}")
     names = CoverNames.of(region.edition)
     identities = [SchoolIdentity.of(s.path.name, s.book, names) for s in schools]
     identity = mixed + identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
-    listed = unknown_schools(region.edition.lists_for(level), region.book.lists, [s.school().name for s in schools])
-    identity += [replace(p, file=region.path.name) for p in listed]
     year = report_years(region.book.cover_text(region.edition.cover_key("year", level))).this
     found = None
     if history is not None and year is not None:
         found = (read_history(history, region.edition, year) if isinstance(history, (str, Path))
                  else read_history_workbooks(history, region.edition, year))
         found = replace(found, problems=[*found.problems, *_restated(found, schools, year, region.edition)])
+    elsewhere = {**_earlier_schools(found), **_other_edition(given, schools), **(left_out or {})}
+    listed = unknown_schools(region.edition.lists_for(level), region.book.lists, [s.school().name for s in schools],
+                             elsewhere)
+    identity += [replace(p, file=region.path.name) for p in (*_left_out(left_out or {}), *listed)]
+    draft = draft or bool(left_out)
     result = AggregateResult(region, schools, unreadable, identity, None, history=found)
     if result.errors and not draft:
         return result
@@ -528,6 +535,28 @@ def aggregate_report(
     write_together(files)
     pdf_path = output.with_suffix(".pdf") if produced.pdf is not None else None
     return replace(result, output=output, pdf=pdf_path, notes=produced.notes)
+
+
+def _other_edition(given: list[CheckResult], kept: list[CheckResult]) -> dict[str, str]:
+    """The schools given whose workbooks were left out for their edition (edition-mixed)."""
+    used = {id(s) for s in kept}
+    names = (s.book.cover_text(s.edition.cover_key("name")) for s in given if id(s) not in used)
+    return {name: "其填报表与本报告的版式不同，没有汇总" for name in names if name}
+
+
+def _earlier_schools(found: HistoryFolder | None) -> dict[str, str]:
+    """The schools of the earlier years' workbooks, which a list may still name."""
+    results = [r for year in sorted((found.years if found else {}), reverse=True) for r in found.years[year]]
+    names = (r.book.cover_text(r.edition.cover_key("name")) for r in results)
+    return {name: "往年有该校的填报表，本年没有" for name in names if name}
+
+
+def _left_out(left_out: Mapping[str, str]) -> list[Problem]:
+    """A warning for each school the caller left out of the report, saying why: the report is a draft."""
+    return [warning("school-left-out",
+                    f"“{name}”没有计入本次汇总：{why}。本报告中的学校数、合计和各表都不含该校，因此按草稿生成；"
+                    "该校的填报表可以汇总后，请重新生成汇总报告。")
+            for name, why in left_out.items()]
 
 
 def _one_edition(region: CheckResult, schools: list[CheckResult]) -> tuple[list[CheckResult], list[Problem]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from vqr_author import __version__
 from vqr_author.compute.display import format_change_amount, format_change_percent, format_value
@@ -32,36 +32,47 @@ class Snapshot:
     sentences: dict[str, str] = field(default_factory=dict)  # section heading → data sentences
 
 
-def _shown(entry: Entry) -> str:
+def _shown(entry: Entry, kind: Kind | None = None) -> str:
+    """What a cell holds, as the reviewer compares it: the value read; for a cell that could not be
+    read, what was typed (约2700（不是数值）), never an empty cell; for a percentage typed as a fraction,
+    the fraction typed and what the tool reads (0.9345（按 0.9345% 读取）)."""
     value = entry.value
     if value is None:
-        return ""
-    return format(value.normalize(), "f") if not isinstance(value, str) else value
+        if entry.typed:
+            return f"{entry.typed}（不是数值）"
+        return "（无法读取）" if entry.unreadable else ""
+    if isinstance(value, str):
+        return value
+    shown = format(value.normalize(), "f")
+    if kind is not None and kind.is_percentage and 0 < value <= 1 and not entry.percent_marked:
+        return f"{shown}（按 {shown}% 读取）"
+    return shown
 
 
 def _inputs(edition: Edition, book: ReportWorkbook) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
 
-    def add(entry: Entry, item: str) -> None:
+    def add(entry: Entry, item: str, kind: Kind | None = None) -> None:
         if entry.ref:
-            found[entry.ref] = {"item": item, "value": _shown(entry)}
+            found[entry.ref] = {"item": item, "value": _shown(entry, kind)}
 
     for key, entry in book.cover.items():
         add(entry, f"封面·{key}")
     for code, entry in book.indicators.items():
-        add(entry.last, f"{edition.label(code)}（上年）")
-        add(entry.this, f"{edition.label(code)}（本年）")
+        kind = edition.indicator(code).kind
+        add(entry.last, f"{edition.label(code)}（上年）", kind)
+        add(entry.this, f"{edition.label(code)}（本年）", kind)
     for sheet in edition.record_sheets:
         for record in book.records.get(sheet.id, ()):
             for f in sheet.fields:
-                add(record.get(f.key), f"{sheet.sheet}第 {record.row} 行·{f.header}")
+                add(record.get(f.key), f"{sheet.sheet}第 {record.row} 行·{f.header}", f.kind)
     for p in book.paragraphs:
         place = f"{p.sheet}!{p.cell}"
         previous = found.get(place, {}).get("value")
         found[place] = {"item": f"正文·{p.section}", "value": f"{previous}\n{p.text}" if previous else p.text}
     for case in book.cases:
         for item, value in (("标题", case.title), ("正文", "\n".join(case.paragraphs)),
-                            ("图片", case.image.name if case.image else ""), ("图片说明", case.caption)):
+                            ("图片", PureWindowsPath(case.image_text.strip()).name), ("图片说明", case.caption)):
             found[f"{case.sheet}!第 {case.row} 行·{item}"] = {"item": f"案例·{item}", "value": value}
     return found
 

@@ -406,9 +406,9 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
     title = report_title(region_check.edition, {k: region_check.book.cover_text(k) for k in region_check.book.cover},
                          region_check.book.level)
     target = result.out_dir / (batch.safe_name(title) + ".docx")
-    aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
-                                      template=template, pdf=pdf, history=history,
-                                      page_numbers=page_numbers)
+    aggregated = api.aggregate_report(region, good, target, level=level, edition=edition,
+                                      template=template, pdf=pdf, history=history, page_numbers=page_numbers,
+                                      left_out={o.school or o.input: o.status for o in result.failed})
     _history_summary(out, aggregated)
     if left_out:
         say(out, f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{escape('、'.join(left_out))}。"

@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -109,12 +109,13 @@ class Checked:
     year: str = ""  # its 封面 报告年度 (2024; "" when it names none)
     photos: tuple[str, ...] = ()  # the case photos staged beside the workbook, as its cells name them
     unused: tuple[str, ...] = ()  # photos sent that no case names (not kept)
+    reused: tuple[str, ...] = ()  # of ``photos``, those not sent but kept with the previous version
 
 
-def check_upload(store: Store, sent: Sent, level: str = "school") -> Checked:
-    """Stage the workbook under a name of ours, with the sent photos its cases name beside it, and
-    check it with the library; an unreadable file is refused (422) with the reader's Chinese message
-    and nothing is kept."""
+def check_upload(store: Store, sent: Sent, level: str = "school", earlier: dict[str, bytes] | None = None) -> Checked:
+    """Stage the workbook under a name of ours, with the photos its cases name beside it (those sent,
+    else those of the same name kept with the previous version, ``earlier``), and check it with the
+    library; an unreadable file is refused (422) with the reader's Chinese message and nothing is kept."""
     if len(sent.workbook) > MAX_FILE_BYTES:
         raise too_large()
     incoming = Path(tempfile.mkdtemp(prefix="upload-", dir=store.data / "cache"))
@@ -122,17 +123,17 @@ def check_upload(store: Store, sent: Sent, level: str = "school") -> Checked:
     store.put(staged, sent.workbook)
     try:
         result = api.check_workbook(staged, level=level)
-        placed = photos.place(incoming, result, sent.photos)
+        offered = photos.with_earlier(sent.photos, earlier or {})
+        placed = photos.place(incoming, result, offered)
         if placed:
             result = api.check_workbook(staged, level=level)
     except VqrError as exc:  # WorkbookUnreadable, or an edition named in the workbook that does not exist
         shutil.rmtree(incoming, ignore_errors=True)
         raise Refused(422, str(exc)) from None
     label = result.edition.cover_key("code", result.book.level)
-    return Checked(staged, sha256(sent.workbook), len(sent.workbook), [_for_the_web(p) for p in result.problems],
-                   result.book.cover_text(label) if label else "", label,
-                   cover_year(result), tuple(placed),
-                   tuple(photos.unused(sent.photos, placed)))
+    return Checked(staged, sha256(sent.workbook), len(sent.workbook), photos.missing_in_one(result.problems),
+                   result.book.cover_text(label) if label else "", label, cover_year(result), tuple(placed),
+                   tuple(photos.unused(sent.photos, placed)), tuple(photos.reused(sent.photos, placed)))
 
 
 def _refuse_other_school(checked: Checked, school: School) -> None:
@@ -145,22 +146,12 @@ def _refuse_other_school(checked: Checked, school: School) -> None:
                            "请改正后重新上传。")
 
 
-def _for_the_web(problem: Problem) -> Problem:
-    """A problem as a school on the web can act on it: a photo named in the workbook that was not
-    sent with it (the server's folders mean nothing to them)."""
-    if problem.code != "image-not-found":
-        return problem
-    name = problem.message.split("“", 1)[1].split("”", 1)[0] if "“" in problem.message else ""
-    return replace(problem, message=f"找不到图片“{name}”：上传时没有一起发来这张照片。请在上传填报表时同时选择照片文件"
-                                    "（或上传装有填报表和照片的 .zip 压缩包），照片按文件名与这一格对应；"
-                                    "不需要照片时，删去这一格中的图片文件名后重新上传。")
-
-
-def _changes(store: Store, previous: Submission | None, staged: Path) -> str:
+def _changes(store: Store, previous: int | None, staged: Path) -> str:
+    """What changed since the school's ``previous`` version (its id), as the 变化 panel shows it."""
     if previous is None:
         return ""
     try:
-        with readable(store.workbook(previous.id)) as old:
+        with readable(store.workbook(previous)) as old:
             return json.dumps(api.diff_reports(old, staged).as_dict(), ensure_ascii=False)
     except VqrError:
         return ""  # the previous version could not be compared (e.g. another edition): no diff shown
@@ -171,18 +162,21 @@ class Accepted:
     submission: Submission
     photos: tuple[str, ...]  # kept with the version, as its cases name them
     unused: tuple[str, ...]  # sent but named by no case (not kept)
+    reused: tuple[str, ...] = ()  # of ``photos``, those taken from the previous version (not sent again)
 
 
 def accept_upload(db: Database, store: Store, school_id: int, sent: Sent, actor: str) -> Accepted:
     """Check, then store as the school's next version with its photos (never overwriting one), and
-    queue its report when it has no errors."""
-    checked = check_upload(store, sent)
+    queue its report when it has no errors. A photo its cases name that is not sent is taken from
+    the school's newest earlier version that kept one of the same name."""
+    with db.transaction() as session:
+        versions = session.scalars(select(Submission.id).where(Submission.school_id == school_id)
+                                   .order_by(Submission.id.desc())).all()
+    checked = check_upload(store, sent, earlier=store.kept_photos(*versions))
     try:
         with db.transaction() as session:
             _refuse_other_school(checked, session.get(School, school_id))
-            previous = session.scalars(select(Submission).where(Submission.school_id == school_id)
-                                       .order_by(Submission.id.desc())).first()
-        diff = _changes(store, previous, checked.staged)
+        diff = _changes(store, versions[0] if versions else None, checked.staged)
         with db.transaction() as session:
             version = (session.scalar(select(func.max(Submission.version)).where(Submission.school_id == school_id)) or 0) + 1
             errors = sum(p.level is Level.ERROR for p in checked.problems)
@@ -198,11 +192,13 @@ def accept_upload(db: Database, store: Store, school_id: int, sent: Sent, actor:
             if not errors:
                 session.add(Job(kind="render", submission_id=submission.id))
             audit(session, actor, "上传填报表", f"第 {version} 版，{errors} 个错误，{submission.warnings} 个警告，"
-                                             f"{len(checked.photos)} 张照片，sha256 {checked.digest}"
+                                             f"{len(checked.photos)} 张照片"
+                                             + (f"（其中 {len(checked.reused)} 张沿用上一版）" if checked.reused else "")
+                                             + f"，sha256 {checked.digest}"
                                              + (f"；没有用到、未保存的照片：{'、'.join(checked.unused)}" if checked.unused else ""))
     finally:
         shutil.rmtree(checked.staged.parent, ignore_errors=True)
-    return Accepted(submission, checked.photos, checked.unused)
+    return Accepted(submission, checked.photos, checked.unused, checked.reused)
 
 
 def accept_region(db: Database, store: Store, data: bytes, level: str, actor: str) -> RegionWorkbook:
@@ -292,6 +288,21 @@ def download_name(school: School, suffix: str) -> str:
 # -- exports ------------------------------------------------------------------------------------
 def approved(session: Session) -> list[Submission]:
     return [s.latest for s in session.scalars(select(School).order_by(School.code)) if s.state == APPROVED]
+
+
+def left_out(session: Session) -> dict[str, str]:
+    """The registered schools a district report made now leaves out, each with its state (未提交,
+    有错误, 待审核, 退回修改): api.aggregate_report makes the report a draft that names them."""
+    return {s.name: s.state for s in session.scalars(select(School).order_by(School.code)) if s.state != APPROVED}
+
+
+def draft_note(left: dict[str, str]) -> str:
+    """What the office page says of a district report made while schools are left out."""
+    if not left:
+        return ""
+    named = "、".join(f"{name}（{state}）" for name, state in left.items())
+    return (f"汇总报告按草稿生成：{len(left)} 所登记的学校没有计入汇总：{named}。"
+            "这些学校的填报表通过审核后，请重新生成汇总报告。")
 
 
 def earlier_approved(session: Session) -> list[Submission]:

@@ -69,7 +69,7 @@ def render_pdf(workbook: str, folder: str) -> dict:
 
 
 def render_region(region: str, schools: list[str], output: str, level: str, labels: dict[str, str],
-                  earlier: list[str]) -> dict:
+                  earlier: list[str], left_out: dict[str, str] | None = None) -> dict:
     """The district (or city) report; ``labels`` name each stored file (填报表-7.xlsx → 学校代码 单位名称)
     in its problems. Its history: of the ``earlier`` approved versions (newest first), each school's
     newest of each year before the report's."""
@@ -83,11 +83,14 @@ def render_region(region: str, schools: list[str], output: str, level: str, labe
     with ExitStack() as views:  # each school's workbook with its photos beside it
         schools = [str(views.enter_context(readable(Path(s)))) for s in schools]
         earlier = [str(views.enter_context(readable(Path(s)))) for s in earlier]
-        result = api.aggregate_report(region, schools, output, level=level, history=_history(region, level, earlier))
+        result = api.aggregate_report(region, schools, output, level=level, history=_history(region, level, earlier),
+                                      left_out=left_out)
     problems = [{k: named(v) for k, v in p.as_dict(with_file=True).items()} for p in result.problems]
     if not result.written:
         return {"ok": False, "message": f"汇总时发现 {len(result.errors)} 个错误，没有生成汇总报告。", "problems": problems}
-    return {"ok": True, "notes": result.notes, "problems": problems}
+    from vqr_author.web.desk import draft_note
+
+    return {"ok": True, "notes": result.notes, "problems": problems, "message": draft_note(left_out or {})}
 
 
 def _history(region: str, level: str, earlier: list[str]) -> list[str]:
@@ -233,7 +236,7 @@ class Worker:
         if job.kind == "pdf":
             return ("render_pdf", str(store.workbook(job.submission_id)), str(store.pdf(job.submission_id).parent)), \
                 "正在用 LibreOffice 排版并生成 PDF"
-        from vqr_author.web.desk import approved, earlier_approved
+        from vqr_author.web.desk import approved, earlier_approved, left_out
 
         region = session.get(RegionWorkbook, job.region_id)
         chosen, earlier = approved(session), earlier_approved(session)
@@ -241,5 +244,5 @@ class Worker:
         labels = {store.workbook(s.id).name: f"{s.school.code} {s.school.name}（第 {s.version} 版）" for s in (*chosen, *earlier)}
         labels[store.region(region.id).name] = "教育局的填报表"
         call = ("render_region", str(store.region(region.id)), schools, str(store.district_report(job.id)), region.level,
-                labels, [str(store.workbook(s.id)) for s in earlier])
+                labels, [str(store.workbook(s.id)) for s in earlier], left_out(session))
         return call, f"正在汇总 {len(schools)} 所已通过审核的学校并生成报告"

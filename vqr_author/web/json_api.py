@@ -68,7 +68,8 @@ async def post_submission(request: Request) -> dict:
     accepted = accept_upload(app.db, app.store, school_id, await read_sent(form), actor)
     submission = accepted.submission
     return {"id": submission.id, "status": submission.status, "problems": json.loads(submission.problems_json),
-            "photos": list(accepted.photos), "unused_photos": list(accepted.unused)}
+            "photos": list(accepted.photos), "unused_photos": list(accepted.unused),
+            "reused_photos": list(accepted.reused)}
 
 
 def _submission_for(request: Request, session: object, submission_id: int) -> Submission:

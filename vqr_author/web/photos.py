@@ -15,10 +15,11 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from vqr_author.problems import Problem
 from vqr_author.web.refused import Refused
 from vqr_author.workbook.files import MAX_FILE_BYTES
 from vqr_author.workbook.images import MAX_IMAGE_BYTES
@@ -155,6 +156,38 @@ def place(folder: Path, result: CheckResult, photos: dict[str, tuple[str, bytes]
             target.write_bytes(sent[1])
             placed.append(reference)
     return placed
+
+
+def with_earlier(photos: dict[str, tuple[str, bytes]], earlier: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
+    """The photos sent, completed by those kept with the school's earlier versions (by the 图片文件
+    text that named each): a photo sent again replaces the earlier one of the same name."""
+    found = {photo_key(reference): (PurePosixPath(reference.replace("\\", "/")).name, data)
+             for reference, data in earlier.items()}
+    return {**found, **photos}
+
+
+def reused(photos: dict[str, tuple[str, bytes]], placed: list[str]) -> list[str]:
+    """The placed photos that were not sent but taken from an earlier version."""
+    return [reference for reference in placed if photo_key(reference) not in photos]
+
+
+def missing_in_one(problems: list[Problem]) -> list[Problem]:
+    """The photos named by cases but neither sent nor kept with an earlier version, as one error
+    naming each photo and its cell (a school fixes them together: send the photos, or clear the cells)."""
+    missing = [p for p in problems if p.code == "image-not-found"]
+    if not missing:
+        return problems
+    named = "、".join(f"“{_named_photo(p)}”（{p.sheet}!{p.cell}）" if p.cell else f"“{_named_photo(p)}”" for p in missing)
+    grouped = replace(missing[0], message=(
+        f"找不到 {len(missing)} 张案例照片：{named}。上传时没有一起发来，以前上传的版本中也没有同名的照片。请在上传填报表时同时选择"
+        "这些照片文件（或上传装有填报表和照片的 .zip 压缩包），照片按文件名与“图片文件”一格对应；不需要照片时，"
+        "删去这些格中的图片文件名后重新上传。"))
+    at = problems.index(missing[0])
+    return [*problems[:at], grouped, *(p for p in problems[at + 1:] if p.code != "image-not-found")]
+
+
+def _named_photo(problem: Problem) -> str:
+    return problem.message.split("“", 1)[1].split("”", 1)[0] if "“" in problem.message else ""
 
 
 def unused(photos: dict[str, tuple[str, bytes]], placed: list[str]) -> list[str]:

@@ -48,14 +48,15 @@ def submission_view(request: Request, session: Session, submission: Submission) 
 
 
 @router.get("/s/{token}", name="school_page")
-def school_page(request: Request, token: str, error: str = "", unused: int = 0) -> Response:
-    """``unused``: how many photos of the last upload no case named (said once, after the upload)."""
+def school_page(request: Request, token: str, error: str = "", unused: int = 0, reused: int = 0) -> Response:
+    """``unused``: how many photos of the last upload no case named; ``reused``: how many its cases
+    named that were taken from the previous version (each said once, after the upload)."""
     with parts(request).db.transaction() as session:
         school = school_of(session, token)
         latest = school.latest
         good = [s for s in school.submissions if not s.errors]
         return page(request, "school.html", school=school, csrf=school_csrf(request, school), error=error, unused=unused,
-                    year=collection_year(session), carried=good[-1].year if good else None,
+                    year=collection_year(session), carried=good[-1].year if good else None, reused=reused,
                     files=f"/s/{token}/v", view=submission_view(request, session, latest) if latest else None,
                     versions=list(reversed(school.submissions)))
 
@@ -78,8 +79,9 @@ async def upload(request: Request, token: str) -> Response:
             return page(request, "school.html", status_code=exc.status, school=school, csrf=csrf, error=str(exc),
                         files=f"/s/{token}/v", versions=list(reversed(school.submissions)),
                         view=submission_view(request, session, school.latest) if school.latest else None)
-    unused = f"?unused={len(accepted.unused)}" if accepted.unused else ""
-    return RedirectResponse(f"/s/{token}{unused}#current", status_code=303)
+    said = {"unused": len(accepted.unused), "reused": len(accepted.reused)}
+    query = "&".join(f"{key}={n}" for key, n in said.items() if n)
+    return RedirectResponse(f"/s/{token}{'?' + query if query else ''}#current", status_code=303)
 
 
 @router.get("/s/{token}/v/{submission_id}/status")

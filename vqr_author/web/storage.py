@@ -92,6 +92,18 @@ class Store:
         """The case photos kept with a version, by the names its workbook gives them."""
         return sorted(_photo_map(self.submission(submission_id)))
 
+    def kept_photos(self, *submission_ids: int) -> dict[str, bytes]:
+        """The case photos kept with these versions (newest first): 图片文件 cell text → the photo's
+        bytes, each name from the first version that kept it (for reuse by the school's next version,
+        which may be uploaded without them)."""
+        found: dict[str, bytes] = {}
+        for submission_id in submission_ids:
+            folder = self.submission(submission_id)
+            for reference, name in _photo_map(folder).items():
+                if reference not in found and (folder / PHOTO_FOLDER / name).is_file():
+                    found[reference] = (folder / PHOTO_FOLDER / name).read_bytes()
+        return found
+
     def annotated(self, submission_id: int) -> Path:
         return self.submission(submission_id) / "annotated.xlsx"
 

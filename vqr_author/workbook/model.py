@@ -21,6 +21,7 @@ class Entry:
     cell: str = ""
     percent_marked: bool = False
     unreadable: bool = False
+    typed: str = ""  # an unreadable cell's text as typed (约2700), for showing what the cell holds
 
     @property
     def ref(self) -> str:
@@ -68,6 +69,7 @@ class Case:
     sheet: str
     row: int
     source: str = ""  # in district and city reports: the school the case comes from
+    image_text: str = ""  # the 图片文件 cell as typed (also when the photo was not found)
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,10 @@ class _Session:
     # (sheet, cell) of every cell already reported as unreadable: its empty value is not "missing" too
     unreadable: set[tuple[str, str]] = field(default_factory=set)
 
-    def entry(self, value: object, ws: SheetGrid, coordinate: str, percent_marked: bool = False) -> Entry:
+    def entry(self, value: object, ws: SheetGrid, coordinate: str, percent_marked: bool = False,
+              typed: str = "") -> Entry:
         return Entry(value, ws.title, coordinate, percent_marked,  # type: ignore[arg-type]
-                     unreadable=(ws.title, coordinate) in self.unreadable)
+                     unreadable=(ws.title, coordinate) in self.unreadable, typed=typed)
 
     def is_unreadable(self, ws: SheetGrid, coordinate: str) -> bool:
         return (ws.title, coordinate) in self.unreadable
@@ -362,7 +363,7 @@ def _read_number(session: _Session, ws: SheetGrid, row: int, col: int, kind: Kin
         session.unreadable.add((ws.title, coordinate))
         session.problems.append(error(parsed.error, _NUMBER_MESSAGES[parsed.error].format(found=parsed.detail, unit=unit),
                                       sheet=ws.title, cell=coordinate, indicator=what))
-    return session.entry(parsed.value, ws, coordinate, parsed.percent_marked)
+    return session.entry(parsed.value, ws, coordinate, parsed.percent_marked, parsed.detail if parsed.error else "")
 
 
 _NUMBER_MESSAGES = {
@@ -580,5 +581,6 @@ def _read_cases(session: _Session, ws: SheetGrid, edition: Edition) -> tuple[Cas
         if not ok:
             continue
         paragraphs = tuple(line.strip() for line in values["正文"].split("\n") if line.strip())
-        cases.append(Case(section, values["标题"], paragraphs, image, pixels, values.get("图片说明") or "", ws.title, row))
+        cases.append(Case(section, values["标题"], paragraphs, image, pixels, values.get("图片说明") or "", ws.title, row,
+                          image_text=values.get("图片文件") or ""))
     return tuple(cases)
