@@ -309,6 +309,27 @@ def test_batch_command_with_aggregate(inbox, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "北京市海川区中等职业教育质量年度报告（2024年度）.docx").exists()
     assert "5 份成功" in done.stdout
+    # the district workbook's own warning (a listed school that is not aggregated), as vqr aggregate says it
+    assert "劳动教育典型案例!A3" in done.stdout and "北京市海川区旅游商贸职业学校" in unwrapped(done.stdout)
+    problems = list(openpyxl.load_workbook(out / "汇总.xlsx")["问题"].iter_rows(min_row=2, values_only=True))
+    listed = [p for p in problems if p[6] == "list-unknown-school"]
+    assert [(p[0], p[2], p[3]) for p in listed] == [("海川区.xlsx", "警告", "劳动教育典型案例!A3")]
+
+
+def test_batch_shows_the_same_aggregate_problems_as_aggregate(inbox, tmp_path):
+    """Batch and vqr aggregate report the aggregate's own problems from the same library result."""
+    from vqr_author import api
+
+    result = batch.run_batch(inbox, tmp_path / "输出", jobs=2)
+    schools = [inbox / o.input for o in result.outcomes]
+    aggregated = api.aggregate_report(DISTRICT / "海川区.xlsx", schools, tmp_path / "区县.docx")
+    own = aggregated.own_problems
+    assert {p.code for p in own} == {"list-unknown-school"}
+    assert all(p in aggregated.problems for p in own)
+    assert len(aggregated.problems) == len(own) + sum(len(s.problems) for s in aggregated.schools)
+    result.add_aggregate_problems(own)
+    problems = list(openpyxl.load_workbook(result.summary)["问题"].iter_rows(min_row=2, values_only=True))
+    assert [p[6] for p in problems if p[0] == "海川区.xlsx"] == ["list-unknown-school"]
 
 
 def test_twenty_schools_two_broken_then_one_fixed(tmp_path):

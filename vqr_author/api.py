@@ -326,11 +326,18 @@ class AggregateResult:
     @property
     def problems(self) -> list[Problem]:
         """Every problem, each with the file it is in."""
+        own, first = self.own_problems, len(self.region.problems)  # the region's own first, then the schools'
+        schools = [replace(p, file=school.path.name) for school in self.schools for p in school.problems]
+        return own[:first] + schools + own[first:]
+
+    @property
+    def own_problems(self) -> list[Problem]:
+        """The problems of the aggregate itself, each with its file: the region workbook's, the checks
+        across schools (identity, lists, districts) and the history — every problem but the schools'
+        own checks, which a batch has already listed school by school."""
         found = [replace(p, file=self.region.path.name) for p in self.region.problems]
-        for school in self.schools:
-            found += [replace(p, file=school.path.name) for p in school.problems]
-        found += [error(exc.code, str(exc), file=path.name) for path, exc in self.unreadable]
-        return found + self.identity + (self.history.problems if self.history else [])
+        unreadable = [error(exc.code, str(exc), file=path.name) for path, exc in self.unreadable]
+        return found + unreadable + self.identity + (self.history.problems if self.history else [])
 
     @property
     def errors(self) -> list[Problem]:

@@ -413,16 +413,20 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
     aggregated = api.aggregate_report(region, good, target, level=level, draft=bool(left_out), edition=edition,
                                       template=template, pdf=pdf, history=history,
                                       page_numbers=page_numbers)
+    own = aggregated.own_problems  # the schools' own problems are in the table and 汇总.xlsx already
+    result.add_aggregate_problems(own)
+    if own:
+        out.print(_by_file(own))
+        errors = sum(p.level is Level.ERROR for p in own)
+        say(out, f"汇总报告的问题（“{escape(region.name)}”及跨校检查）：{errors} 个错误，{len(own) - errors} 个警告，"
+                 f"已同时写入 {escape(str(result.summary))} 的“问题”工作表。")
     _history_summary(out, aggregated)
     if left_out:
         say(out, f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{escape('、'.join(left_out))}。"
                  "汇总报告按草稿生成。")
     if not aggregated.written:
-        say(out, "[red]未生成汇总报告[/]：")
-        out.print(_by_file(aggregated.problems))
+        say(out, "[red]未生成汇总报告[/]：请先修改上面的错误。")
         return EXIT_ERRORS
-    if aggregated.history is not None and aggregated.history.problems:  # not in 汇总.xlsx, which lists this year's files
-        out.print(_by_file(aggregated.history.problems))
     say(out, f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{escape(str(target))}")
     _notes([note for note in aggregated.notes if note not in said])
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK
