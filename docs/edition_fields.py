@@ -149,6 +149,7 @@ NOTES: dict[str, str] = {
     "CoverField.pattern": "正则表达式格式要求，如 `'^\\d{10}$'`",
     "CoverField.kind": "text 文字；year 四位年份；date 日期（日期单元格写作“2025年1月”，日期序号数字报错）",
     "CoverField.role": "该项目对工具的作用：name 单位名称（学校全称，或区县、市名称）、code 学校代码（跨填报表识别学校）、"
+                       "district 学校所属区县（汇总区县报告时与区县填报表的名称核对，不一致则警告）、"
                        "year 报告年度、publisher 发布单位、date 发布日期、url 公开网址、publication_form 公开形式、"
                        "title 自定义报告名称；每个层级每种作用至多一项，name 和 year 必须有",
     "CoverField.carry": "`vqr init --from` 如何带入：keep 照抄；next_year 去年 + 1；renew_year 照抄并把其中的去年年份改为新年度；不给则不带入",

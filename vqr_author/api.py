@@ -28,7 +28,7 @@ from vqr_author.compute import (
     school_source,
 )
 from vqr_author.compute.lists import unknown_schools
-from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
+from vqr_author.compute.identity import CoverNames, SchoolIdentity, district_problems, identity_problems
 from vqr_author.compute.report import SectionContent, report_years
 from vqr_author.compute.series import restated_last_year, school_key
 from vqr_author.digest import file_sha256, sha256
@@ -52,7 +52,7 @@ from vqr_author.render.template import check_template, default_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, load_workbook, sheet_order
 from vqr_author.workbook.files import MAX_FILE_BYTES
-from vqr_author.workbook.contract import KEY_EDITION, SCHOOL, SHEET_COVER, level_name
+from vqr_author.workbook.contract import KEY_EDITION, LEVELS, SCHOOL, SHEET_COVER, level_name
 
 if TYPE_CHECKING:
     from vqr_author.render.context import Draft
@@ -484,6 +484,9 @@ def aggregate_report(
     identity = mixed + identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
     listed = unknown_schools(region.edition.lists_for(level), region.book.lists, [s.school().name for s in schools])
     identity += [replace(p, file=region.path.name) for p in listed]
+    if level == LEVELS["district"]:
+        district = region.book.cover_text(region.edition.cover_key("name", level))
+        identity += district_problems({s.path.name: s.book for s in schools}, region.edition, district, region.path.name)
     year = report_years(region.book.cover_text(region.edition.cover_key("year", level))).this
     found = None
     if history is not None and year is not None:

@@ -148,7 +148,7 @@ SCHOOLS_FIELD = "schools"  # in aggregated record tables: how many schools a com
 # What a 封面 field is to the tool, whatever the edition calls it: the unit's name (学校全称, or the
 # 区县/市 of a district or city report), the school's code (identifies it across workbooks), the report
 # year, the publisher, the date and form of publication, the public URL, an explicit report title.
-Role = Literal["name", "code", "year", "publisher", "date", "url", "publication_form", "title"]
+Role = Literal["name", "code", "district", "year", "publisher", "date", "url", "publication_form", "title"]
 # How `vqr init --from` fills the field from last year's workbook: keep (copied), next_year (last
 # year + 1), renew_year (copied with last year's year replaced by the new one: a URL …/2024/ → …/2025/).
 Carry = Literal["keep", "next_year", "renew_year"]
