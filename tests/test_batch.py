@@ -441,3 +441,32 @@ def test_of_identical_copies_the_original_name_is_kept():
     assert kept.input == "a.xlsx"
     kept = min(copies("收集/表 - 副本.xlsx", "海川职业学校.xlsx"), key=batch._original_first)
     assert kept.input == "海川职业学校.xlsx"
+
+
+@pytest.mark.parametrize("name", ["海川职业学校.xlsx", "第一批/海川区现代农业职业学校.xlsx", "第一批/子目录/Haichuan-School_2024.XLSX",
+                                  "很长很长很长很长很长很长很长很长的文件夹名/学校.xls"])
+@pytest.mark.parametrize("width", [10, 14, 17, 30])
+def test_file_names_break_only_at_sensible_points(name, width):
+    from rich.cells import cell_len
+
+    from vqr_author.cli import wrap_file_name
+
+    lines = wrap_file_name(name, width).split("\n")
+    assert "".join(lines) == name and all(cell_len(line) <= width for line in lines)
+    extension = name[name.rindex("."):]
+    assert any(line.endswith(extension) and len(line) > len(extension) for line in lines)  # whole, with a character
+    if width >= 30:
+        assert not any(a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum()
+                       for a, b in zip(lines, lines[1:]))  # a latin word is not split when it fits on a line
+
+
+def test_batch_table_at_80_columns_keeps_extensions_whole_and_says_why_a_file_is_unreadable(inbox, tmp_path):
+    (inbox / "说明文字.xlsx").write_text("不是工作簿", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(inbox), "-o", str(tmp_path / "输出"),
+                           "--jobs", "2"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= 80 or not line.isascii() for line in lines)
+    cells = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    assert not [c for c in cells if c and c.lstrip(".").lower() in {"x", "xl", "xls", "lsx", "sx", "lsx", "xlsx"}]
+    assert not [c for c in cells if c.endswith((".x", ".xl", ".xls"))]
+    assert "“说明文字.xlsx”不是 Excel 工作簿" in unwrapped(done.stdout)
