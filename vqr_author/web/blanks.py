@@ -12,7 +12,7 @@ from vqr_author import api
 from vqr_author.edition import load_edition
 from vqr_author.web.db import CHINA, School
 from vqr_author.web.storage import Store
-from vqr_author.workbook.contract import SHEET_COVER
+from vqr_author.workbook.contract import SCHOOL, SHEET_COVER
 
 FIRST_MONTH_OF_NEXT_REPORT = 7  # a year's report is collected from its second half until the spring after
 
@@ -31,6 +31,8 @@ def blank_for(store: Store, school: School, today: dt.date) -> bytes:
     """The school workbook (vqr init, made once and kept in the cache) with the school's cover filled."""
     from openpyxl import load_workbook  # openpyxl: loaded by the pages that write workbooks
 
+    from vqr_author.workbook.writer import fill_cover
+
     blank = store.cache("blank-school.xlsx")
     if not blank.is_file():
         api.new_workbook(blank)
@@ -39,9 +41,7 @@ def blank_for(store: Store, school: School, today: dt.date) -> bytes:
               edition.cover_key("year"): str(report_year(today))}
     values.pop("", None)  # a role the edition has no field for
     workbook = load_workbook(blank)
-    for row in workbook[SHEET_COVER].iter_rows(min_row=2, max_col=2):
-        if row[0].value in values:
-            row[1].value = values[row[0].value]
+    fill_cover(workbook[SHEET_COVER], edition, SCHOOL, values, report_year(today))  # hints follow the year too
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

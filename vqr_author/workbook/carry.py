@@ -14,7 +14,7 @@ from vqr_author.problems import Problem
 from vqr_author.edition.model import Edition, Kind
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.model import ReportWorkbook
-from vqr_author.workbook.writer import cover_hint_text
+from vqr_author.workbook.writer import fill_cover
 
 @dataclass
 class Carried:
@@ -62,12 +62,7 @@ def carry_over(
     old_year = previous.cover_text(previous_edition.cover_key("year", previous.level))
     result = Carried(old_year, next_year(old_year))
     cover = _carried_cover(edition, previous, old_year, result.year)
-    fields = {f.key: f for f in edition.cover_fields_for(previous.level)}
-    for row in wb[c.SHEET_COVER].iter_rows(min_row=2):
-        if row[0].value in cover:
-            row[1].value = cover[row[0].value]
-        if row[0].value in fields and result.year:  # the hints' example years follow the new year (发布日期 2026 年 1 月)
-            row[2].value = cover_hint_text(edition, fields[row[0].value], result.year)
+    fill_cover(wb[c.SHEET_COVER], edition, previous.level, cover, result.year)
     if c.SHEET_INDICATORS not in wb.sheetnames:
         return result
     used = set()

@@ -122,6 +122,17 @@ def cover_hint_text(edition: Edition, field: CoverField, year: int | str | None 
     return hint + ("；可选：" + "、".join(field.choices) if field.choices else "")
 
 
+def fill_cover(ws: Worksheet, edition: Edition, level: str, values: dict[str, str], year: int | str) -> None:
+    """Fill the 封面 ``ws`` of a blank workbook with ``values`` (key → value) for report year ``year``:
+    the hints' example years follow it (发布日期 例如：2026 年 1 月 in a 2025 workbook)."""
+    fields = {f.key: f for f in edition.cover_fields_for(level)}
+    for row in ws.iter_rows(min_row=2, max_col=3):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+        if row[0].value in fields:
+            row[2].value = cover_hint_text(edition, fields[row[0].value], year)
+
+
 def _write_cover(ws: Worksheet, edition: Edition, level: str, year: int | None = None) -> None:
     _write_header(ws, c.COVER_HEADERS, (14, 48, 60), {"内容": "在此列填写封面与声明所需信息。"})
     for field in edition.cover_fields_for(level):
