@@ -111,6 +111,7 @@ NOTES: dict[str, str] = {
     "CountColumn.required": "必填",
     "CountColumn.unit": "单位，写在报告表头的括号中",
     "Edition.id": "版式代码，如 `zhongzhi-2024`；填报表封面的“报告版式”记录它",
+    "Edition.hint_year": "空白填报表封面填写说明中的示例年度：说明里的 `{本年}` 取它，`{次年}` 取其后一年；说明用到它们时必须给出",
     "Edition.name": "版式的中文名称",
     "Edition.school_type": "学校类型：中职 或 高职（`vqr editions` 列出）",
     "Edition.levels": "支持的报告层级（学校、区县、市的子集）；`vqr init --level` 只接受这些层级",
@@ -144,11 +145,13 @@ NOTES: dict[str, str] = {
     "CoverField.key": "封面项目名称（填报表封面“项目”列），也是标题、声明模板中的 `{名称}`",
     "CoverField.levels": f"该项目所属的{_LEVELS}；默认全部",
     "CoverField.required": "必填",
-    "CoverField.hint": "填报表中的填写说明",
+    "CoverField.hint": "填报表中的填写说明；其中的 `{本年}` 是填报表的报告年度、`{次年}` 是其后一年（空白填报表按版式的 hint_year，"
+                        "`vqr init --from` 生成的新一年填报表按新的年度），如“例如：{次年} 年 1 月”",
     "CoverField.choices": "可选值（下拉列表）；不在其中则报错",
     "CoverField.pattern": "正则表达式格式要求，如 `'^\\d{10}$'`",
     "CoverField.kind": "text 文字；year 四位年份；date 日期（日期单元格写作“2025年1月”，日期序号数字报错）",
     "CoverField.role": "该项目对工具的作用：name 单位名称（学校全称，或区县、市名称）、code 学校代码（跨填报表识别学校）、"
+                       "district 学校所属区县（汇总区县报告时与区县填报表的名称核对，不一致则警告）、"
                        "year 报告年度、publisher 发布单位、date 发布日期、url 公开网址、publication_form 公开形式、"
                        "title 自定义报告名称；每个层级每种作用至多一项，name 和 year 必须有",
     "CoverField.carry": "`vqr init --from` 如何带入：keep 照抄；next_year 去年 + 1；renew_year 照抄并把其中的去年年份改为新年度；不给则不带入",

@@ -3,11 +3,11 @@
     python sample_inputs/build_city.py
 
 writes sample_inputs/city/北京市.xlsx (the city office's own 封面, 正文, 案例 and every office list
-of seed 002, text from city_text.yaml) and the schools of three districts of 北京市, a folder each
+of seed 002, text from city_text.yaml) and the schools of two districts of 北京市, a folder each
 (the folders are only for people; each workbook's 所属区县 says its district):
 
-- sample_inputs/city/学校/通州区/: the sample school (build_sample.py; its 所属区县 is 北京市通州区);
-- sample_inputs/city/学校/海川区/: the sample district's four synthetic schools (build_district.py);
+- sample_inputs/city/学校/海川区/: the sample district's five schools, as in sample_inputs/district/ (the
+  sample school of build_sample.py and the four synthetic ones of build_district.py);
 - sample_inputs/city/学校/云岭区/: two more synthetic schools (synth.py);
 - sample_inputs/city/历年/2023/ and 2022/: every school's workbooks of the two earlier years.
 
@@ -61,8 +61,7 @@ def build(out_dir: Path = OUT_DIR) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / f"{CITY}.xlsx"]
     written[0].write_bytes(district.workbook_bytes(region_workbook(edition, "市", COVER, city_text)))
-    written += district.write_schools(edition, school_text, out_dir / "学校" / "通州区", ())  # the sample school
-    written += district.write_schools(edition, school_text, out_dir / "学校" / "海川区", district.SCHOOLS, sample=False)
+    written += district.write_schools(edition, school_text, out_dir / "学校" / "海川区", district.SCHOOLS)
     written += district.write_schools(edition, school_text, out_dir / "学校" / "云岭区", SCHOOLS, sample=False)
     return written + district.write_history(edition, school_text, out_dir / district.HISTORY,
                                             (*district.SCHOOLS, *district.GONE, *SCHOOLS), FIRST_YEAR)

@@ -309,6 +309,27 @@ def test_batch_command_with_aggregate(inbox, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert (out / "北京市海川区中等职业教育质量年度报告（2024年度）.docx").exists()
     assert "5 份成功" in done.stdout
+    # the district workbook's own warning (a listed school that is not aggregated), as vqr aggregate says it
+    assert "劳动教育典型案例!A3" in done.stdout and "北京市海川区旅游商贸职业学校" in unwrapped(done.stdout)
+    problems = list(openpyxl.load_workbook(out / "汇总.xlsx")["问题"].iter_rows(min_row=2, values_only=True))
+    listed = [p for p in problems if p[6] == "list-unknown-school"]
+    assert [(p[0], p[2], p[3]) for p in listed] == [("海川区.xlsx", "警告", "劳动教育典型案例!A3")]
+
+
+def test_batch_shows_the_same_aggregate_problems_as_aggregate(inbox, tmp_path):
+    """Batch and vqr aggregate report the aggregate's own problems from the same library result."""
+    from vqr_author import api
+
+    result = batch.run_batch(inbox, tmp_path / "输出", jobs=2)
+    schools = [inbox / o.input for o in result.outcomes]
+    aggregated = api.aggregate_report(DISTRICT / "海川区.xlsx", schools, tmp_path / "区县.docx")
+    own = aggregated.own_problems
+    assert {p.code for p in own} == {"list-unknown-school"}
+    assert all(p in aggregated.problems for p in own)
+    assert len(aggregated.problems) == len(own) + sum(len(s.problems) for s in aggregated.schools)
+    result.add_aggregate_problems(own)
+    problems = list(openpyxl.load_workbook(result.summary)["问题"].iter_rows(min_row=2, values_only=True))
+    assert [p[6] for p in problems if p[0] == "海川区.xlsx"] == ["list-unknown-school"]
 
 
 def test_twenty_schools_two_broken_then_one_fixed(tmp_path):
@@ -420,3 +441,32 @@ def test_of_identical_copies_the_original_name_is_kept():
     assert kept.input == "a.xlsx"
     kept = min(copies("收集/表 - 副本.xlsx", "海川职业学校.xlsx"), key=batch._original_first)
     assert kept.input == "海川职业学校.xlsx"
+
+
+@pytest.mark.parametrize("name", ["海川职业学校.xlsx", "第一批/海川区现代农业职业学校.xlsx", "第一批/子目录/Haichuan-School_2024.XLSX",
+                                  "很长很长很长很长很长很长很长很长的文件夹名/学校.xls"])
+@pytest.mark.parametrize("width", [10, 14, 17, 30])
+def test_file_names_break_only_at_sensible_points(name, width):
+    from rich.cells import cell_len
+
+    from vqr_author.cli import wrap_file_name
+
+    lines = wrap_file_name(name, width).split("\n")
+    assert "".join(lines) == name and all(cell_len(line) <= width for line in lines)
+    extension = name[name.rindex("."):]
+    assert any(line.endswith(extension) and len(line) > len(extension) for line in lines)  # whole, with a character
+    if width >= 30:
+        assert not any(a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum()
+                       for a, b in zip(lines, lines[1:]))  # a latin word is not split when it fits on a line
+
+
+def test_batch_table_at_80_columns_keeps_extensions_whole_and_says_why_a_file_is_unreadable(inbox, tmp_path):
+    (inbox / "说明文字.xlsx").write_text("不是工作簿", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "vqr_author.cli", "batch", str(inbox), "-o", str(tmp_path / "输出"),
+                           "--jobs", "2"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"})
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= 80 or not line.isascii() for line in lines)
+    cells = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    assert not [c for c in cells if c and c.lstrip(".").lower() in {"x", "xl", "xls", "lsx", "sx", "lsx", "xlsx"}]
+    assert not [c for c in cells if c.endswith((".x", ".xl", ".xls"))]
+    assert "“说明文字.xlsx”不是 Excel 工作簿" in unwrapped(done.stdout)

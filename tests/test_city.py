@@ -111,13 +111,45 @@ def shown(value: D | None, code: str = "") -> str:
 
 
 # ------------------------------------------------------------------------------------- the sample itself
-def test_the_sample_city_has_three_districts_three_years_and_schools_new_and_gone(books):
+def test_the_sample_city_has_two_districts_three_years_and_schools_new_and_gone(books):
     assert sorted(books) == YEARS
     codes = {year: {b.code for b in books[year]} for year in YEARS}
     assert codes[2024] - codes[2023] and codes[2023] - codes[2024]  # one new this year, some gone
-    districts = {openpyxl.load_workbook(p)["封面"]["B4"].value for p in SCHOOLS}
-    assert districts == {"北京市通州区", "北京市海川区", "北京市云岭区"}  # 各区县主要指标 has three rows
+    districts = {p.parent.name: openpyxl.load_workbook(p)["封面"]["B4"].value for p in SCHOOLS}
+    assert districts == {"海川区": "北京市海川区", "云岭区": "北京市云岭区"}  # 各区县主要指标 has two rows; folders agree
     assert {b.nature for b in books[2024]} == {"公办", "民办"}
+
+
+def test_the_sample_district_is_the_city_samples_haichuan(tmp_path):
+    """One school, one district: the district sample's schools are the city sample's 海川区 schools, and
+    each one's 所属区县 is the district's 区域名称 (so aggregating the district warns about nothing)."""
+    from vqr_author import api
+
+    district = ROOT / "sample_inputs" / "district"
+    schools = sorted((district / "学校").glob("*.xlsx"))
+    assert sorted(p.name for p in schools) == sorted(p.name for p in SCHOOLS if p.parent.name == "海川区")
+    result = api.aggregate_report(district / "海川区.xlsx", schools, tmp_path / "区县.docx")
+    assert not [p for p in result.problems if p.code == "school-district-mismatch"]
+
+
+def test_a_school_of_another_district_is_named_with_its_cover_cell(tmp_path):
+    from vqr_author import api
+
+    district = ROOT / "sample_inputs" / "district"
+    moved = tmp_path / "海川职业学校.xlsx"
+    wb = openpyxl.load_workbook(district / "学校" / "海川职业学校.xlsx")
+    wb["封面"]["B4"] = "北京市通州区"
+    wb.save(moved)
+    others = [p for p in (district / "学校").glob("*.xlsx") if p.name != moved.name]
+    result = api.aggregate_report(district / "海川区.xlsx", [moved, *others], tmp_path / "区县.docx")
+    found = [p for p in result.own_problems if p.code == "school-district-mismatch"]
+    assert [(p.level.value, p.file, p.sheet, p.cell, p.indicator) for p in found] == [
+        ("warning", "海川职业学校.xlsx", "封面", "B4", "所属区县")]
+    assert "北京市通州区" in found[0].message and "北京市海川区" in found[0].message
+    # a city report has no district of its own: nothing to compare with
+    city = api.aggregate_report(ROOT / "sample_inputs" / "city" / "北京市.xlsx", [moved, *others], tmp_path / "市.docx",
+                                level="city")
+    assert not [p for p in city.problems if p.code == "school-district-mismatch"]
 
 
 def test_committed_city_is_what_the_script_builds(tmp_path):

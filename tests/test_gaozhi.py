@@ -122,6 +122,7 @@ def test_the_city_report_aggregates_the_colleges(tmp_path):
     schools = sorted((GAOZHI / "学校").glob("*.xlsx"))
     result = aggregate_report(GAOZHI / "北京市.xlsx", schools, tmp_path / "北京市.docx", level="city")
     assert result.written and result.errors == [], result.errors
+    assert not result.problems, result.problems  # plausible 上年: no large-change warning (README's command prints none)
     document = docx.Document(str(tmp_path / "北京市.docx"))
     development = rows_by_label(table_after(document, "学生发展表"), 1)
     assert development["毕业生人数"][-2:] == ["19349", "21380"]  # seed 003's Beijing totals

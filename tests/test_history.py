@@ -306,3 +306,37 @@ def test_edition_series_must_name_existing_indicators_and_one_unit_per_chart():
     message = str(raised.value)
     assert "序列 x 引用了不存在的指标 NOPE" in message
     assert "序列 y 引用了不存在的章节 9.9" in message and "序列 y 的图中各指标单位不同" in message
+
+
+# ------------------------------------------------------------------ 封面 hints follow the workbook's year
+def _cover_hints(path) -> dict[str, str]:  # noqa: ANN001
+    return {row[0]: row[2] for row in openpyxl.load_workbook(path)["封面"].iter_rows(min_row=2, values_only=True)}
+
+
+@pytest.mark.parametrize("edition", ["zhongzhi-2024", "gaozhi-2020", "zhongzhi-2020"])
+def test_cover_hints_follow_the_year_of_the_workbook_made_from_last_years(edition, tmp_path):
+    """`vqr init --from` a 2024 workbook makes a 2025 one: its hints' example years are 2025's (发布日期
+    例如：2026 年 1 月), not the blank workbook's; no placeholder reaches a hint."""
+    from vqr_author import api
+
+    ed = load_edition(edition)
+    blank, later = tmp_path / "空白.xlsx", tmp_path / "次年.xlsx"
+    api.new_workbook(blank, edition=ed)
+    wb = openpyxl.load_workbook(blank)
+    year_key = ed.cover_key("year")
+    for row in wb["封面"].iter_rows(min_row=2):
+        if row[0].value == year_key:
+            row[1].value = str(ed.hint_year + 4)
+    wb.save(blank)
+    api.new_workbook(later, edition=ed, previous=blank)
+    before, after = _cover_hints(blank), _cover_hints(later)
+    date_key = ed.cover_key("date")
+    shift = {str(ed.hint_year + n): str(ed.hint_year + 5 + n) for n in (0, 1)}  # the new workbook is of hint_year + 5
+    for key, hint in before.items():
+        expected = hint
+        for old, new in shift.items():
+            expected = expected.replace(old, f"<{new}>")
+        assert after[key] == expected.replace("<", "").replace(">", ""), key
+    assert not any("{" in (h or "") for h in after.values())
+    date = next(f for f in ed.cover_fields if f.key == date_key)
+    assert ed.cover_hint(date, ed.hint_year + 5) == after[date_key].removeprefix("（必填）")  # vqr check's messages too

@@ -222,6 +222,8 @@ def test_blank_and_next_year_workbooks(office, links):
     assert cover["报告年度"] == "2024"
     assert "2024 年度空白填报表" in office.get(links["4111099991"]).text
     assert cover["所属区县"] is None  # what the app does not know stays for the school to fill
+    hints = {r[0]: r[2] for r in openpyxl.load_workbook(io.BytesIO(blank.content))["封面"].iter_rows(values_only=True)}
+    assert f"例如：{int(cover['报告年度']) + 1} 年 1 月" in hints["发布日期"]  # the hints follow the year being collected
     other = openpyxl.load_workbook(io.BytesIO(office.get(links["4111099992"] + "/blank.xlsx").content))["封面"]
     assert ("学校代码", "4111099992") in [(r[0], r[1]) for r in other.iter_rows(values_only=True)]
     assert report_year(dt.date(2026, 11, 24)) == 2026 and report_year(dt.date(2027, 3, 1)) == 2026

@@ -28,7 +28,7 @@ from vqr_author.compute import (
     school_source,
 )
 from vqr_author.compute.lists import unknown_schools
-from vqr_author.compute.identity import CoverNames, SchoolIdentity, identity_problems
+from vqr_author.compute.identity import CoverNames, SchoolIdentity, district_problems, identity_problems
 from vqr_author.compute.report import SectionContent, report_years
 from vqr_author.compute.series import restated_last_year, school_key
 from vqr_author.digest import file_sha256, sha256
@@ -53,7 +53,7 @@ from vqr_author.render.template import check_template, default_template
 from vqr_author.validate import validate
 from vqr_author.workbook import ReportWorkbook, load_workbook, sheet_order
 from vqr_author.workbook.files import MAX_FILE_BYTES
-from vqr_author.workbook.contract import KEY_EDITION, SCHOOL, SHEET_COVER, level_name
+from vqr_author.workbook.contract import KEY_EDITION, LEVELS, SCHOOL, SHEET_COVER, level_name
 
 if TYPE_CHECKING:
     from vqr_author.render.context import Draft
@@ -355,11 +355,18 @@ class AggregateResult:
     @property
     def problems(self) -> list[Problem]:
         """Every problem, each with the file it is in."""
+        own, first = self.own_problems, len(self.region.problems)  # the region's own first, then the schools'
+        schools = [replace(p, file=school.path.name) for school in self.schools for p in school.problems]
+        return own[:first] + schools + own[first:]
+
+    @property
+    def own_problems(self) -> list[Problem]:
+        """The problems of the aggregate itself, each with its file: the region workbook's, the checks
+        across schools (identity, lists, districts) and the history — every problem but the schools'
+        own checks, which a batch has already listed school by school."""
         found = [replace(p, file=self.region.path.name) for p in self.region.problems]
-        for school in self.schools:
-            found += [replace(p, file=school.path.name) for p in school.problems]
-        found += [error(exc.code, str(exc), file=path.name) for path, exc in self.unreadable]
-        return found + self.identity + (self.history.problems if self.history else [])
+        unreadable = [error(exc.code, str(exc), file=path.name) for path, exc in self.unreadable]
+        return found + unreadable + self.identity + (self.history.problems if self.history else [])
 
     @property
     def errors(self) -> list[Problem]:
@@ -508,6 +515,9 @@ def aggregate_report(
     names = CoverNames.of(region.edition)
     identities = [SchoolIdentity.of(s.path.name, s.book, names) for s in schools]
     identity = mixed + identity_problems(identities, region.book.cover_text(region.edition.cover_key("year", level)), names)
+    if level == LEVELS["district"]:
+        district = region.book.cover_text(region.edition.cover_key("name", level))
+        identity += district_problems({s.path.name: s.book for s in schools}, region.edition, district, region.path.name)
     year = report_years(region.book.cover_text(region.edition.cover_key("year", level))).this
     found = None
     if history is not None and year is not None:

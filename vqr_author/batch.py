@@ -461,6 +461,13 @@ class BatchResult:
     outcomes: list[Outcome]
     summary: Path
     notices: list[Problem] = field(default_factory=list)  # about the run, not a workbook: the manifest, moved reports
+    names: CoverNames | None = None  # the edition's 封面 names that 汇总.xlsx is written with
+
+    def add_aggregate_problems(self, problems: Iterable[Problem]) -> None:
+        """Rewrite 汇总.xlsx with the problems of the aggregate report made from this batch (its
+        region workbook's, the checks across schools, the history) after the schools' own."""
+        names = self.names or CoverNames.of(load_edition(DEFAULT_EDITION))
+        write_atomic(self.summary, summary_workbook(self.outcomes, names.code, self.notices, names.summary, problems))
 
     @property
     def failed(self) -> list[Outcome]:
@@ -848,7 +855,7 @@ def run_batch(
     manifest.write(out_dir)
     summary = out_dir / SUMMARY
     write_atomic(summary, summary_workbook(ordered, names.code, notices, names.summary))
-    return BatchResult(folder, out_dir, ordered, summary, notices)
+    return BatchResult(folder, out_dir, ordered, summary, notices, names)
 
 
 def _cover_names(manifest: Manifest, env: dict[str, str], rendered: bool, edition: Edition | str | None,
@@ -863,10 +870,11 @@ def _cover_names(manifest: Manifest, env: dict[str, str], rendered: bool, editio
 
 
 def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterable[Problem] = (),
-                     listed: tuple[str, ...] = ()) -> bytes:
+                     listed: tuple[str, ...] = (), aggregate: Iterable[Problem] = ()) -> bytes:
     """汇总.xlsx: a row per input (and its ``listed`` 封面 fields, such as 联系人, for the office to
-    reach the school), and every problem with its file and place (then the notices about the run
-    itself: a discarded manifest entry, a report moved to 已过期)."""
+    reach the school), and every problem with its file and place (then the ``aggregate`` report's own
+    problems, with their files, and the notices about the run itself: a discarded manifest entry, a
+    report moved to 已过期)."""
     summary = Sheet("汇总", (6, 30, 14, 36, 16, 8, 8, 50, 10, *(16 for _ in listed)))
     summary.append(["序号", "学校", code_header, "文件", "状态", "错误数", "警告数", "输出文件", "用时（秒）", *listed])
     for n, o in enumerate(outcomes, start=1):
@@ -881,6 +889,10 @@ def summary_workbook(outcomes: list[Outcome], code_header: str, notices: Iterabl
             problems.append([o.input, o.school or "—", Level(p["level"]).label, place, p["indicator"] or "—",
                              p["message"], p["code"]], {5: Style.WRAPPED})
     schools = {o.input: o.school for o in outcomes}
+    by_name = {Path(o.input).name: o.school for o in outcomes}  # the aggregate names a school's file without its folder
+    for p in aggregate:
+        problems.append([p.file, by_name.get(p.file) or "—", p.level.label, p.place, p.indicator or "—", p.message, p.code],
+                        {5: Style.WRAPPED})
     for n in notices:
         problems.append([n.file, schools.get(n.file) or "—", n.level.label, "（处理记录）", "—", n.message, n.code],
                         {5: Style.WRAPPED})

@@ -278,25 +278,59 @@ def _history_summary(console: Console, result: api.AggregateResult) -> None:
     say(console, f"历年数据（{escape(str(result.history.folder))}）：{years or '没有可用的往年填报表'}。")
 
 
+_NAME_ATOM = re.compile(r"[^/]*/|\.[^./]+$|[A-Za-z0-9_-]+|.", re.S)  # a folder with its /, the extension, a latin word, a character
+
+
+def wrap_file_name(name: str, width: int) -> str:
+    """``name`` (a path relative to the batch folder) on lines of at most ``width`` cells, broken only
+    at sensible points: after a folder's /, between characters of the name, never inside the
+    extension (which keeps the character before it) or a latin word (unless it alone is too wide)."""
+    from rich.cells import cell_len, chop_cells
+
+    atoms: list[str] = []
+    for match in _NAME_ATOM.finditer(name):
+        atom = match.group(0)
+        if atom.startswith(".") and atoms and not atoms[-1].endswith("/"):  # 学校.xlsx: “校.xlsx” stays together
+            before = atoms.pop()
+            kept = before if cell_len(before + atom) <= width else before[-1]  # the whole word if it fits, else a character
+            atoms += [before[: len(before) - len(kept)]] if kept != before else []
+            atom = kept + atom
+        atoms += [atom] if cell_len(atom) <= width else chop_cells(atom, width)  # a word or folder wider than a line
+    lines = [""]
+    for atom in atoms:
+        if lines[-1] and cell_len(lines[-1] + atom) > width:
+            lines.append("")
+        lines[-1] += atom
+    return "\n".join(lines)
+
+
 def _batch_table(result: batch.BatchResult) -> Table:
+    from rich.cells import cell_len
+
     from vqr_author import batch
 
+    shown = [o for o in result.outcomes if o.status != batch.UNCHANGED]  # a city office re-runs hundreds; the
+    # table lists what this run did (all are in 汇总.xlsx)
+    statuses = max(cell_len(o.status) for o in shown)
+    times = [f"{o.seconds:.1f}s" for o in shown]
+    fixed = max(statuses, 4) + 4 + 4 + max(4, *map(len, times)) + 7 + 6 * 2  # the other columns, the borders and padding
+    name_width = max(10, (out.width - fixed) // 2)  # the file and the school share what is left
     table = Table(header_style="bold", expand=True)
-    for name, kw in (("文件", {"overflow": "fold", "ratio": 2}), ("学校", {"overflow": "fold", "ratio": 2}),
+    for name, kw in (("文件", {"no_wrap": True, "width": name_width}), ("学校", {"overflow": "fold", "ratio": 1}),
                      ("状态", {"no_wrap": True}), ("错误", {"justify": "right"}), ("警告", {"justify": "right"}),
                      ("用时", {"justify": "right"})):
         table.add_column(name, **kw)
-    for o in result.outcomes:
-        if o.status == batch.UNCHANGED:
-            continue  # a city office re-runs hundreds; the table lists what this run did (all are in 汇总.xlsx)
+    for o, seconds in zip(shown, times):
         colour = "green" if o.succeeded else "yellow" if o.status in batch.HARMLESS else "red"
         status = f"[{colour}]{o.status}[/]"
-        table.add_row(o.input, o.school or "—", status, str(o.errors), str(o.warnings), f"{o.seconds:.1f}s")
+        table.add_row(escape(wrap_file_name(o.input, name_width)), o.school or "—", status, str(o.errors), str(o.warnings),
+                      seconds)
     return table
 
 
 # Problems that are about the folder rather than a workbook's cells: said in the terminal too, since
-# the office has to act on them (the cell problems are in 汇总.xlsx).
+# the office has to act on them (the cell problems are in 汇总.xlsx); so is why a file could not be
+# read or written at all.
 FOLDER_CODES = {"symlink-loop", "permission-denied", "file-not-found", "not-a-file", "duplicate-file", "duplicate-school",
                 "school-name-conflict", "output-name-clash"}
 MAX_LISTED = 10
@@ -307,8 +341,9 @@ def _batch_problems(result: batch.BatchResult) -> None:
 
     lines: dict[str, str] = {}  # message → line (a conflict between two files is one message)
     for o in result.outcomes:
+        whole_file = o.status in (batch.UNREADABLE, batch.NOT_WRITTEN, batch.CRASHED)  # its one problem is why: say it here
         for p in o.problems:
-            if p["code"] in FOLDER_CODES and p["message"] not in lines:
+            if (p["code"] in FOLDER_CODES or whole_file) and p["message"] not in lines:
                 colour = "red" if p["level"] == "error" else "yellow"
                 lines[p["message"]] = f"[{colour}]{Level(p['level']).label}[/]：{escape(p['message'])}"
     for n in result.notices:
@@ -409,16 +444,20 @@ def _aggregate_after_batch(result: batch.BatchResult, region: Path, level: str, 
     aggregated = api.aggregate_report(region, good, target, level=level, edition=edition,
                                       template=template, pdf=pdf, history=history, page_numbers=page_numbers,
                                       left_out={o.school or o.input: o.status for o in result.failed})
+    own = aggregated.own_problems  # the schools' own problems are in the table and 汇总.xlsx already
+    result.add_aggregate_problems(own)
+    if own:
+        out.print(_by_file(own))
+        errors = sum(p.level is Level.ERROR for p in own)
+        say(out, f"汇总报告的问题（“{escape(region.name)}”及跨校检查）：{errors} 个错误，{len(own) - errors} 个警告，"
+                 f"已同时写入 {escape(str(result.summary))} 的“问题”工作表。")
     _history_summary(out, aggregated)
     if left_out:
         say(out, f"[yellow]注意[/]：{len(left_out)} 份填报表未能生成报告，没有计入汇总：{escape('、'.join(left_out))}。"
                  "汇总报告按草稿生成。")
     if not aggregated.written:
-        say(out, "[red]未生成汇总报告[/]：")
-        out.print(_by_file(aggregated.problems))
+        say(out, "[red]未生成汇总报告[/]：请先修改上面的错误。")
         return EXIT_ERRORS
-    if aggregated.history is not None and aggregated.history.problems:  # not in 汇总.xlsx, which lists this year's files
-        out.print(_by_file(aggregated.history.problems))
     say(out, f"[green]✓[/] 已生成汇总{'草稿' if left_out or aggregated.errors else '报告'}：{escape(str(target))}")
     _notes([note for note in aggregated.notes if note not in said])
     return EXIT_ERRORS if left_out or aggregated.errors else EXIT_OK

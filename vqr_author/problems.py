@@ -99,6 +99,7 @@ PROBLEM_CODES: dict[str, str] = {
     "similar-school-names": "名称几乎相同但代码不同",
     "list-unknown-school": "清单中的学校不在汇总的学校中",
     "school-left-out": "应汇总的学校没有计入本次汇总（报告按草稿生成）",
+    "school-district-mismatch": "学校封面上的区县与汇总报告的区县不一致",
     "year-mismatch": "学校填报表的年度与汇总报告不一致",
     "output-name-clash": "两个填报表会生成同名的报告文件",
     # 历年数据（vqr aggregate --history）

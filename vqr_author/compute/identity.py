@@ -95,3 +95,23 @@ def identity_problems(schools: list[SchoolIdentity], year: str, names: CoverName
                 **b.where(name_key),
             ))
     return problems
+
+
+def district_problems(schools: Mapping[str, ReportWorkbook], edition: Edition, district: str, region_file: str) -> list[Problem]:
+    """A district report counts the ``schools`` (file → workbook) as its own; a school whose 封面 field
+    of role district names another district is counted here and, in the city report, under the other
+    one. Compared without spaces, punctuation or the city's prefix; a blank field is the required
+    check's business."""
+    key = edition.cover_key("district")
+    if not key or not district:
+        return []
+    problems = []
+    for file, book in schools.items():
+        value = book.cover_text(key)
+        if value and canonical_name(value) != canonical_name(district):
+            problems.append(warning(
+                "school-district-mismatch",
+                f"“{file}”的{key}是“{value}”，而本报告汇总的是“{district}”（{region_file}）。同一所学校会在区县报告和市报告中"
+                f"归入不同的区县。如该校属于{district}，请改正它的{key}；否则请把它移出本次汇总。",
+                sheet=SHEET_COVER, cell=book.cover[key].cell if key in book.cover else "", indicator=key, file=file))
+    return problems

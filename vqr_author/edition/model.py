@@ -148,7 +148,7 @@ SCHOOLS_FIELD = "schools"  # in aggregated record tables: how many schools a com
 # What a 封面 field is to the tool, whatever the edition calls it: the unit's name (学校全称, or the
 # 区县/市 of a district or city report), the school's code (identifies it across workbooks), the report
 # year, the publisher, the date and form of publication, the public URL, an explicit report title.
-Role = Literal["name", "code", "year", "publisher", "date", "url", "publication_form", "title"]
+Role = Literal["name", "code", "district", "year", "publisher", "date", "url", "publication_form", "title"]
 # How `vqr init --from` fills the field from last year's workbook: keep (copied), next_year (last
 # year + 1), renew_year (copied with last year's year replaced by the new one: a URL …/2024/ → …/2025/).
 Carry = Literal["keep", "next_year", "renew_year"]
@@ -648,6 +648,18 @@ class Edition(_Strict):
     sentences: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
     series: tuple[SeriesLayout, ...] = ()  # multi-year series of district and city reports (--history)
     lists: tuple[OfficeList, ...] = ()  # the office's own lists in district and city workbooks
+    # The 报告年度 a blank workbook's 封面 hints are written for: {本年} in a hint is that year, {次年} the
+    # year after; a workbook made for another year (vqr init --from) has its hints follow its own year.
+    hint_year: int | None = None
+
+    def cover_hint(self, field: CoverField, year: int | str | None = None) -> str:
+        """``field``'s hint for a workbook of report year ``year`` (a year, or a 封面 text such as “2025”;
+        default, or when it is no year: the edition's hint_year)."""
+        text = str(year).strip() if year is not None else ""
+        this = int(text) if text.isdigit() and len(text) == 4 else self.hint_year
+        if this is None:
+            return field.hint
+        return field.hint.replace("{本年}", str(this)).replace("{次年}", str(this + 1))
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -786,6 +798,9 @@ class Edition(_Strict):
                 problems.append(f"指标 {ind.code} 的 pooled_by {ind.pooled_by} 不存在")
         problems += _sentence_problems(self.sentences, seen, {s.code for s in self.outline})
         problems += _role_problems(self.cover_fields, self.levels)
+        if self.hint_year is None:
+            problems += [f"封面字段“{f.key}”的 hint 用了 {{本年}}/{{次年}}，版式须给出 hint_year" for f in self.cover_fields
+                         if "{本年}" in f.hint or "{次年}" in f.hint]
         problems += _marker_problems(self.case_marker)
         problems += _heading_problems(self.heading_formats, self.outline)
         for level in self.levels:

@@ -90,6 +90,7 @@ def check_number(
 
 def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
     """The 封面 values, already normalised by the loader (reader._normalise_cover)."""
+    year = book.cover_text(edition.cover_key("year", book.level))  # the hints' example years follow it
     for f in edition.cover_fields_for(book.level):
         entry = book.cover.get(f.key)
         where = dict(sheet=c.SHEET_COVER, cell=entry.cell if entry else "", indicator=f.key)
@@ -97,7 +98,7 @@ def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
         if not text:
             if not f.required or (entry is not None and entry.unreadable):
                 continue  # an unreadable cell was reported by the loader
-            hint = f"（{f.hint}）" if f.hint else ""
+            hint = f"（{edition.cover_hint(f, year)}）" if f.hint else ""
             if entry is None:
                 yield error("cover-missing-field",
                             f"封面没有“{f.key}”这一行：“项目”列（A 列）中找不到“{f.key}”。请在封面末尾加一行，A 列写“{f.key}”，"
@@ -108,7 +109,7 @@ def check_cover(edition: Edition, book: ReportWorkbook) -> Iterator[Problem]:
         if f.choices and text not in f.choices:
             yield error("cover-invalid-choice", f"“{f.key}”填写为“{text}”，应为：{'、'.join(f.choices)}。", **where)
         if f.pattern and not re.fullmatch(f.pattern, text):
-            yield error("cover-invalid-format", f"“{f.key}”填写为“{text}”，格式不对：{f.hint}。{lost_zeros_hint(f.pattern, text)}",
+            yield error("cover-invalid-format", f"“{f.key}”填写为“{text}”，格式不对：{edition.cover_hint(f, year)}。{lost_zeros_hint(f.pattern, text)}",
                         **where)
         if f.kind == "year" and report_years(text).this is None:
             yield error("cover-invalid-year", f"“{f.key}”填写为“{text}”，应为四位年份，例如 2024。", **where)

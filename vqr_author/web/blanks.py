@@ -19,7 +19,7 @@ from vqr_author.errors import VqrError
 from vqr_author.web.db import CHINA, Database, School, Setting, Submission, audit
 from vqr_author.web.refused import Refused
 from vqr_author.web.storage import Store, readable
-from vqr_author.workbook.contract import SHEET_COVER
+from vqr_author.workbook.contract import SCHOOL, SHEET_COVER
 
 FIRST_MONTH_OF_NEXT_REPORT = 7  # a year's report is collected from its second half until the spring after
 COLLECTION_YEAR = "collection_year"  # the settings row of the 收集年度
@@ -88,6 +88,8 @@ def blank_for(store: Store, school: School, year: int) -> bytes:
     and ``year`` (the 收集年度) as its 报告年度."""
     from openpyxl import load_workbook  # openpyxl: loaded by the pages that write workbooks
 
+    from vqr_author.workbook.writer import fill_cover
+
     blank = store.cache("blank-school.xlsx")
     if not blank.is_file():
         api.new_workbook(blank)
@@ -96,9 +98,7 @@ def blank_for(store: Store, school: School, year: int) -> bytes:
               edition.cover_key("publisher"): school.name, edition.cover_key("year"): str(year)}
     values.pop("", None)  # a role the edition has no field for
     workbook = load_workbook(blank)
-    for row in workbook[SHEET_COVER].iter_rows(min_row=2, max_col=2):
-        if row[0].value in values:
-            row[1].value = values[row[0].value]
+    fill_cover(workbook[SHEET_COVER], edition, SCHOOL, values, year)  # hints follow the year too
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

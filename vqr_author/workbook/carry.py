@@ -14,6 +14,7 @@ from vqr_author.problems import Problem
 from vqr_author.edition.model import Edition, Kind
 from vqr_author.workbook import contract as c
 from vqr_author.workbook.model import ReportWorkbook
+from vqr_author.workbook.writer import fill_cover
 
 @dataclass
 class Carried:
@@ -61,9 +62,7 @@ def carry_over(
     old_year = previous.cover_text(previous_edition.cover_key("year", previous.level))
     result = Carried(old_year, next_year(old_year))
     cover = _carried_cover(edition, previous, old_year, result.year)
-    for row in wb[c.SHEET_COVER].iter_rows(min_row=2):
-        if row[0].value in cover:
-            row[1].value = cover[row[0].value]
+    fill_cover(wb[c.SHEET_COVER], edition, previous.level, cover, result.year)
     if c.SHEET_INDICATORS not in wb.sheetnames:
         return result
     used = set()

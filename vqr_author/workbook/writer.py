@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vqr_author.compute.tables import Years
 from vqr_author.edition import Edition, Indicator, Kind
-from vqr_author.edition.model import CountColumn, OfficeList, RecordField, TextColumn
+from vqr_author.edition.model import CountColumn, CoverField, OfficeList, RecordField, TextColumn
 from vqr_author.workbook import contract as c
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -53,14 +53,15 @@ KIND_HINTS = {
 }
 
 
-def build_blank_workbook(edition: Edition, level: str = c.SCHOOL) -> Workbook:
-    """The blank form for ``level`` (学校, 区县 or 市)."""
+def build_blank_workbook(edition: Edition, level: str = c.SCHOOL, year: int | None = None) -> Workbook:
+    """The blank form for ``level`` (学校, 区县 or 市), its 封面 hints written for report year ``year``
+    (default: the edition's hint_year)."""
     wb = Workbook()
     cover = wb.active
     cover.title = c.SHEET_COVER
     choices = wb.create_sheet(c.SHEET_CHOICES)
     section_range = _write_choices(choices, edition)
-    _write_cover(cover, edition, level)
+    _write_cover(cover, edition, level, year)
     if c.has_data_sheets(level):
         _write_indicators(wb.create_sheet(c.SHEET_INDICATORS), edition)
         for sheet in edition.record_sheets:
@@ -115,13 +116,27 @@ def _validation(kind: Kind, title: str) -> DataValidation | None:
     return dv
 
 
-def _write_cover(ws: Worksheet, edition: Edition, level: str) -> None:
+def cover_hint_text(edition: Edition, field: CoverField, year: int | str | None = None) -> str:
+    """The 封面 hint column of ``field`` in a workbook of report year ``year``."""
+    hint = ("（必填）" if field.required else "（选填）") + edition.cover_hint(field, year)
+    return hint + ("；可选：" + "、".join(field.choices) if field.choices else "")
+
+
+def fill_cover(ws: Worksheet, edition: Edition, level: str, values: dict[str, str], year: int | str) -> None:
+    """Fill the 封面 ``ws`` of a blank workbook with ``values`` (key → value) for report year ``year``:
+    the hints' example years follow it (发布日期 例如：2026 年 1 月 in a 2025 workbook)."""
+    fields = {f.key: f for f in edition.cover_fields_for(level)}
+    for row in ws.iter_rows(min_row=2, max_col=3):
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+        if row[0].value in fields:
+            row[2].value = cover_hint_text(edition, fields[row[0].value], year)
+
+
+def _write_cover(ws: Worksheet, edition: Edition, level: str, year: int | None = None) -> None:
     _write_header(ws, c.COVER_HEADERS, (14, 48, 60), {"内容": "在此列填写封面与声明所需信息。"})
     for field in edition.cover_fields_for(level):
-        hint = ("（必填）" if field.required else "（选填）") + field.hint
-        if field.choices:
-            hint += "；可选：" + "、".join(field.choices)
-        ws.append([field.key, None, hint])
+        ws.append([field.key, None, cover_hint_text(edition, field, year)])
         row = ws.max_row
         if field.choices:
             dv = DataValidation(type="list", formula1='"' + ",".join(field.choices) + '"', allow_blank=True)
