@@ -328,7 +328,7 @@ def cases(doc, container: str) -> None:
 
 def cover(doc) -> None:
     para(doc, "{%p if draft %}", "Normal")
-    para(doc, "草稿：本报告存在 {{ draft.errors }} 个错误、{{ draft.warnings }} 个警告，未通过校验，不得发布", "DraftNotice")
+    para(doc, "{{ draft.notice }}", "DraftNotice")
     para(doc, "{%p endif %}", "Normal")
     for _ in range(4):
         para(doc, "", "CoverTitle")

@@ -34,6 +34,21 @@ class Draft:
     def refs(self) -> frozenset[str]:
         return frozenset(f"{p.sheet}!{p.cell}" for p in self.problems if p.sheet and p.cell)
 
+    @property
+    def notice(self) -> str:
+        """The cover's line saying why this is a draft: errors, else schools left out of the aggregate,
+        else warnings to confirm."""
+        errors = sum(p.level is Level.ERROR for p in self.problems)
+        warnings = len(self.problems) - errors
+        left_out = sum(p.code == "school-left-out" for p in self.problems)
+        if errors:
+            why = f"本报告存在 {errors} 个错误、{warnings} 个警告，未通过校验"
+        elif left_out:
+            why = f"有 {left_out} 所学校没有计入本报告（见下页“待修正的问题”）"
+        else:
+            why = f"本报告有 {warnings} 个警告待核对（见下页“待修正的问题”）"
+        return f"草稿：{why}，不得发布"
+
 
 def problems_table(problems: Sequence[Problem]) -> TableModel:
     rows = tuple(
@@ -205,8 +220,7 @@ def build_context(
     draft_context: dict[str, Any] | bool = False
     if draft is not None:
         draft_context = {
-            "errors": sum(p.level is Level.ERROR for p in draft.problems),
-            "warnings": sum(p.level is Level.WARNING for p in draft.problems),
+            "notice": draft.notice,
             "table": Markup(table_block(problems_table(draft.problems))),
         }
     return {
