@@ -308,8 +308,9 @@ def test_a_table_continued_on_the_next_page_has_a_continuation_caption_there(sch
             earlier = _squeeze("".join(texts[:number]))
             assert _squeeze(f"{match.group(1)} {match.group(2)} {match.group(3)}") in earlier
     assert continued >= 3
-    # the .docx carries the same split (Word and WPS show the 续表 captions too)
+    # the .docx keeps its tables whole: Word and WPS lay it out with their own fonts, where a 续表 split
+    # at this layout's breaks would land mid-page; its caption and header rows repeat on each page
     document = python_docx.Document(str(school_pdf.with_suffix(".docx")))
-    in_docx = [p.text for p in document.element.body.iter(W + "p")
-               if p.xpath('./w:pPr/w:pStyle/@w:val') == ["TableCaption"] and "".join(p.itertext()).startswith("续")]
-    assert len(in_docx) == continued
+    in_docx = ["".join(p.itertext()) for p in document.element.body.iter(W + "p")
+               if p.xpath('./w:pPr/w:pStyle/@w:val') == ["TableCaption"]]
+    assert in_docx and not [text for text in in_docx if text.startswith("续")]

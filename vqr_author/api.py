@@ -114,13 +114,13 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     """The .docx, and with ``pdf`` the PDF. With ``page_numbers`` or ``pdf``, LibreOffice lays the
     report out once: it computes the page numbers of the 目录 and the lists of tables, figures and
     cases itself (PAGEREF fields), and the page of each heading, caption and table row is read
-    from that layout. The numbers are written into the .docx as the numbers Word and WPS show, and
-    each table that ran onto another page is split there under a 续表 caption — in the space the
-    layout already gave its repeated caption row, so the pages do not move. A case photo that the
-    layout moved to the page after its text is set to the height of the room left there, and the
-    report laid out again with it (_fit_photos). The PDF, which must
-    show the 续表 captions too, is then laid out from that .docx (a second pass, only when a table
-    broke). A document laid out before by the same LibreOffice gets its remembered pages without a
+    from that layout. The numbers are written into the .docx as the numbers Word and WPS show. A
+    case photo that the layout moved to the page after its text is set to the height of the room
+    left there, and the report laid out again with it (_fit_photos). In the PDF, each table that ran
+    onto another page is split there under a 续表 caption — in the space the layout already gave its
+    repeated caption row, so the pages do not move (a second pass, only when a table broke); the
+    .docx keeps its tables whole (_whole_tables). A document laid out before by the same LibreOffice
+    gets its remembered pages without a
     pass (output.layouts). Without LibreOffice, or when it fails, the .docx has no numbers (and no
     PDF is made), and one note says why."""
     # Word, docxtpl and Jinja load here, not with the module: `vqr check` does not render
@@ -137,7 +137,7 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     key = layout_key(document, soffice, repr(FONT_ALIASES)) if soffice is not None else ""
     recalled = recalled_pages(key, anchors) if soffice is not None and not pdf else None
     if recalled is not None:  # this very document was laid out by this LibreOffice before
-        return Produced(render_docx(report, template, draft, recalled), None, notes)
+        return Produced(render_docx(report, template, draft, _whole_tables(recalled, rows)), None, notes)
     try:
         if soffice is None:
             raise PdfError(f"本机没有找到 LibreOffice。{INSTALL_HINT}")
@@ -153,17 +153,21 @@ def produce(report: Report, template: Path, draft: Draft | None = None, pdf: boo
     except PdfError as exc:  # the PDF itself is complete: LibreOffice filled its 目录
         return Produced(document, laid_out if pdf else None, [*notes, pdf_note(str(exc), False)])
     remember_pages(key, pages)
-    finished = render_docx(report, template, draft, pages)
+    finished = render_docx(report, template, draft, _whole_tables(pages, rows))
     if not (pdf and continued_tables(report, pages)):
         return Produced(finished, laid_out if pdf else None, notes)
-    try:
-        continued = docx_to_pdf(finished, soffice)
-        again = anchor_pages(continued, anchors)
+    try:  # the PDF, whose layout is this one, has each table split under its 续表 caption
+        continued = docx_to_pdf(render_docx(report, template, draft, pages), soffice)
     except PdfError:  # unlikely after a first pass that worked: its PDF, without the 续表 captions
         return Produced(finished, laid_out, notes)
-    if any(again.get(a) != pages[a] for a in anchors):  # the split moved a page: the PDF's own numbers
-        finished = render_docx(report, template, draft, {**pages, **again})
     return Produced(finished, continued, notes)
+
+
+def _whole_tables(pages: dict[str, str], rows: set[str]) -> dict[str, str]:
+    """The pages of the .docx: Word and WPS lay it out again with their own fonts, so its tables are
+    not split at this layout's page breaks (a 续表 placed for one layout lands mid-page in another);
+    each table's caption and header rows repeat on every page it runs onto instead."""
+    return {anchor: page for anchor, page in pages.items() if anchor not in rows}
 
 
 FIT_PASSES = 2  # layouts after the first that fit case photos: each smaller photo moves the pages after it
