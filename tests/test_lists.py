@@ -147,6 +147,9 @@ def test_a_listed_school_left_out_is_said_to_be_left_out_and_no_other_school_is_
     assert "草稿：有 1 所学校没有计入本报告（见下页“待修正的问题”），不得发布" in text  # not “0 个错误…未通过校验”
     assert "草稿" in text and "北京市海川职业学校”没有计入本次汇总" in "\n".join(
         c.text for t in docx.Document(str(tmp_path / "草稿.docx")).tables for row in t.rows for c in row.cells)
+    places = [row.cells[1].text.replace("\n", "") for t in docx.Document(str(tmp_path / "草稿.docx")).tables for row in t.rows
+              if len(row.cells) == 4 and row.cells[0].text == "警告"]
+    assert "海川区.xlsx：劳动教育典型案例!A3" in places  # a region draft's problem names its file
     assert not [p for p in plain.problems if p.code == "school-left-out"]
 
 

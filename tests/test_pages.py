@@ -375,3 +375,5 @@ def test_each_item_of_a_list_in_a_narrow_cell_begins_a_line_when_it_does_not_fit
     assert cell_lines("省级 2所、行业或企业 1所", 14) == ["省级 2所、", "行业或企业 1所"]
     assert cell_lines(two, 60) == [two]  # it fits
     assert cell_lines("北京市海川区第一职业学校", 10) == ["北京市海川区第一职业学校"]  # a part is wider: Word wraps
+    prose = "“劳动教育典型案例”的“学校”填的是“北京市海川区旅游商贸职业学校”，不是本报告汇总的学校。请核对名称。"
+    assert cell_lines(prose, 30) == [prose]  # a sentence (a draft's problem) is left to Word to wrap

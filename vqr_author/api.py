@@ -569,7 +569,7 @@ def _left_out(left_out: Mapping[str, str]) -> list[Problem]:
     """A warning for each school the caller left out of the report, saying why: the report is a draft."""
     return [warning("school-left-out",
                     f"“{name}”没有计入本次汇总：{why}。本报告中的学校数、合计和各表都不含该校，因此按草稿生成；"
-                    "该校的填报表可以汇总后，请重新生成汇总报告。")
+                    "该校的填报表改好（网页版中通过审核）后，请重新生成汇总报告。")
             for name, why in left_out.items()]
 
 

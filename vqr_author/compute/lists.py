@@ -73,8 +73,8 @@ def _advice(name: str, known: dict[str, str], absent: dict[str, tuple[str, str]]
     left_out = absent.get(canonical_name(name))
     if left_out is not None:
         why = f"（{left_out[1]}）" if left_out[1] else ""
-        return (f"该校不在本次汇总的学校中：“{left_out[0]}”{why}没有计入本报告。该校的填报表可以汇总后重新生成汇总报告，"
-                "它就会计入；如该校确实不在汇总范围内，可忽略本提示。")
+        return (f"该校不在本次汇总的学校中：“{left_out[0]}”{why}没有计入本报告。该校的填报表改好（网页版中通过审核）后"
+                "重新生成汇总报告，该校就会计入；如该校确实不在汇总范围内，可忽略本提示。")
     same = [full for full in known.values() if plausible_same(name, full)]
     if len(same) == 1:
         return (f"不是本报告汇总的学校。汇总的学校中有“{same[0]}”：如是同一所学校的不同写法，请改为该名称；"

@@ -50,9 +50,17 @@ class Draft:
         return f"草稿：{why}，不得发布"
 
 
+def _where(p: Problem) -> str:
+    """工作表!单元格, after its file in a region's draft (the schools' problems are listed there too)."""
+    if not p.file:
+        return p.place
+    return f"{p.file}：{p.place}" if p.sheet else p.file
+
+
 def problems_table(problems: Sequence[Problem]) -> TableModel:
     rows = tuple(
-        (Cell(p.level.label, "center", bold=p.level is Level.ERROR), Cell(p.place), Cell(p.indicator or "—"), Cell(p.message))
+        (Cell(p.level.label, "center", bold=p.level is Level.ERROR), Cell(_where(p)),
+         Cell(p.indicator or "—"), Cell(p.message))
         for p in problems
     )
     header = (tuple(HeaderCell(h) for h in ("级别", "位置", "指标/项目", "问题与修改方法")),)

@@ -125,8 +125,9 @@ _ITEM_END = re.compile(r"(?<=[，、：；。])")  # the items of a list: 北京
 def cell_lines(text: str, units: int) -> list[str]:
     """``text`` in lines of at most ``units`` half-width characters broken only between its parts,
     each item of a list beginning a line when it does not fit on the one before; as one line (for
-    Word to wrap) when it fits, or when a part alone is wider than ``units``."""
-    if _units(text) <= units or max(_units(p) for p in text_parts(text)) > units:
+    Word to wrap) when it fits, when a part alone is wider than ``units``, or when it is prose (a
+    sentence, such as a draft's problem: lines of it broken at every clause read badly)."""
+    if _units(text) <= units or "。" in text or max(_units(p) for p in text_parts(text)) > units:
         return [text]
     lines: list[str] = []
     line = ""
