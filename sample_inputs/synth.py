@@ -204,6 +204,10 @@ def _year_values(
     _core(year, *(sum(int(row[col]) for row in majors) for col in (2, 3, 6, 4)))  # type: ignore[call-overload]
     year.v["F3-02"] = len(majors)
     _fill(year, edition)
+    # bounds no 其中 rule states (drawn freely above, then kept within them without another draw, so
+    # every other value stays as it was): a 专业群 holds two or more majors; few majors take foreign students
+    year.v["F3-01"] = min(int(year.v["F3-01"]), max(1, len(majors) // 3))
+    year.v["F5-07"] = min(int(year.v["F5-07"]), len(majors) // 5)
     return year.v
 
 
