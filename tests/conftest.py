@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
 import os
-import tempfile
 import re
 import shutil
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +36,22 @@ def sample(tmp_path: Path) -> Path:
     target = tmp_path / "school"
     shutil.copytree(SAMPLE_DIR, target)
     return target / SAMPLE.name
+
+
+def sample_builder(name: str):  # noqa: ANN201 — a module
+    """sample_inputs/<name>.py, the script that writes committed sample workbooks, loaded as a module
+    (registered under its name: its dataclasses look their module up)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "sample_inputs" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def workbook_values(path: Path) -> dict[str, list[list]]:
+    """Every cell value of every sheet: what a rebuilt sample must equal (the files' times differ)."""
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
 
 
 def indicator_row(ws, code: str) -> int:

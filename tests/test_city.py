@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from conftest import ROOT, rows_by_label, table_after
+from conftest import ROOT, rows_by_label, sample_builder, table_after, workbook_values
 from vqr_author import aggregate_report
 from vqr_author.edition import load_edition
 from vqr_author.edition.model import CountColumn, IndicatorsSeries
@@ -153,21 +153,13 @@ def test_a_school_of_another_district_is_named_with_its_cover_cell(tmp_path):
 
 
 def test_committed_city_is_what_the_script_builds(tmp_path):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_city", ROOT / "sample_inputs" / "build_city.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sample_builder("build_city")
     built = [p for p in module.build(tmp_path) if p.suffix == ".xlsx"]
     assert len(built) == 1 + len(SCHOOLS) + len(list(HISTORY.rglob("*.xlsx")))
 
-    def values(path: Path):
-        wb = openpyxl.load_workbook(path)
-        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
-
     for path in built:
         committed = CITY / path.relative_to(tmp_path)
-        assert values(path) == values(committed), f"run: python sample_inputs/build_city.py ({committed})"
+        assert workbook_values(path) == workbook_values(committed), f"run: python sample_inputs/build_city.py ({committed})"
 
 
 # ------------------------------------------------------------------------------------ the office's lists

@@ -5,7 +5,6 @@ outline numbering (一、 and （一）)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import ROOT, rows_by_label, styled_paragraphs, table_after
+from conftest import ROOT, rows_by_label, sample_builder, styled_paragraphs, table_after, workbook_values
 from vqr_author import aggregate_report, check_workbook, render_report
 from vqr_author.edition import load_edition
 
@@ -23,26 +22,10 @@ GAOZHI = ROOT / "sample_inputs" / "gaozhi"
 COLLEGE = GAOZHI / "学校" / "北京海川职业技术学院.xlsx"
 
 
-def _build(out_dir):
-    spec = importlib.util.spec_from_file_location("build_gaozhi", ROOT / "sample_inputs" / "build_gaozhi.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
-        return module.build(out_dir)
-    finally:
-        del sys.modules[spec.name]
-
-
-def _values(path):
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
-
-
 def test_committed_gaozhi_samples_are_what_the_script_builds(tmp_path):
-    for path in _build(tmp_path):
+    for path in sample_builder("build_gaozhi").build(tmp_path):
         committed = GAOZHI / path.relative_to(tmp_path)
-        assert _values(path) == _values(committed), f"run: python sample_inputs/build_gaozhi.py ({path.name})"
+        assert workbook_values(path) == workbook_values(committed), f"run: python sample_inputs/build_gaozhi.py ({path.name})"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ filled every input; Σ, ÷, round half up) and does not call the production pool
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from decimal import ROUND_HALF_UP, Decimal as D
 from pathlib import Path
@@ -18,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import ROOT, indicator_row, rows_by_label, table_after, unwrapped
+from conftest import ROOT, indicator_row, rows_by_label, sample_builder, table_after, unwrapped, workbook_values
 from vqr_author import aggregate_report
 from vqr_author.cli import app
 from vqr_author.compute.aggregate import compute_school
@@ -186,19 +185,13 @@ def test_sample_history_is_consistent_and_the_report_shows_three_years(tmp_path)
 
 
 def test_committed_history_is_what_the_script_builds(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_district", ROOT / "sample_inputs" / "build_district.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = sample_builder("build_district")
     built = [p for p in module.build(tmp_path) if module.HISTORY in p.parts]
     assert len(built) == 11
 
-    def values(path: Path):
-        wb = openpyxl.load_workbook(path)
-        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
-
     for path in built:
         committed = DISTRICT / path.relative_to(tmp_path)
-        assert values(path) == values(committed), f"run: python sample_inputs/build_district.py ({committed})"
+        assert workbook_values(path) == workbook_values(committed), f"run: python sample_inputs/build_district.py ({committed})"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-import openpyxl
-
-from conftest import ROOT, SAMPLE_DIR
+from conftest import SAMPLE_DIR, sample_builder, workbook_values
 from vqr_author import check_workbook
 
 
-def _build_module():
-    spec = importlib.util.spec_from_file_location("build_sample", ROOT / "sample_inputs" / "build_sample.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _values(path):
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
-
-
 def test_committed_samples_are_what_the_script_builds(tmp_path):
-    built = _build_module().build(tmp_path)
+    built = sample_builder("build_sample").build(tmp_path)
     for path in built:
-        assert _values(path) == _values(SAMPLE_DIR / path.name), f"run: python sample_inputs/build_sample.py ({path.name})"
+        assert workbook_values(path) == workbook_values(SAMPLE_DIR / path.name), f"run: python sample_inputs/build_sample.py ({path.name})"
     for photo in (tmp_path / "照片").iterdir():
         assert photo.read_bytes() == (SAMPLE_DIR / "照片" / photo.name).read_bytes()
 

@@ -6,14 +6,12 @@ numbered 表 1–3 anew (as Word's SEQ fields count them: a sequence of their ow
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import docx
-import openpyxl
 import pytest
 
-from conftest import ROOT, rows_by_label, seq_results, styled_paragraphs, table_after
+from conftest import ROOT, rows_by_label, sample_builder, seq_results, styled_paragraphs, table_after, workbook_values
 from vqr_author import render_report
 from vqr_author.edition import available_editions
 
@@ -21,17 +19,9 @@ SAMPLE = ROOT / "sample_inputs" / "zhongzhi-2020" / "北京市西山职业学校
 SEED = ROOT.parent / "shared" / "seeds" / "000_0e66327f5fc5e05e.txt"  # beside the worktree, as in CI
 
 
-def _values(path):
-    wb = openpyxl.load_workbook(path)
-    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
-
-
 def test_committed_sample_is_what_the_script_builds(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_zhongzhi_2020", ROOT / "sample_inputs" / "build_zhongzhi_2020.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    for path in module.build(tmp_path):
-        assert _values(path) == _values(SAMPLE), "run: python sample_inputs/build_zhongzhi_2020.py"
+    for path in sample_builder("build_zhongzhi_2020").build(tmp_path):
+        assert workbook_values(path) == workbook_values(SAMPLE), "run: python sample_inputs/build_zhongzhi_2020.py"
 
 
 def test_the_edition_is_listed():
